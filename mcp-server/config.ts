@@ -1,0 +1,42 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+export interface ShellServerConfig {
+  workspaceDir: string;
+  /** How long the server waits for a person's answer; the client should answer (cancel) before this. */
+  elicitationTimeoutMs: number;
+  defaultCommandTimeoutMs: number;
+  maxCommandTimeoutMs: number;
+  maxOutputChars: number;
+  /** The whole environment a command sees: nothing of the server's own beyond these. */
+  commandEnv: NodeJS.ProcessEnv;
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ShellServerConfig {
+  const workspaceDir = path.resolve(env.WORKSPACE_DIR || "workspace");
+  mkdirSync(workspaceDir, { recursive: true });
+  const elicitationTimeoutMs = positiveInt(env.ELICITATION_TIMEOUT_MS, 300_000, "ELICITATION_TIMEOUT_MS");
+  return {
+    workspaceDir,
+    // A margin past the client's own timeout, so the client's "expired" (cancel) is what ends the wait.
+    elicitationTimeoutMs: elicitationTimeoutMs + 30_000,
+    defaultCommandTimeoutMs: positiveInt(env.COMMAND_TIMEOUT_MS, 30_000, "COMMAND_TIMEOUT_MS"),
+    maxCommandTimeoutMs: positiveInt(env.COMMAND_MAX_TIMEOUT_MS, 120_000, "COMMAND_MAX_TIMEOUT_MS"),
+    maxOutputChars: positiveInt(env.COMMAND_MAX_OUTPUT_CHARS, 30_000, "COMMAND_MAX_OUTPUT_CHARS"),
+    commandEnv: {
+      PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      HOME: workspaceDir,
+      LANG: env.LANG ?? "C.UTF-8",
+      PAGER: "cat",
+      GIT_PAGER: "cat",
+      TERM: "dumb",
+    },
+  };
+}

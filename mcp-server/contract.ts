@@ -1,0 +1,49 @@
+/**
+ * The shell server's public contract: tool input and output, and the `_meta` keys it reads and echoes.
+ * Clients (the elicit-chat app among them) import this file; it must stay free of Node-only code.
+ */
+import { z } from "zod";
+
+export const SERVER_NAME = "elicit-chat-shell";
+export const RUN_COMMAND_TOOL = "run_command";
+
+/**
+ * A client may put this key in a tool call's `_meta`; the server copies it into the `_meta` of every elicitation
+ * that call raises, so a client serving many conversations over one connection can route the question to the
+ * conversation that asked. Servers that do not echo it are routed by the client's fallback (lib/mcp/routing.ts).
+ */
+export const CORRELATION_META_KEY = "elicit-chat/correlation-id";
+/** Extra context the server attaches to an approval request so a client can render it without parsing prose. */
+export const COMMAND_META_KEY = "elicit-chat/command";
+export const RISK_META_KEY = "elicit-chat/risk";
+
+export const MAX_COMMAND_LENGTH = 10_000;
+
+export const runCommandInputShape = {
+  command: z.string().min(1).max(MAX_COMMAND_LENGTH).describe("A shell command line, run by /bin/sh in the workspace."),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("How long the command may run once started, in milliseconds (capped by the server)."),
+};
+
+export const approvalSchema = z.enum(["not_required", "approved", "declined", "cancelled", "unavailable", "failed"]);
+export type Approval = z.infer<typeof approvalSchema>;
+
+export const runCommandOutputShape = {
+  command: z.string(),
+  ran: z.boolean().describe("False when the command was not started; then nothing it would have changed changed."),
+  approval: approvalSchema,
+  risk: z.string().optional().describe("Why approval was needed, e.g. 'deletes files: rm -rf build'."),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  stdout: z.string(),
+  stderr: z.string(),
+  truncated: z.boolean(),
+  durationMs: z.number(),
+};
+export const runCommandOutputSchema = z.object(runCommandOutputShape);
+export type RunCommandOutput = z.infer<typeof runCommandOutputSchema>;

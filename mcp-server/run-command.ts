@@ -1,0 +1,106 @@
+/**
+ * Runs one command line with /bin/sh in the workspace, in its own process group so a timeout or a cancelled
+ * tool call kills everything it started, with a minimal environment and capped output.
+ */
+import { spawn } from "node:child_process";
+
+export interface RunOptions {
+  command: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  maxOutputChars: number;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** Keeps the head and the tail of a stream, so both how a command started and how it ended stay visible. */
+class CappedOutput {
+  private head = "";
+  private tail = "";
+  private dropped = 0;
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  push(chunk: string): void {
+    const headRoom = Math.floor(this.max * 0.6) - this.head.length;
+    if (headRoom > 0) {
+      this.head += chunk.slice(0, headRoom);
+      chunk = chunk.slice(headRoom);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    const tailMax = this.max - Math.floor(this.max * 0.6);
+    if (this.tail.length > tailMax) {
+      this.dropped += this.tail.length - tailMax;
+      this.tail = this.tail.slice(-tailMax);
+    }
+  }
+
+  get truncated(): boolean {
+    return this.dropped > 0;
+  }
+
+  toString(): string {
+    return this.dropped > 0 ? `${this.head}\n… ${this.dropped} characters cut …\n${this.tail}` : this.head + this.tail;
+  }
+}
+
+export function runCommand(options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const stdout = new CappedOutput(options.maxOutputChars);
+    const stderr = new CappedOutput(options.maxOutputChars);
+    let timedOut = false;
+
+    const child = spawn("/bin/sh", ["-c", options.command], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs);
+    options.signal?.addEventListener("abort", killGroup, { once: true });
+
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => stdout.push(chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+
+    const finish = (exitCode: number | null, signal: string | null, extraError = "") => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", killGroup);
+      if (extraError) stderr.push(extraError);
+      resolve({
+        exitCode,
+        signal,
+        timedOut,
+        stdout: stdout.toString(),
+        stderr: stderr.toString(),
+        truncated: stdout.truncated || stderr.truncated,
+        durationMs: Math.round(performance.now() - started),
+      });
+    };
+    child.on("error", (error) => finish(null, null, `failed to start: ${error.message}`));
+    child.on("close", (code, signal) => finish(code, signal));
+  });
+}
