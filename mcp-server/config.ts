@@ -9,7 +9,7 @@ export interface ShellServerConfig {
   maxCommandTimeoutMs: number;
   maxOutputChars: number;
   /** The whole environment a command sees: nothing of the server's own beyond these. */
-  commandEnv: NodeJS.ProcessEnv;
+  commandEnv: Record<string, string>;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -19,7 +19,7 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   return parsed;
 }
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ShellServerConfig {
+export function configFromEnv(env: Record<string, string | undefined> = process.env): ShellServerConfig {
   const workspaceDir = path.resolve(env.WORKSPACE_DIR || "workspace");
   mkdirSync(workspaceDir, { recursive: true });
   const elicitationTimeoutMs = positiveInt(env.ELICITATION_TIMEOUT_MS, 300_000, "ELICITATION_TIMEOUT_MS");

@@ -34,6 +34,7 @@ export type Approval = z.infer<typeof approvalSchema>;
 
 export const runCommandOutputShape = {
   command: z.string(),
+  summary: z.string().describe("One line for people and models, e.g. 'Not run: the person declined.'"),
   ran: z.boolean().describe("False when the command was not started; then nothing it would have changed changed."),
   approval: approvalSchema,
   risk: z.string().optional().describe("Why approval was needed, e.g. 'deletes files: rm -rf build'."),

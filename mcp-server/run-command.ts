@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 export interface RunOptions {
   command: string;
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
   timeoutMs: number;
   maxOutputChars: number;
   signal?: AbortSignal;
@@ -66,7 +66,8 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
 
     const child = spawn("/bin/sh", ["-c", options.command], {
       cwd: options.cwd,
-      env: options.env,
+      // The cast only drops NODE_ENV, which Next's global types make required; the child gets exactly this env.
+      env: options.env as NodeJS.ProcessEnv,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -95,13 +95,12 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}): Mc
 
 const NOT_RUN = { exitCode: null, signal: null, timedOut: false, stdout: "", stderr: "", truncated: false, durationMs: 0 };
 
-function toolResult(output: RunCommandOutput, summary: string): CallToolResult {
-  const sections = [summary];
-  if (output.stdout) sections.push(`stdout:\n${output.stdout}`);
-  if (output.stderr) sections.push(`stderr:\n${output.stderr}`);
+function toolResult(output: Omit<RunCommandOutput, "summary">, summary: string): CallToolResult {
+  const structured: RunCommandOutput = { ...output, summary };
   return {
-    content: [{ type: "text", text: sections.join("\n\n") }],
-    structuredContent: output,
+    // The spec asks tools with structured output to repeat it as JSON text for clients that read only text.
+    content: [{ type: "text", text: JSON.stringify(structured) }],
+    structuredContent: structured,
     // A non-zero exit is an answer, not a tool failure; only "could not even ask" is.
     isError: output.approval === "unavailable" || output.approval === "failed",
   };

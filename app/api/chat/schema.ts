@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const MAX_CHAT_BODY_BYTES = 4 * 1024 * 1024;
+
+const uiMessageSchema = z.looseObject({
+  id: z.string(),
+  role: z.enum(["user", "assistant", "system"]),
+  parts: z.array(z.looseObject({ type: z.string() })),
+});
+
+/** What the AI SDK chat transport (via assistant-ui) posts: the thread id and the whole message history. */
+export const chatRequestSchema = z.looseObject({
+  id: z.string().min(1).max(200),
+  messages: z.array(uiMessageSchema).min(1).max(2_000),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

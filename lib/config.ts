@@ -1,0 +1,31 @@
+import path from "node:path";
+
+export interface AppConfig {
+  /** How long a card waits for a person before the server is told `cancel` and the card says expired. */
+  elicitationTimeoutMs: number;
+  workspaceDir: string;
+  /** The longest a started command may run; the MCP tool-call timeout must outlast wait + run. */
+  commandMaxTimeoutMs: number;
+}
+
+const warned = new Set<string>();
+
+function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value > 0) return value;
+  if (!warned.has(name)) {
+    warned.add(name);
+    console.warn(`[config] ${name}="${raw}" is not a positive integer; using ${fallback}.`);
+  }
+  return fallback;
+}
+
+export function appConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  return {
+    elicitationTimeoutMs: positiveInt(env, "ELICITATION_TIMEOUT_MS", 300_000),
+    workspaceDir: path.resolve(env.WORKSPACE_DIR || "workspace"),
+    commandMaxTimeoutMs: positiveInt(env, "COMMAND_MAX_TIMEOUT_MS", 120_000),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * One error type for every API route: a code the client can branch on, a status, a message a person can read,
+ * and optional details (e.g. which field was wrong). `toResponse()` logs the cause and returns clean JSON.
+ */
+export type ErrorCode =
+  | "bad_request"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "not_found"
+  | "conflict"
+  | "internal";
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal: 500,
+};
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  toResponse(): Response {
+    if (this.code === "internal") console.error(`[api] ${this.message}`, this.cause ?? "");
+    return Response.json(
+      { error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) } },
+      { status: this.status },
+    );
+  }
+}
+
+/** Turns anything thrown in a route into a response, hiding internals of errors we did not expect. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return error.toResponse();
+  return new ApiError("internal", "Something went wrong on the server.", { cause: error }).toResponse();
+}

@@ -1,0 +1,156 @@
+/**
+ * The built-in offline model: a real AI SDK LanguageModel (spec v4) that needs no key and no network.
+ * It turns a command in backticks, or a line starting with `$ `, into a call of the shell tool, summarises the
+ * tool's result afterwards, and answers anything else with a short help text.
+ */
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+  LanguageModelV4ToolResultOutput,
+} from "@ai-sdk/provider";
+import { RUN_COMMAND_TOOL, runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
+
+export const OFFLINE_HELP =
+  "I am the offline demo model, so I only run shell commands. Put a command in backticks, for example " +
+  "run `ls -la`, or start a line with `$ `. Commands that could change or delete something wait for your " +
+  "approval first. Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.";
+
+const OUTPUT_LINES = 12;
+
+/** The command a message asks for: a fenced block, a `$ ` line, or the first inline code span. */
+export function extractCommand(text: string): string | undefined {
+  const fenced = /```(?:sh|bash|shell|console)?[ \t]*\n([\s\S]*?)\n?```/.exec(text)?.[1]?.trim();
+  if (fenced) return fenced;
+  const dollar = /^\s*\$ (.+)$/m.exec(text)?.[1]?.trim();
+  if (dollar) return dollar;
+  return /`([^`\n]+)`/.exec(text)?.[1]?.trim() || undefined;
+}
+
+export function summarizeToolOutput(output: LanguageModelV4ToolResultOutput): string {
+  if (output.type === "error-text") return `The tool failed: ${output.value}`;
+  if (output.type === "error-json") return `The tool failed: ${JSON.stringify(output.value)}`;
+  if (output.type === "execution-denied") return "Not run: the tool call was denied.";
+  const value: unknown = output.type === "json" ? output.value : output.type === "text" ? output.value : undefined;
+  const parsed = parseRunOutput(value);
+  if (!parsed) return `The tool returned:\n\n\`\`\`\n${clip(typeof value === "string" ? value : JSON.stringify(value))}\n\`\`\``;
+  return describeRun(parsed);
+}
+
+function parseRunOutput(value: unknown): RunCommandOutput | undefined {
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const direct = runCommandOutputSchema.safeParse(value);
+  if (direct.success) return direct.data;
+  // An MCP CallToolResult whose structured part was not unwrapped.
+  if (value && typeof value === "object" && "structuredContent" in value) {
+    const nested = runCommandOutputSchema.safeParse(value.structuredContent);
+    if (nested.success) return nested.data;
+  }
+  return undefined;
+}
+
+function describeRun(run: RunCommandOutput): string {
+  if (!run.ran) {
+    const why: Record<string, string> = {
+      declined: "declined",
+      cancelled: "cancelled",
+      unavailable: "this client cannot ask for approval",
+      failed: "the approval request failed",
+    };
+    return `Not run: ${why[run.approval] ?? run.approval}. \`${run.command}\` did not run, so nothing changed.`;
+  }
+  const approved = run.approval === "approved" ? " after your approval" : "";
+  const status = run.timedOut ? "timed out and was stopped" : `exited with code ${run.exitCode ?? run.signal}`;
+  const lines = [`Ran \`${run.command}\`${approved}: it ${status}.`];
+  const shown = run.stdout.trim() || run.stderr.trim();
+  if (shown) lines.push(`\`\`\`\n${clip(shown)}\n\`\`\``);
+  else lines.push("It printed nothing.");
+  return lines.join("\n\n");
+}
+
+function clip(text: string): string {
+  const all = text.split("\n");
+  return all.length <= OUTPUT_LINES ? text : [...all.slice(0, OUTPUT_LINES), `… (${all.length - OUTPUT_LINES} more lines)`].join("\n");
+}
+
+function lastUserText(prompt: LanguageModelV4Prompt): string {
+  for (let i = prompt.length - 1; i >= 0; i--) {
+    const message = prompt[i];
+    if (message?.role === "user") return message.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+  }
+  return "";
+}
+
+const USAGE = {
+  inputTokens: { total: 0, noCache: 0, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 0, text: 0, reasoning: 0 },
+};
+
+export class OfflineModel implements LanguageModelV4 {
+  readonly specificationVersion = "v4";
+  readonly provider = "elicit-chat";
+  readonly modelId = "offline-demo";
+  readonly supportedUrls = {};
+  private calls = 0;
+
+  /** Decides the next step: a tool call, or text. */
+  respond(options: LanguageModelV4CallOptions): LanguageModelV4StreamPart[] {
+    const last = options.prompt.at(-1);
+    if (last?.role === "tool") {
+      const results = last.content.flatMap((part) => (part.type === "tool-result" ? [summarizeToolOutput(part.output)] : []));
+      return textParts(results.join("\n\n") || "Done.");
+    }
+    const command = extractCommand(lastUserText(options.prompt));
+    const tool = options.tools?.find((t) => t.type === "function" && (t.name === RUN_COMMAND_TOOL || t.name.endsWith(`_${RUN_COMMAND_TOOL}`)));
+    if (!command || !tool) return textParts(command ? "No shell tool is available right now, so I cannot run that." : OFFLINE_HELP);
+    this.calls += 1;
+    return [
+      { type: "tool-call", toolCallId: `offline-${Date.now().toString(36)}-${this.calls}`, toolName: tool.name, input: JSON.stringify({ command }) },
+      { type: "finish", finishReason: { unified: "tool-calls", raw: undefined }, usage: USAGE },
+    ];
+  }
+
+  async doStream(options: LanguageModelV4CallOptions) {
+    const parts: LanguageModelV4StreamPart[] = [{ type: "stream-start", warnings: [] }, ...this.respond(options)];
+    return {
+      stream: new ReadableStream<LanguageModelV4StreamPart>({
+        start(controller) {
+          for (const part of parts) controller.enqueue(part);
+          controller.close();
+        },
+      }),
+    };
+  }
+
+  async doGenerate(options: LanguageModelV4CallOptions) {
+    const parts = this.respond(options);
+    const text = parts.map((part) => (part.type === "text-delta" ? part.delta : "")).join("");
+    const content = [...parts.filter((part) => part.type === "tool-call"), ...(text ? [{ type: "text" as const, text }] : [])];
+    const finish = parts.find((part) => part.type === "finish");
+    return {
+      content,
+      finishReason: finish?.type === "finish" ? finish.finishReason : { unified: "stop" as const, raw: undefined },
+      usage: USAGE,
+      warnings: [],
+    };
+  }
+}
+
+/** Text split into word-sized deltas, so the UI streams it like a real model's. */
+function textParts(text: string): LanguageModelV4StreamPart[] {
+  const id = "text-0";
+  const deltas = text.match(/\S+\s*|\s+/g) ?? [text];
+  return [
+    { type: "text-start", id },
+    ...deltas.map((delta): LanguageModelV4StreamPart => ({ type: "text-delta", id, delta })),
+    { type: "text-end", id },
+    { type: "finish", finishReason: { unified: "stop", raw: undefined }, usage: USAGE },
+  ];
+}

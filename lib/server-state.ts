@@ -1,0 +1,23 @@
+import "server-only";
+import { ChatRuns } from "@/lib/chat/runs";
+import { ElicitationRegistry } from "@/lib/elicitation/registry";
+import type { McpConnection } from "@/lib/mcp/client";
+
+interface ServerState {
+  registry: ElicitationRegistry;
+  runs: ChatRuns;
+  mcp?: Promise<McpConnection>;
+}
+
+const KEY = Symbol.for("elicit-chat.server-state");
+type WithState = typeof globalThis & { [KEY]?: ServerState };
+
+/**
+ * Process-wide state. Kept on globalThis because Next.js bundles each route separately (a module-level Map would
+ * exist once per route) and `next dev` re-evaluates modules on every hot reload.
+ */
+export function serverState(): ServerState {
+  const holder = globalThis as WithState;
+  holder[KEY] ??= { registry: new ElicitationRegistry(), runs: new ChatRuns() };
+  return holder[KEY];
+}
