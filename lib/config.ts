@@ -25,7 +25,7 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
 export function appConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   return {
     elicitationTimeoutMs: positiveInt(env, "ELICITATION_TIMEOUT_MS", 300_000),
-    workspaceDir: path.resolve(env.WORKSPACE_DIR || "workspace"),
+    workspaceDir: path.resolve(/*turbopackIgnore: true*/ env.WORKSPACE_DIR || "workspace"),
     commandMaxTimeoutMs: positiveInt(env, "COMMAND_MAX_TIMEOUT_MS", 120_000),
   };
 }

@@ -31,8 +31,8 @@ export function streamChat({ threadId, messages, signal }: ChatTurn): ReadableSt
         writer.write({ type: ELICITATION_PART_TYPE, id: data.id, data }),
       );
       try {
-        const toolsets = await mcpConnection().then(
-          (connection) => connection.toolsets,
+        const tools = await mcpConnection().then(
+          (connection) => connection.tools,
           (error: unknown) => {
             console.error("[chat] MCP server unavailable:", error);
             return {};
@@ -40,11 +40,11 @@ export function streamChat({ threadId, messages, signal }: ChatTurn): ReadableSt
         );
         const requestContext = new RequestContext();
         requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
-        const output = await chatAgent().agent.stream(messages as unknown as MessageListInput, {
+        const output = await chatAgent().stream(messages as unknown as MessageListInput, {
           abortSignal: run.signal,
           maxSteps: MAX_STEPS,
           requestContext,
-          toolsets,
+          toolsets: { mcp: tools },
         });
         const chunks = toAISdkStream(output, { from: "agent", version: "v7" }) as ReadableStream<UIMessageChunk>;
         // Read to the end here (not writer.merge) so the run stays routable exactly as long as the agent runs.

@@ -12,10 +12,12 @@ export const SHELL_SERVER_NAME = "shell";
 export const RUN_ID_CONTEXT_KEY = "elicit-chat.runId";
 
 type Toolsets = Awaited<ReturnType<MCPClient["listToolsets"]>>;
+type McpTool = Toolsets[string][string];
 
 export interface McpConnection {
   client: MCPClient;
-  toolsets: Toolsets;
+  /** Every server's tools, named `${server}_${tool}` so two servers' tools never collide. */
+  tools: Record<string, McpTool>;
 }
 
 const log = (message: string) => console.warn(`[mcp] ${message}`);
@@ -28,7 +30,7 @@ function shellServer(config: AppConfig): MastraMCPServerDefinition {
   const { runs, registry } = serverState();
   return {
     command: process.execPath,
-    args: [path.join(process.cwd(), "mcp-server", "stdio.ts")],
+    args: [path.join(/*turbopackIgnore: true*/ process.cwd(), "mcp-server", "stdio.ts")],
     inheritDefaultEnv: false,
     env: {
       PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
@@ -51,13 +53,16 @@ function shellServer(config: AppConfig): MastraMCPServerDefinition {
 }
 
 /**
- * Wraps each MCP tool so its call carries the chat run's correlation id in `_meta` (our server echoes it into
- * its elicitations) and counts as in flight on that server while it runs (the fallback route, see ChatRuns).
+ * Names each MCP tool `${server}_${tool}` and wraps it so its call carries the chat run's correlation id in
+ * `_meta` (our server echoes it into its elicitations) and counts as in flight on that server while it runs
+ * (the fallback route, see ChatRuns).
  */
-function routeToolCalls(toolsets: Toolsets): Toolsets {
+function routeToolCalls(toolsets: Toolsets): Record<string, McpTool> {
   const { runs } = serverState();
+  const routed: Record<string, McpTool> = {};
   for (const [serverName, tools] of Object.entries(toolsets)) {
-    for (const tool of Object.values(tools)) {
+    for (const [toolName, tool] of Object.entries(tools)) {
+      routed[`${serverName}_${toolName}`] = tool;
       const execute = tool.execute?.bind(tool);
       if (!execute) continue;
       tool.execute = async (input: unknown, context: ToolExecutionContext) => {
@@ -75,7 +80,7 @@ function routeToolCalls(toolsets: Toolsets): Toolsets {
       };
     }
   }
-  return toolsets;
+  return routed;
 }
 
 async function connect(): Promise<McpConnection> {
@@ -84,7 +89,7 @@ async function connect(): Promise<McpConnection> {
   try {
     const toolsets = await client.listToolsets();
     if (!toolsets[SHELL_SERVER_NAME]) throw new Error("the shell MCP server did not start (see the log above)");
-    return { client, toolsets: routeToolCalls(toolsets) };
+    return { client, tools: routeToolCalls(toolsets) };
   } catch (error) {
     await client.disconnect().catch(() => {});
     throw error;

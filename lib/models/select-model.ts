@@ -5,25 +5,17 @@ import { OfflineModel } from "./offline-model";
 
 export const DEFAULT_OPENAI_MODEL = "gpt-5-mini";
 
-export interface ModelChoice {
-  model: LanguageModelV4;
-  /** What the UI shows, e.g. "gpt-5-mini via OpenAI". */
-  label: string;
-  offline: boolean;
-}
-
 /**
  * OpenAI when a key or a base URL is set, else the offline model. A custom base URL means an OpenAI-compatible
  * server (Ollama, LM Studio, vLLM, llama.cpp), and those speak Chat Completions, not the Responses API.
  */
-export function selectModel(env: Record<string, string | undefined> = process.env): ModelChoice {
+export function selectModel(env: Record<string, string | undefined> = process.env): LanguageModelV4 {
   const apiKey = env.OPENAI_API_KEY?.trim();
   const baseURL = env.OPENAI_BASE_URL?.trim();
-  if (!apiKey && !baseURL) return { model: new OfflineModel(), label: "Offline demo model", offline: true };
+  if (!apiKey && !baseURL) return new OfflineModel();
 
   const modelId = env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL;
   // Local servers usually ignore the key, but the client library insists on one.
   const provider = createOpenAI({ apiKey: apiKey || "not-needed", baseURL: baseURL || undefined });
-  const model = baseURL ? provider.chat(modelId) : provider(modelId);
-  return { model, label: baseURL ? `${modelId} via ${new URL(baseURL).host}` : `${modelId} via OpenAI`, offline: false };
+  return baseURL ? provider.chat(modelId) : provider(modelId);
 }

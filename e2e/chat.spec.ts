@@ -1,0 +1,90 @@
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
+import { freshFolder } from "./workspace";
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, "../docs");
+
+test.describe("chat with approvals", () => {
+  let chat: ChatPage;
+  test.beforeEach(async ({ page }) => {
+    chat = new ChatPage(page);
+    await chat.open();
+  });
+
+  test("shows the offline model and example prompts on an empty thread", async ({ page }) => {
+    await expect(chat.modelLabel).toContainText("Offline demo model");
+    await expect(page.getByRole("button", { name: /List the workspace/ })).toBeVisible();
+  });
+
+  test("runs a read-only command at once, without a card", async () => {
+    const folder = freshFolder("listed");
+    await chat.send("run `ls -la`");
+    const card = chat.commandCards.last();
+    await expect(card).toContainText("exit 0");
+    await expect(card.getByTestId("command-output")).toContainText(folder.name);
+    await chat.waitForIdle();
+    await expect(chat.approvalCards).toHaveCount(0);
+    await expect(chat.lastAssistantMessage()).toContainText("Ran ls -la");
+  });
+
+  test("asks before rm -rf; Accept runs it and the folder is gone", async ({ page }) => {
+    const folder = freshFolder("build");
+    writeFileSync(path.join(folder.path, "app.js"), "// built\n");
+    await chat.send(`run \`rm -rf ${folder.name}\``);
+
+    const card = chat.approvalCards.last();
+    await expect(card).toHaveAttribute("data-status", "pending");
+    await expect(card).toContainText("Approval needed");
+    await expect(card).toContainText("shell");
+    await expect(card.getByTestId("elicitation-command")).toHaveText(`rm -rf ${folder.name}`);
+    await expect(card).toContainText("deletes files");
+    await expect(card).toBeFocused();
+    expect(existsSync(folder.path)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-desktop.png"), animations: "disabled" });
+
+    await chat.answer(card, "Accept");
+    await expect(card).toHaveAttribute("data-status", "accepted");
+    await expect(card).toContainText("Approved");
+    await expect(chat.commandCards.last()).toContainText("exit 0");
+    await expect(chat.lastAssistantMessage()).toContainText("after your approval");
+    expect(existsSync(folder.path)).toBe(false);
+  });
+
+  test("Decline leaves the folder in place and the agent says it did not run", async () => {
+    const folder = freshFolder("keep");
+    await chat.send(`run \`rm -rf ${folder.name}\``);
+    const card = chat.approvalCards.last();
+    await chat.answer(card, "Decline");
+    await expect(card).toHaveAttribute("data-status", "declined");
+    await expect(card).toContainText("did not run");
+    await expect(chat.commandCards.last()).toContainText("not run · declined");
+    await expect(chat.lastAssistantMessage()).toContainText("Not run: declined");
+    expect(existsSync(folder.path)).toBe(true);
+  });
+
+  test("Cancel (Escape on the focused card) is recorded as cancelled and nothing runs", async ({ page }) => {
+    const folder = freshFolder("dismiss");
+    await chat.send(`run \`rm -rf ${folder.name}\``);
+    const card = chat.approvalCards.last();
+    await expect(card).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(card).toHaveAttribute("data-status", "cancelled");
+    await expect(chat.lastAssistantMessage()).toContainText("Not run: cancelled");
+    expect(existsSync(folder.path)).toBe(true);
+  });
+
+  test("fits a 375 px phone", async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    const folder = freshFolder("phone");
+    await chat.send(`run \`rm -rf ${folder.name}\``);
+    const card = chat.approvalCards.last();
+    await expect(card.getByRole("button", { name: "Accept", exact: true })).toBeInViewport();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-phone.png"), animations: "disabled" });
+    await chat.answer(card, "Decline");
+    await expect(card).toHaveAttribute("data-status", "declined");
+  });
+});
