@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ["{lib,mcp-server,app,components}/**/*.test.{ts,tsx}"],
     environment: "node",
+    reporters: ["default", "json"],
+    outputFile: { json: "reports/unit.json" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { elicitationDataSchema, ELICITATION_PART_TYPE, type ElicitationAnswer } from "@/lib/elicitation/contract";
 import { serverState } from "@/lib/server-state";
+import { closeMcpConnection } from "@/lib/testing/mcp-connection";
 import { UiStreamReader, type StreamChunk } from "@/lib/testing/ui-stream";
 import { POST as answerRoute } from "../elicitations/[id]/route";
 import { POST as chatRoute } from "./route";
@@ -25,8 +26,7 @@ beforeAll(() => {
   delete process.env.OPENAI_BASE_URL;
 });
 afterAll(async () => {
-  const mcp = await serverState().mcp;
-  await mcp?.client.disconnect();
+  await closeMcpConnection();
   rmSync(workspace, { recursive: true, force: true });
 });
 
@@ -63,6 +63,15 @@ const isCard = (status?: string) => (c: StreamChunk) =>
   c.type === ELICITATION_PART_TYPE && (status === undefined || elicitationDataSchema.parse(c.data).status === status);
 const isToolOutput = (c: StreamChunk) => c.type === "tool-output-available" || c.type === "tool-output-error";
 const cardOf = (c: StreamChunk) => elicitationDataSchema.parse(c.data);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function makeDir(name: string): string {
   const dir = path.join(workspace, name);
@@ -174,6 +183,21 @@ describe("POST /api/chat", () => {
     const stdout = (output.output as { stdout: string }).stdout;
     expect(stdout).toContain("WORKSPACE_DIR=");
     expect(stdout).not.toContain(SECRET);
+    await stream.readToEnd();
+  });
+
+  it("starts the MCP server again after it crashed", async () => {
+    const probe = new UiStreamReader(await chat("run `echo $PPID`"));
+    await answer(cardOf(await probe.waitFor(isCard("pending"))).id, { action: "accept" });
+    const pid = Number(((await probe.waitFor(isToolOutput)).output as { stdout: string }).stdout.trim());
+    await probe.readToEnd();
+    expect(pid).toBeGreaterThan(1);
+    process.kill(pid, "SIGKILL");
+    await expect.poll(() => isAlive(pid)).toBe(false);
+
+    const stream = new UiStreamReader(await chat("run `pwd`"));
+    const output = await stream.waitFor(isToolOutput);
+    expect(output.output).toMatchObject({ ran: true, exitCode: 0 });
     await stream.readToEnd();
   });
 
