@@ -1,6 +1,6 @@
 "use client";
 
-import type { DataMessagePartComponent } from "@assistant-ui/react";
+import { useAuiState, type DataMessagePartComponent } from "@assistant-ui/react";
 import { useEffect, useId, useRef, useState } from "react";
 import {
   elicitationDataSchema,
@@ -74,7 +74,10 @@ export const ElicitationCard: DataMessagePartComponent = ({ data: raw }) => {
   const ref = useRef<HTMLElement>(null);
   const headingId = useId();
   const data = parsed.success ? parsed.data : undefined;
-  const status = data && data.status !== "pending" ? data.status : (local.status ?? "pending");
+  // Stop or a lost connection ends the stream before the server's update arrives; the server cancelled the
+  // request when the stream closed, so a pending card in a finished message is no longer answerable.
+  const turnEnded = useAuiState((s) => s.message.status?.type !== "running");
+  const status = data && data.status !== "pending" ? data.status : (local.status ?? (turnEnded ? "cancelled" : "pending"));
 
   // Focus the card itself, not a button: someone typing in the composer must not approve by pressing Enter.
   useEffect(() => {
@@ -104,6 +107,7 @@ export const ElicitationCard: DataMessagePartComponent = ({ data: raw }) => {
       aria-labelledby={headingId}
       data-testid="elicitation-card"
       data-status={status}
+      data-elicitation-id={data.id}
       onKeyDown={(event) => {
         if (pending && !busy && event.key === "Escape") void answer("cancel");
       }}
@@ -134,6 +138,7 @@ export const ElicitationCard: DataMessagePartComponent = ({ data: raw }) => {
         ) : (
           <p role="status" className={`text-sm font-semibold ${status === "accepted" ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-700 dark:text-zinc-300"}`}>
             {OUTCOME_TEXT[status]}
+            {status === "cancelled" && data.status === "pending" && !local.status ? " (the chat turn ended)" : ""}
             {data.note && status === "cancelled" ? ` (${data.note})` : ""}
           </p>
         )}

@@ -88,3 +88,22 @@ test.describe("chat with approvals", () => {
     await expect(card).toHaveAttribute("data-status", "declined");
   });
 });
+
+test("Stop while a card is pending cancels it on the server and nothing runs", async ({ page, request }) => {
+  const chat = new ChatPage(page);
+  await chat.open();
+  const folder = freshFolder("stopped");
+  await chat.send(`run \`rm -rf ${folder.name}\``);
+  const card = chat.approvalCards.last();
+  await expect(card).toHaveAttribute("data-status", "pending");
+  const id = await card.getAttribute("data-elicitation-id");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(card).toHaveAttribute("data-status", "cancelled");
+  await expect(card.getByRole("button", { name: "Accept", exact: true })).toHaveCount(0);
+  // The server saw the stream close and settled the request (a decline here is harmless if it had not).
+  await page.waitForTimeout(500);
+  const late = await request.post(`/api/elicitations/${id}`, { data: { action: "decline" } });
+  expect(late.status()).toBe(409);
+  expect(await late.json()).toMatchObject({ error: { details: { status: "cancelled" } } });
+  expect(existsSync(folder.path)).toBe(true);
+});
