@@ -11,5 +11,5 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "workspace/**"]),
+  globalIgnores([".next/**", ".next-*/**", "reports/**", "e2e/.workspace/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "workspace/**"]),
 ]);

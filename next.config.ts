@@ -7,6 +7,8 @@ for (const name of ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL"]) {
 }
 
 const nextConfig: NextConfig = {
+  // Separate build folders let e2e tests and benchmarks build without clobbering a developer's `.next`.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // The MCP SDK and Mastra spawn processes and read files at run time; bundling them buys nothing.
   serverExternalPackages: ["@mastra/core", "@mastra/mcp", "@modelcontextprotocol/sdk"],
   devIndicators: false,
