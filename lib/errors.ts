@@ -8,12 +8,14 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "not_found"
   | "conflict"
+  | "invalid_content"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   not_found: 404,
   conflict: 409,
+  invalid_content: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal: 500,

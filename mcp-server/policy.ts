@@ -1,209 +1,198 @@
 /**
- * Decides whether a command line may run without asking a person.
+ * Decides whether a command line may run without asking a person, must ask, or is refused.
  *
  * It fails closed: a command runs at once only when the parsed script is nothing but plain commands joined by
- * `;`, `&&`, `||` or `|`, each named by a literal word on the read-only allow-list below and passing that
- * command's argument checks. Everything else (parse errors, expansions, substitutions, redirects to files,
- * subshells, unknown commands...) asks, with a risk label and the part of the command that caused it.
+ * `;`, `&&`, `||` or `|`, each named by a literal word and either on the read-only allow-list (passing that
+ * command's argument checks, with paths inside the workspace) or matched by an allow rule / remembered approval.
+ * Everything else (parse errors, expansions, substitutions, redirects to files, subshells, unknown commands...)
+ * asks, with a risk label and the part of the command that caused it. Deny rules are checked first, on every
+ * simple command anywhere in the script (inside substitutions and subshells too), and refuse without asking.
  */
-import { parse } from "unbash";
-import type { AndOr, Command, DoubleQuotedChild, PipelineNode, Redirection, Statement, Word, WordPart } from "unbash";
+import path from "node:path";
+import { forEachChild, parse } from "unbash";
+import type { AndOr, Command, DoubleQuotedChild, PipelineNode, Redirection, Statement, SyntaxNode, Word, WordPart } from "unbash";
+import { findRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
+import { KNOWN_RISKS, READ_ONLY, RISK_TEXT, pathArguments, type Risk } from "./read-only-commands.ts";
 
-export type Risk =
-  | "delete"
-  | "write"
-  | "process"
-  | "privilege"
-  | "network"
-  | "code-execution"
-  | "install"
-  | "shell-syntax"
-  | "unparsable"
-  | "unknown-command";
+export type { Risk } from "./read-only-commands.ts";
+
+/** How an allowed script got its permission: the built-in list, an allow rule, or the person's remembered yes. */
+export type AllowedBy = "built-in" | "policy" | "remembered";
 
 export type Classification =
-  | { decision: "allow" }
-  | { decision: "ask"; risk: Risk; trigger: string; reason: string };
+  | { decision: "allow"; by: AllowedBy }
+  | { decision: "ask"; risk: Risk; trigger: string; reason: string; prefix?: string }
+  | { decision: "deny"; rule: string; trigger: string; reason: string };
 
-const RISK_TEXT: Record<Risk, string> = {
-  delete: "deletes files",
-  write: "writes or moves files",
-  process: "signals or stops processes",
-  privilege: "changes privileges",
-  network: "uses the network",
-  "code-execution": "runs arbitrary code",
-  install: "installs software",
-  "shell-syntax": "uses shell features that are not checked",
-  unparsable: "could not be parsed",
-  "unknown-command": "is not on the read-only list",
-};
-
-const KNOWN_RISKS: Record<string, Risk> = Object.fromEntries(
-  (
-    [
-      ["delete", "rm rmdir unlink shred"],
-      ["write", "mv cp dd tee touch mkdir chmod chown chgrp ln install truncate rsync patch mkfs mount umount"],
-      ["process", "kill pkill killall shutdown reboot halt poweroff systemctl service crontab nohup timeout"],
-      ["privilege", "sudo su doas chroot setcap pkexec passwd useradd usermod"],
-      ["network", "curl wget ssh scp sftp nc ncat netcat telnet ftp socat ping"],
-      [
-        "code-execution",
-        "sh bash zsh dash ksh fish eval exec source . python python3 node perl ruby php lua awk gawk xargs env command builtin nice watch parallel make",
-      ],
-      ["install", "npm npx pnpm yarn bun pip pip3 apt apt-get dpkg brew cargo go gem"],
-    ] as const
-  ).flatMap(([risk, names]) => names.split(" ").map((name) => [name, risk])),
-);
-
-type ArgCheck = (args: readonly string[], hasGlob: boolean) => Risk | null;
-const always: ArgCheck = () => null;
-const forbidding =
-  (risk: Risk, ...flags: string[]): ArgCheck =>
-  (args) =>
-    args.some((arg) => flags.some((flag) => arg === flag || (flag.startsWith("--") && arg.startsWith(`${flag}=`))))
-      ? risk
-      : null;
-
-const GIT_READ_ONLY = new Set(["status", "log", "diff", "show", "branch", "rev-parse", "ls-files", "blame"]);
-const SED_READ_OPTIONS = new Set(["-n", "-E", "-r", "-s", "--quiet"]);
-const GIT_BRANCH_LISTING = new Set(["-a", "-r", "-v", "-vv", "--all", "--remotes", "--list", "--show-current"]);
-const GIT_DANGEROUS_FLAGS = ["-c", "--config-env", "--output", "--ext-diff", "--textconv", "--exec", "--exec-path"];
-
-const READ_ONLY: Record<string, ArgCheck> = {
-  ls: always,
-  cat: always,
-  head: always,
-  tail: forbidding("process", "-f", "-F", "--follow"),
-  wc: always,
-  grep: always,
-  egrep: always,
-  fgrep: always,
-  rg: forbidding("code-execution", "--pre", "--search-zip", "-z"),
-  pwd: always,
-  echo: always,
-  printf: always,
-  true: always,
-  false: always,
-  whoami: always,
-  id: always,
-  uname: always,
-  stat: always,
-  du: always,
-  df: always,
-  file: always,
-  basename: always,
-  dirname: always,
-  realpath: always,
-  which: always,
-  cut: always,
-  tr: always,
-  nl: always,
-  diff: always,
-  cmp: always,
-  comm: always,
-  md5sum: always,
-  sha256sum: always,
-  date: (args) => (args.some((a) => a === "-s" || a.startsWith("--set")) ? "write" : null),
-  find: (args) =>
-    args.some((a) => ["-delete"].includes(a))
-      ? "delete"
-      : args.some((a) => ["-exec", "-execdir", "-ok", "-okdir"].includes(a))
-        ? "code-execution"
-        : args.some((a) => a.startsWith("-fprint") || a === "-fls")
-          ? "write"
-          : null,
-  sed: (args, hasGlob) => {
-    // Only printing a line range or a /pattern/: other scripts can write (w, -i) or execute (e).
-    const options = args.filter((a) => a.startsWith("-"));
-    const [script] = args.filter((a) => !a.startsWith("-"));
-    const printsOnly = script !== undefined && /^(?:[0-9]+(?:,(?:[0-9]+|\$))?|\$|\/[^/\\]*\/)p$/.test(script);
-    return !hasGlob && options.includes("-n") && options.every((o) => SED_READ_OPTIONS.has(o)) && printsOnly ? null : "write";
-  },
-  sort: (args) => (args.some((a) => a === "-o" || a.startsWith("--output") || /^-[^-]*o/.test(a)) ? "write" : null),
-  uniq: (args) => (args.filter((a) => !a.startsWith("-")).length > 1 ? "write" : null),
-  tree: forbidding("write", "-o"),
-  git: (args) => {
-    const sub = args.find((a) => !a.startsWith("-"));
-    if (!sub || !GIT_READ_ONLY.has(sub) || args.indexOf(sub) !== 0) return "write";
-    // `git branch NAME` creates and `-d` deletes: only the listing forms are read-only.
-    if (sub === "branch" && !args.slice(1).every((a) => GIT_BRANCH_LISTING.has(a))) return "write";
-    return forbidding("code-execution", ...GIT_DANGEROUS_FLAGS)(args, false);
-  },
-};
-
-const SAFE_REDIRECT_TARGETS = new Set(["/dev/null"]);
+export interface ClassifyContext {
+  /** When set, read-only commands naming paths outside it ask ("outside-workspace"). */
+  workspaceDir?: string;
+  rules?: PolicyRules;
+  /** Exact command lines the person approved for this session. */
+  rememberedCommands?: ReadonlySet<string>;
+  /** Prefix rules the person approved for this session. */
+  rememberedPrefixes?: readonly PrefixRule[];
+}
 
 class Ask extends Error {
   readonly risk: Risk;
   readonly trigger: string;
-  constructor(risk: Risk, trigger: string) {
+  readonly prefix: string | undefined;
+  constructor(risk: Risk, trigger: string, prefix?: string) {
     super(`${RISK_TEXT[risk]}: ${trigger}`);
     this.risk = risk;
     this.trigger = trigger;
+    this.prefix = prefix;
   }
 }
 
-export function classifyCommand(source: string): Classification {
+/** Commands whose subcommand is what a person means by "commands like this" (git push, npm test). */
+const SUBCOMMAND_TOOLS = new Set(["git", "npm", "npx", "pnpm", "yarn", "bun", "cargo", "go", "docker", "kubectl", "make", "pip", "pip3", "apt", "apt-get", "systemctl", "brew", "gem"]);
+
+/** The prefix offered as "commands starting with …": the name, plus the subcommand for multi-command tools. */
+export function suggestedPrefix(words: readonly string[]): string | undefined {
+  const [name, sub] = words;
+  if (!name) return undefined;
+  return SUBCOMMAND_TOOLS.has(name) && sub !== undefined && /^[a-z][a-z0-9:-]*$/.test(sub) ? `${name} ${sub}` : name;
+}
+
+export function classifyCommand(source: string, context: ClassifyContext = {}): Classification {
   try {
     const script = parse(source);
     if (script.errors?.length) throw new Ask("unparsable", script.errors[0]?.message ?? "parse error");
     if (script.commands.length === 0) throw new Ask("unparsable", "empty command");
-    for (const statement of script.commands) checkStatement(statement, source);
-    return { decision: "allow" };
+    const denied = findDenied(script, source, context.rules?.deny ?? []);
+    if (denied) return denied;
+    if (context.rememberedCommands?.has(source)) return { decision: "allow", by: "remembered" };
+    const walk = new ScriptCheck(source, context);
+    for (const statement of script.commands) walk.statement(statement);
+    return { decision: "allow", by: walk.allowedBy };
   } catch (error) {
-    if (error instanceof Ask) return { decision: "ask", risk: error.risk, trigger: error.trigger, reason: error.message };
+    if (error instanceof Ask) {
+      return { decision: "ask", risk: error.risk, trigger: error.trigger, reason: error.message, ...(error.prefix && { prefix: error.prefix }) };
+    }
     // Anything we did not foresee is a reason to ask, never to run.
     return { decision: "ask", risk: "unparsable", trigger: source.slice(0, 200), reason: RISK_TEXT.unparsable };
   }
 }
 
-function checkStatement(statement: Statement, source: string): void {
-  if (statement.background) throw new Ask("shell-syntax", slice(source, statement));
-  checkNode(statement.command, source);
+/** Any simple command in the script, however deeply nested, whose literal words start with a deny rule. */
+function findDenied(root: SyntaxNode, source: string, deny: readonly PrefixRule[]): Classification | null {
+  if (deny.length === 0) return null;
+  let found: Classification | null = null;
+  const visit = (node: SyntaxNode) => {
+    if (found) return;
+    if (node.type === "Command") {
+      const words = literalPrefix(node);
+      // `/usr/bin/git push` is still git push.
+      if (words[0]?.includes("/")) words[0] = path.basename(words[0]);
+      const rule = findRule(words, deny);
+      if (rule) {
+        const trigger = slice(source, node);
+        found = { decision: "deny", rule: rule.text, trigger, reason: `denied by the policy rule "${rule.text}": ${trigger}` };
+        return;
+      }
+    }
+    forEachChild(node, visit);
+  };
+  visit(root);
+  return found;
 }
 
-function checkNode(node: PipelineNode | AndOr, source: string): void {
-  switch (node.type) {
-    case "AndOr":
-      node.commands.forEach((child) => checkNode(child, source));
+/** The command's name and arguments up to the first word that expands at run time. */
+function literalPrefix(command: Command): string[] {
+  const words: string[] = [];
+  for (const word of [command.name, ...command.args]) {
+    if (!word || word.type !== "Word") break;
+    const value = literalValue(word);
+    if (value === null) break;
+    words.push(value);
+  }
+  return words;
+}
+
+class ScriptCheck {
+  allowedBy: AllowedBy = "built-in";
+  private readonly source: string;
+  private readonly context: ClassifyContext;
+  constructor(source: string, context: ClassifyContext) {
+    this.source = source;
+    this.context = context;
+  }
+
+  statement(statement: Statement): void {
+    if (statement.background) throw new Ask("shell-syntax", slice(this.source, statement));
+    this.node(statement.command);
+  }
+
+  private node(node: PipelineNode | AndOr): void {
+    switch (node.type) {
+      case "AndOr":
+        node.commands.forEach((child) => this.node(child));
+        return;
+      case "Pipeline":
+        if (node.prefixes.length > 0 || node.operators.includes("|&")) throw new Ask("shell-syntax", slice(this.source, node));
+        node.commands.forEach((child) => this.node(child));
+        return;
+      case "Command":
+        this.command(node);
+        return;
+      default:
+        // Subshells, groups, loops, functions, tests: not checked, so they ask.
+        throw new Ask("shell-syntax", slice(this.source, node));
+    }
+  }
+
+  private command(command: Command): void {
+    const text = slice(this.source, command);
+    if (!command.name) throw new Ask("shell-syntax", text);
+    if (command.prefix.some((p) => p.type === "Assignment")) throw new Ask("shell-syntax", text);
+    const name = literalValue(command.name);
+    if (name === null) throw new Ask("shell-syntax", text);
+    const words = literalPrefix(command);
+    const prefix = suggestedPrefix(words);
+    const { rules, rememberedPrefixes = [] } = this.context;
+
+    if (rules && findRule(words, rules.ask)) throw new Ask("policy", text, prefix);
+    const isLiteral = words.length === command.args.length + 1;
+    const remembered = isLiteral ? findRule(words, rememberedPrefixes) : undefined;
+    const allowRule = isLiteral && rules ? findRule(words, rules.allow) : undefined;
+    const check = READ_ONLY[name];
+    if (!remembered && !allowRule) {
+      if (name.includes("/")) throw new Ask("unknown-command", text, prefix);
+      if (!check) throw new Ask(KNOWN_RISKS[name] ?? "unknown-command", text, prefix);
+    }
+    if (!isLiteral) throw new Ask("shell-syntax", text, prefix);
+    command.redirects.forEach((redirect) => checkRedirect(redirect, text));
+    if (remembered || allowRule) {
+      // A person's own yes is the stronger statement to report; both only ever widen, never override deny.
+      if (remembered) this.allowedBy = "remembered";
+      else if (this.allowedBy === "built-in") this.allowedBy = "policy";
       return;
-    case "Pipeline":
-      if (node.prefixes.length > 0 || node.operators.includes("|&")) throw new Ask("shell-syntax", slice(source, node));
-      node.commands.forEach((child) => checkNode(child, source));
-      return;
-    case "Command":
-      checkCommand(node, source);
-      return;
-    default:
-      // Subshells, groups, loops, functions, tests: not checked, so they ask.
-      throw new Ask("shell-syntax", slice(source, node));
+    }
+
+    const args = words.slice(1);
+    const hasGlob = command.args.some((arg) => arg.type === "Word" && (arg.parts?.some((part) => part.type === "Glob") ?? false));
+    const risk = check?.(args, hasGlob) ?? "unknown-command";
+    if (risk) throw new Ask(risk, text, prefix);
+    if (this.context.workspaceDir && leavesWorkspace(this.context.workspaceDir, pathArguments(name, args))) {
+      throw new Ask("outside-workspace", text, prefix);
+    }
   }
 }
 
-function checkCommand(command: Command, source: string): void {
-  const text = slice(source, command);
-  if (!command.name) throw new Ask("shell-syntax", text);
-  if (command.prefix.some((p) => p.type === "Assignment")) throw new Ask("shell-syntax", text);
-  const name = literalValue(command.name);
-  if (name === null) throw new Ask("shell-syntax", text);
-  if (name.includes("/")) throw new Ask("unknown-command", text);
-
-  const check = READ_ONLY[name];
-  if (!check) throw new Ask(KNOWN_RISKS[name] ?? "unknown-command", text);
-
-  const args: string[] = [];
-  let hasGlob = false;
-  for (const arg of command.args) {
-    if (arg.type !== "Word") throw new Ask("shell-syntax", text);
-    const value = literalValue(arg);
-    if (value === null) throw new Ask("shell-syntax", text);
-    hasGlob ||= arg.parts?.some((part) => part.type === "Glob") ?? false;
-    args.push(value);
-  }
-  const risk = check(args, hasGlob);
-  if (risk) throw new Ask(risk, text);
-  command.redirects.forEach((redirect) => checkRedirect(redirect, text));
+function leavesWorkspace(workspaceDir: string, paths: readonly string[]): boolean {
+  const root = path.resolve(workspaceDir);
+  return paths.some((arg) => {
+    if (arg === "/dev/null") return false;
+    // `~` is $HOME, which is outside the workspace unless the server set it so; ask rather than guess.
+    if (arg.startsWith("~")) return true;
+    const resolved = path.resolve(root, arg);
+    return resolved !== root && !resolved.startsWith(root + path.sep);
+  });
 }
+
+const SAFE_REDIRECT_TARGETS = new Set(["/dev/null"]);
 
 function checkRedirect(redirect: Redirection, text: string): void {
   if (redirect.type === "HereDoc") {

@@ -2,18 +2,31 @@ import { elicitationAnswerSchema, MAX_ANSWER_BYTES } from "@/lib/elicitation/con
 import { ApiError, errorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http";
 import { serverState } from "@/lib/server-state";
+import { validateContent } from "@/lib/elicitation/validate";
 
 export const dynamic = "force-dynamic";
 
 /**
  * A person's answer to one pending elicitation: resolves exactly that request, once.
- * 404 unknown or expired, 409 already answered (with the recorded outcome), 4xx for a malformed body.
+ * 404 unknown or expired, 409 already answered (with the recorded outcome), 422 content that does not match the
+ * request's schema (never forwarded), other 4xx for a malformed body.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const { id } = await params;
     const answer = await readJsonBody(request, elicitationAnswerSchema, MAX_ANSWER_BYTES);
-    const result = serverState().registry.answer(id, answer);
+    const { registry } = serverState();
+    const pending = registry.get(id);
+    if (pending && answer.action === "accept") {
+      const errors = validateContent(pending.requestedSchema, answer.content ?? {});
+      const [first] = errors;
+      if (first) {
+        throw new ApiError("invalid_content", `The answer does not fit the request: ${first.field || "content"} ${first.message}.`, {
+          details: errors,
+        });
+      }
+    }
+    const result = registry.answer(id, answer);
     switch (result.kind) {
       case "answered":
         return Response.json(result.outcome);

@@ -1,0 +1,58 @@
+"use client";
+
+import { useState } from "react";
+import {
+  elicitationOutcomeSchema,
+  type ElicitationAnswer,
+  type ElicitationStatus,
+} from "@/lib/elicitation/contract";
+
+export interface AnswerState {
+  /** The outcome this tab learned from its own POST (the stream's update may come a moment later, or never). */
+  status?: ElicitationStatus;
+  error?: string;
+  /** Per-field messages from a 422. */
+  fieldErrors?: Record<string, string>;
+}
+
+async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState> {
+  const response = await fetch(`/api/elicitations/${encodeURIComponent(id)}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(answer),
+  });
+  const json: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return { status: elicitationOutcomeSchema.parse(json).status };
+  const error = (json as { error?: { message?: string; details?: unknown } } | undefined)?.error;
+  if (response.status === 409) {
+    // Someone (another tab) answered first: show what they chose.
+    const recorded = elicitationOutcomeSchema.safeParse(error?.details);
+    if (recorded.success) return { status: recorded.data.status };
+  }
+  if (response.status === 404) return { status: "expired", error: error?.message };
+  if (response.status === 422 && Array.isArray(error?.details)) {
+    const fieldErrors = Object.fromEntries(
+      (error.details as Array<{ field: string; message: string }>).map((d) => [d.field, d.message]),
+    );
+    return { error: error.message, fieldErrors };
+  }
+  return { error: error?.message ?? `The answer was not accepted (HTTP ${response.status}).` };
+}
+
+/** Sends one answer for a pending elicitation and keeps what the server said. */
+export function useElicitationAnswer(id: string) {
+  const [state, setState] = useState<AnswerState>({});
+  const [busy, setBusy] = useState(false);
+  const send = async (answer: ElicitationAnswer) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      setState(await post(id, answer));
+    } catch {
+      setState({ error: "Could not reach the server; try again." });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { ...state, busy, send };
+}
