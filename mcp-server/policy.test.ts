@@ -1,5 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { classifyCommand, type Risk } from "./policy.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { classifyCommand, suggestedPrefix, type ClassifyContext, type Risk } from "./policy.ts";
+import { loadPolicyFile, parseRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
+
+const WORKSPACE = "/srv/workspace";
 
 const allowed = [
   "ls -la",
@@ -10,99 +16,348 @@ const allowed = [
   "wc -l *.ts",
   "grep -rn 'TODO' src",
   'echo "hello world"',
+  "echo '$HOME is literal here'",
+  'echo "a;b|c&&d"',
+  "echo rm -rf /",
   "ls | wc -l",
   "ls && pwd",
   "ls; pwd",
+  "ls\npwd",
   "ls || true",
   "ls 2>/dev/null",
   "ls 2>&1 | head",
+  "ls >/dev/null 2>&1",
   "find . -name '*.md'",
+  "find src -type f -name '*.ts' | wc -l",
   "sed -n 1,5p file.txt",
   "sed -n /TODO/p notes.md",
   "sort names.txt",
+  "sort -r names.txt | uniq -c",
   "git status",
   "git log --oneline -5",
+  "git diff HEAD~1 -- src",
   "git branch -a",
+  "git show HEAD:README.md",
   "date",
   "du -sh .",
   "cat <<'EOF'\nplain $HOME text\nEOF",
   "cat <<EOF\nplain text\nEOF",
+  "cat src/../README.md",
+  `cat ${WORKSPACE}/notes.txt`,
+  "echo /etc/passwd",
+  "grep -r /usr/bin src",
+  "cat /dev/null",
+  "l\\s",
 ];
 
 const asked: Array<[string, Risk]> = [
+  // obfuscated names: quote removal happens before the lookup
   ["rm -rf build", "delete"],
   ["\\rm -rf build", "delete"],
   ["r''m -rf build", "delete"],
   ['"rm" -rf build', "delete"],
+  ["'r'\"m\" x", "delete"],
+  ["r\\m x", "delete"],
   ["rmdir build", "delete"],
+  ["unlink x", "delete"],
   ["ls && rm x", "delete"],
   ["ls; rm x", "delete"],
-  ["kill 1", "process"],
-  ["pkill node", "process"],
+  ["ls\nrm x", "delete"],
+  ["ls || rm x", "delete"],
+  ["rm -rf $DIR", "delete"],
+  // wrappers and interpreters
+  ["env rm x", "code-execution"],
+  ["command rm x", "code-execution"],
+  ["builtin echo x", "code-execution"],
+  ["exec rm x", "code-execution"],
+  ["nice rm x", "code-execution"],
+  ["xargs rm", "code-execution"],
+  ["find . -name '*.o' | xargs rm", "code-execution"],
+  ["eval 'rm x'", "code-execution"],
+  ["python3 -c 'print(1)'", "code-execution"],
+  ["node -e 'process.exit()'", "code-execution"],
+  ["awk '{print}' f", "code-execution"],
+  ["sh -c 'rm x'", "code-execution"],
+  ["bash -c 'rm x'", "code-execution"],
+  ["ls | sh", "code-execution"],
+  ["echo rm x | bash", "code-execution"],
+  ["cat script | zsh", "code-execution"],
+  [". ./script", "code-execution"],
+  ["source script", "code-execution"],
+  // substitutions and expansions
+  ["echo $(rm x)", "shell-syntax"],
+  ["echo `rm x`", "shell-syntax"],
+  ['echo "$(rm x)"', "shell-syntax"],
+  ["echo $HOME", "shell-syntax"],
+  ["echo ${HOME}", "shell-syntax"],
+  ["echo ${X:-default}", "shell-syntax"],
+  ["echo $((1+2))", "shell-syntax"],
+  ["ls $(echo /)", "shell-syntax"],
+  ["cat <(ls)", "shell-syntax"],
+  ["echo {a,b}", "shell-syntax"],
+  ["$CMD", "shell-syntax"],
+  ["$(echo rm) x", "shell-syntax"],
+  ["A=1 ls", "shell-syntax"],
+  ["PATH=. ls", "shell-syntax"],
+  // structure
+  ["(rm x)", "shell-syntax"],
+  ["(ls)", "shell-syntax"],
+  ["{ rm x; }", "shell-syntax"],
+  ["for f in *; do rm $f; done", "shell-syntax"],
+  ["while true; do ls; done", "shell-syntax"],
+  ["if true; then ls; fi", "shell-syntax"],
+  ["case x in x) ls;; esac", "shell-syntax"],
+  ["f() { ls; }", "shell-syntax"],
+  ["ls &", "shell-syntax"],
+  ["ls & rm x", "shell-syntax"],
+  ["! ls", "shell-syntax"],
+  ["time ls", "shell-syntax"],
+  ["ls |& cat", "shell-syntax"],
+  ["[[ -f x ]]", "shell-syntax"],
+  // heredocs and redirects
+  ["cat <<EOF\n$(rm x)\nEOF", "shell-syntax"],
+  ["cat <<EOF\n$HOME\nEOF", "shell-syntax"],
+  ["cat <<EOF\n`id`\nEOF", "shell-syntax"],
+  ["cat <<< hello", "shell-syntax"],
+  ["cat < /etc/passwd", "shell-syntax"],
+  ["ls > out.txt", "write"],
+  ["echo hi >> out.txt", "write"],
+  ["ls 2> err.txt", "write"],
+  ["ls >| out.txt", "write"],
+  ["ls > $OUT", "write"],
+  ["echo x > /dev/sda", "write"],
+  // writers
   ["mv a b", "write"],
+  ["cp a b", "write"],
+  ["touch x", "write"],
+  ["mkdir x", "write"],
+  ["tee out.txt", "write"],
+  ["ls | tee out.txt", "write"],
   ["chmod 777 x", "write"],
   ["chown root x", "write"],
   ["dd if=/dev/zero of=x", "write"],
-  ["ls > out.txt", "write"],
-  ["echo hi >> out.txt", "write"],
   ["sort -o out.txt in.txt", "write"],
+  ["sort -ro out.txt in.txt", "write"],
+  ["uniq in.txt out.txt", "write"],
   ["sed -i s/a/b/ f", "write"],
   ["sed s/a/b/w out f", "write"],
   ["sed -n 1e\\ rm f", "write"],
   ["sed -n -i 1p f", "write"],
+  ["sed -n 1p *", "write"],
+  ["tree -o out.txt", "write"],
+  ["date -s 2020-01-01", "write"],
+  // git variants
   ["git branch -D main", "write"],
+  ["git branch new-feature", "write"],
   ["git push", "write"],
+  ["git commit -m x", "write"],
+  ["git checkout .", "write"],
   ["git -c core.pager=sh log", "write"],
   ["git log --output=x", "code-execution"],
-  ["tree -o out.txt", "write"],
+  ["git diff --ext-diff", "code-execution"],
+  // find variants
   ["find . -delete", "delete"],
+  ["find . -name '*.tmp' -delete", "delete"],
   ["find . -exec rm {} ;", "code-execution"],
+  ["find . -execdir sh -c id ;", "code-execution"],
+  ["find . -ok rm {} ;", "code-execution"],
+  ["find . -fprint out", "write"],
+  ["rg --pre sh x", "code-execution"],
+  ["tail -f log", "process"],
+  // processes, privileges, network, installs
+  ["kill 1", "process"],
+  ["pkill node", "process"],
+  ["timeout 5 rm x", "process"],
   ["sudo ls", "privilege"],
+  ["su -c id", "privilege"],
   ["curl http://example.test", "network"],
-  ["ls | sh", "code-execution"],
-  ["echo rm x | bash", "code-execution"],
-  ["env rm x", "code-execution"],
-  ["xargs rm", "code-execution"],
-  ["eval 'rm x'", "code-execution"],
-  ["python3 -c 'print(1)'", "code-execution"],
+  ["wget http://example.test", "network"],
+  ["ssh host", "network"],
+  ["nc -l 80", "network"],
   ["npm install left-pad", "install"],
-  ["echo $(rm x)", "shell-syntax"],
-  ["echo `rm x`", "shell-syntax"],
-  ["echo $HOME", "shell-syntax"],
-  ["$CMD", "shell-syntax"],
-  ["A=1 ls", "shell-syntax"],
-  ["(rm x)", "shell-syntax"],
-  ["{ rm x; }", "shell-syntax"],
-  ["for f in *; do rm $f; done", "shell-syntax"],
-  ["ls &", "shell-syntax"],
-  ["cat <<EOF\n$(rm x)\nEOF", "shell-syntax"],
-  ["cat < /etc/passwd", "shell-syntax"],
+  ["pip install x", "install"],
+  ["apt-get install x", "install"],
+  // names that are paths or unknown
   ["/bin/rm x", "unknown-command"],
+  ["/bin/ls", "unknown-command"],
   ["./script.sh", "unknown-command"],
   ["frobnicate --all", "unknown-command"],
+  // parse failures
   ["echo 'unbalanced", "unparsable"],
+  ['echo "unbalanced', "unparsable"],
+  ["echo $(unclosed", "unparsable"],
   ["", "unparsable"],
+  ["   ", "unparsable"],
+  // paths outside the workspace
+  ["cat /etc/passwd", "outside-workspace"],
+  ["ls ..", "outside-workspace"],
+  ["cat ../secret", "outside-workspace"],
+  ["cat src/../../secret", "outside-workspace"],
+  ["ls /", "outside-workspace"],
+  ["find / -name id_rsa", "outside-workspace"],
+  ["grep -r password /etc", "outside-workspace"],
+  ["grep -f /etc/passwd src", "outside-workspace"],
+  ["grep --file=/etc/shadow src", "outside-workspace"],
+  ["git -C /etc log", "write"],
+  ["git diff --no-index /etc/passwd a", "outside-workspace"],
+  ["cat ~/.ssh/id_rsa", "outside-workspace"],
+  ["cat /srv/workspace-other/x", "outside-workspace"],
+  ["head /etc/*", "outside-workspace"],
 ];
 
-describe("classifyCommand", () => {
+const context: ClassifyContext = { workspaceDir: WORKSPACE };
+
+describe("classifyCommand, built-in policy", () => {
   it.each(allowed)("runs %j without asking", (command) => {
-    expect(classifyCommand(command)).toEqual({ decision: "allow" });
+    expect(classifyCommand(command, context)).toEqual({ decision: "allow", by: "built-in" });
   });
 
   it.each(asked)("asks before %j (%s)", (command, risk) => {
-    const verdict = classifyCommand(command);
-    expect(verdict).toMatchObject({ decision: "ask", risk });
+    expect(classifyCommand(command, context)).toMatchObject({ decision: "ask", risk });
   });
 
   it("names the part that triggered the question", () => {
     expect(classifyCommand("ls && rm -rf build")).toMatchObject({
       reason: "deletes files: rm -rf build",
       trigger: "rm -rf build",
+      prefix: "rm",
     });
   });
 
+  it("does not check paths when it does not know the workspace", () => {
+    expect(classifyCommand("cat /etc/hostname")).toMatchObject({ decision: "allow" });
+  });
+
   it("asks for a very long input instead of failing", () => {
-    const verdict = classifyCommand(`ls ${"a".repeat(50_000)} && rm x`);
-    expect(verdict.decision).toBe("ask");
+    expect(classifyCommand(`ls ${"a".repeat(50_000)} && rm x`)).toMatchObject({ decision: "ask", risk: "delete" });
+  });
+
+  it("asks for deeply nested input instead of failing", () => {
+    const nested = `${"$(".repeat(2_000)}ls${")".repeat(2_000)}`;
+    expect(classifyCommand(nested).decision).toBe("ask");
+  });
+
+  it("runs a very long plain pipeline", () => {
+    expect(classifyCommand(Array(500).fill("ls").join(" | "))).toMatchObject({ decision: "allow" });
+  });
+
+  it.each([
+    [["git", "push", "origin"], "git push"],
+    [["npm", "test"], "npm test"],
+    [["rm", "-rf", "build"], "rm"],
+    [["git", "-C", "x"], "git"],
+  ])("suggests the prefix of %j as %j", (words, prefix) => {
+    expect(suggestedPrefix(words)).toBe(prefix);
+  });
+});
+
+const rule = (text: string): PrefixRule => {
+  const parsed = parseRule(text);
+  if ("error" in parsed) throw new Error(parsed.error);
+  return parsed.rule;
+};
+const rules: PolicyRules = {
+  allow: ["npm test", "git push", "touch", "rm build"].map(rule),
+  ask: ["git status", "cat secrets.txt"].map(rule),
+  deny: ["git push --force", "rm -rf /", "shutdown", "curl"].map(rule),
+  network: false,
+};
+
+const withRules: Array<[string, "allow" | "ask" | "deny", string]> = [
+  ["npm test", "allow", "policy"],
+  ["npm test -- --watch", "allow", "policy"],
+  ["npm install", "ask", "install"],
+  ["ls && npm test", "allow", "policy"],
+  ["git push origin main", "allow", "policy"],
+  ["git push --force", "deny", "git push --force"],
+  ["git push --force origin", "deny", "git push --force"],
+  ["ls; git push --force", "deny", "git push --force"],
+  ["echo $(git push --force)", "deny", "git push --force"],
+  ["echo `git push --force`", "deny", "git push --force"],
+  ["(git push --force)", "deny", "git push --force"],
+  ["for x in 1; do shutdown now; done", "deny", "shutdown"],
+  ["/usr/bin/curl x", "deny", "curl"],
+  ["\\curl x", "deny", "curl"],
+  ["cat <<EOF\n$(curl x)\nEOF", "deny", "curl"],
+  ["rm -rf /", "deny", "rm -rf /"],
+  ["rm -rf /tmp", "ask", "delete"],
+  ["rm build", "allow", "policy"],
+  ["rm build other", "allow", "policy"],
+  ["rm buildings", "ask", "delete"],
+  ["git status", "ask", "policy"],
+  ["cat secrets.txt", "ask", "policy"],
+  ["cat notes.txt", "allow", "built-in"],
+  // allow rules never cover what the classifier cannot see through
+  ["touch $(rm x)", "ask", "shell-syntax"],
+  ["touch $FILE", "ask", "shell-syntax"],
+  ["touch x > out.txt", "ask", "write"],
+  ["npm test > out.txt", "ask", "write"],
+  ["X=1 npm test", "ask", "shell-syntax"],
+  ["(npm test)", "ask", "shell-syntax"],
+  ["npm test &", "ask", "shell-syntax"],
+  ["npm test | sh", "ask", "code-execution"],
+  ["npm test; rm x", "ask", "delete"],
+];
+
+describe("classifyCommand with a policy file", () => {
+  it.each(withRules)("%j → %s (%s)", (command, decision, detail) => {
+    const verdict = classifyCommand(command, { workspaceDir: WORKSPACE, rules });
+    expect(verdict.decision).toBe(decision);
+    if (verdict.decision === "allow") expect(verdict.by).toBe(detail);
+    if (verdict.decision === "ask") expect(verdict.risk).toBe(detail);
+    if (verdict.decision === "deny") expect(verdict.rule).toBe(detail);
+  });
+
+  it("remembered prefixes allow like rules but never override deny", () => {
+    const remembered = { workspaceDir: WORKSPACE, rules, rememberedPrefixes: [rule("git push"), rule("mkdir")] };
+    expect(classifyCommand("mkdir -p out", remembered)).toEqual({ decision: "allow", by: "remembered" });
+    expect(classifyCommand("git push --force", remembered)).toMatchObject({ decision: "deny" });
+    expect(classifyCommand("mkdir $(id)", remembered)).toMatchObject({ decision: "ask", risk: "shell-syntax" });
+  });
+
+  it("remembered exact commands allow that text only, and never override deny", () => {
+    const remembered = { rules, rememberedCommands: new Set(["echo $HOME > out.txt", "curl x"]) };
+    expect(classifyCommand("echo $HOME > out.txt", remembered)).toEqual({ decision: "allow", by: "remembered" });
+    expect(classifyCommand("echo $HOME > out2.txt", remembered)).toMatchObject({ decision: "ask" });
+    expect(classifyCommand("curl x", remembered)).toMatchObject({ decision: "deny" });
+  });
+});
+
+describe("policy file", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "shell-policy-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it("loads allow, ask, deny and network", () => {
+    const file = write("ok.json", JSON.stringify({ allow: ["npm test"], ask: ["git status"], deny: ["git push --force"], network: true }));
+    const load = loadPolicyFile(file, true);
+    expect(load.problems).toEqual([]);
+    expect(load.rules.allow.map((r) => r.text)).toEqual(["npm test"]);
+    expect(load.rules.deny[0]?.words).toEqual(["git", "push", "--force"]);
+    expect(load.rules.network).toBe(true);
+  });
+
+  it.each([
+    ["bad rule", { deny: ["rm -rf /", "git push; rm"] }, 'deny[1] "git push; rm" "push;" is not a plain word'],
+    ["path name", { allow: ["/bin/rm"] }, "must be a bare command name"],
+    ["not a string", { ask: [42] }, "ask[0] must be a string"],
+    ["not an array", { allow: "npm test" }, '"allow" must be an array'],
+    ["unknown key", { alow: ["x"] }, 'unknown key "alow"'],
+    ["empty rule", { deny: ["  "] }, "deny[0] \"  \" is empty"],
+    ["bad network", { network: "yes" }, '"network" must be true or false'],
+  ])("falls back to the built-in policy on a %s, saying which rule and why", (name, data, problem) => {
+    const load = loadPolicyFile(write(`${name}.json`, JSON.stringify(data)), true);
+    expect(load.problems.join("\n")).toContain(problem);
+    expect(load.rules).toEqual({ allow: [], ask: [], deny: [], network: false });
+  });
+
+  it("reports invalid JSON and a missing explicit file, but not a missing default file", () => {
+    expect(loadPolicyFile(write("broken.json", "{ allow: "), true).problems[0]).toContain("not valid JSON");
+    expect(loadPolicyFile(path.join(dir, "absent.json"), true).problems[0]).toContain("cannot be read");
+    expect(loadPolicyFile(path.join(dir, "absent.json"), false).problems).toEqual([]);
   });
 });

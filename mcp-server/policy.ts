@@ -155,8 +155,10 @@ class ScriptCheck {
 
     if (rules && findRule(words, rules.ask)) throw new Ask("policy", text, prefix);
     const isLiteral = words.length === command.args.length + 1;
-    const remembered = isLiteral ? findRule(words, rememberedPrefixes) : undefined;
-    const allowRule = isLiteral && rules ? findRule(words, rules.allow) : undefined;
+    const remembered = findRule(words, rememberedPrefixes);
+    const allowRule = rules ? findRule(words, rules.allow) : undefined;
+    // A rule covers the words it can see; an expansion after them could turn the command into anything.
+    if ((remembered || allowRule) && !isLiteral) throw new Ask("shell-syntax", text, prefix);
     const check = READ_ONLY[name];
     if (!remembered && !allowRule) {
       if (name.includes("/")) throw new Ask("unknown-command", text, prefix);
@@ -173,7 +175,7 @@ class ScriptCheck {
 
     const args = words.slice(1);
     const hasGlob = command.args.some((arg) => arg.type === "Word" && (arg.parts?.some((part) => part.type === "Glob") ?? false));
-    const risk = check?.(args, hasGlob) ?? "unknown-command";
+    const risk = check ? check(args, hasGlob) : "unknown-command";
     if (risk) throw new Ask(risk, text, prefix);
     if (this.context.workspaceDir && leavesWorkspace(this.context.workspaceDir, pathArguments(name, args))) {
       throw new Ask("outside-workspace", text, prefix);
