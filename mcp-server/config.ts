@@ -1,5 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { policyFromEnv, type PolicyLoad } from "./policy-rules.ts";
+import { parseSandboxMode, probeSandbox, type SandboxStatus } from "./sandbox.ts";
 
 export interface ShellServerConfig {
   workspaceDir: string;
@@ -10,6 +12,9 @@ export interface ShellServerConfig {
   maxOutputChars: number;
   /** The whole environment a command sees: nothing of the server's own beyond these. */
   commandEnv: Record<string, string>;
+  /** The policy file's rules (or the built-in policy) and any problems that made the server ignore the file. */
+  policy: PolicyLoad;
+  sandbox: SandboxStatus;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -30,6 +35,8 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     defaultCommandTimeoutMs: positiveInt(env.COMMAND_TIMEOUT_MS, 30_000, "COMMAND_TIMEOUT_MS"),
     maxCommandTimeoutMs: positiveInt(env.COMMAND_MAX_TIMEOUT_MS, 120_000, "COMMAND_MAX_TIMEOUT_MS"),
     maxOutputChars: positiveInt(env.COMMAND_MAX_OUTPUT_CHARS, 30_000, "COMMAND_MAX_OUTPUT_CHARS"),
+    policy: policyFromEnv(env),
+    sandbox: probeSandbox(parseSandboxMode(env.SHELL_SANDBOX)),
     commandEnv: {
       PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
       HOME: workspaceDir,
@@ -39,4 +46,15 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       TERM: "dumb",
     },
   };
+}
+
+/** Startup lines for the log: what the server will do, and every problem that made it ignore the policy file. */
+export function describeConfig(config: ShellServerConfig): string[] {
+  const { policy, sandbox } = config;
+  return [
+    `workspace ${config.workspaceDir}`,
+    sandbox.active ? "commands run sandboxed (bubblewrap)" : `WARNING: commands run ${sandbox.description}`,
+    ...policy.problems.map((problem) => `policy file ignored, using the built-in policy: ${problem}`),
+    policy.source ? `policy file ${policy.source}${policy.rules.network ? " (network allowed in the sandbox)" : ""}` : "built-in policy",
+  ];
 }

@@ -6,6 +6,8 @@ import { z } from "zod";
 
 export const SERVER_NAME = "elicit-chat-shell";
 export const RUN_COMMAND_TOOL = "run_command";
+export const LIST_RULES_TOOL = "list_rules";
+export const REVOKE_RULE_TOOL = "revoke_rule";
 
 /**
  * A client may put this key in a tool call's `_meta`; the server copies it into the `_meta` of every elicitation
@@ -29,11 +31,28 @@ export const runCommandInputShape = {
     .describe("How long the command may run once started, in milliseconds (capped by the server)."),
 };
 
-export const approvalSchema = z.enum(["not_required", "approved", "declined", "cancelled", "unavailable", "failed"]);
+/**
+ * not_required: read-only or allowed by the policy file; remembered: a yes the person gave earlier this session;
+ * denied: a deny rule of the policy file refused it without asking; refused: it could not run safely (e.g. the
+ * sandbox is required and does not work).
+ */
+export const approvalSchema = z.enum([
+  "not_required",
+  "approved",
+  "remembered",
+  "declined",
+  "cancelled",
+  "unavailable",
+  "failed",
+  "denied",
+  "refused",
+]);
 export type Approval = z.infer<typeof approvalSchema>;
 
 export const runCommandOutputShape = {
-  command: z.string(),
+  command: z.string().describe("The command that ran (or would have): the person's edited text when they edited it."),
+  proposedCommand: z.string().describe("The command as the tool call proposed it."),
+  edited: z.boolean().describe("True when the person changed the command before approving it."),
   summary: z.string().describe("One line for people and models, e.g. 'Not run: the person declined.'"),
   ran: z.boolean().describe("False when the command was not started; then nothing it would have changed changed."),
   approval: approvalSchema,
@@ -45,6 +64,27 @@ export const runCommandOutputShape = {
   stderr: z.string(),
   truncated: z.boolean(),
   durationMs: z.number(),
+  sandboxed: z.boolean().describe("True when the command ran confined by the sandbox (bubblewrap)."),
 };
 export const runCommandOutputSchema = z.object(runCommandOutputShape);
 export type RunCommandOutput = z.infer<typeof runCommandOutputSchema>;
+
+/** The fields of the approval form the server sends, and what the person may answer in them. */
+export const APPROVAL_COMMAND_FIELD = "command";
+export const APPROVAL_REMEMBER_FIELD = "remember";
+export const rememberChoiceSchema = z.enum(["once", "command", "prefix"]);
+export type RememberChoice = z.infer<typeof rememberChoiceSchema>;
+
+export const rememberedRuleSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["command", "prefix"]),
+  /** The exact command line, or the prefix words ("git push"). */
+  pattern: z.string(),
+  createdAt: z.string(),
+});
+export type RememberedRule = z.infer<typeof rememberedRuleSchema>;
+export const listRulesOutputShape = {
+  rules: z.array(rememberedRuleSchema),
+  policyFile: z.string().nullable().describe("The policy file in force, or null for the built-in policy."),
+  sandbox: z.string().describe("Whether commands run sandboxed, and if not, why."),
+};

@@ -1,5 +1,5 @@
 /**
- * Runs one command line with /bin/sh in the workspace, in its own process group so a timeout or a cancelled
+ * Runs one command line with /bin/sh in the workspace (optionally through a launcher such as bwrap), in its own process group so a timeout or a cancelled
  * tool call kills everything it started, with a minimal environment and capped output.
  */
 import { spawn } from "node:child_process";
@@ -11,6 +11,10 @@ export interface RunOptions {
   timeoutMs: number;
   maxOutputChars: number;
   signal?: AbortSignal;
+  /** Words run before `/bin/sh -c command`, e.g. bwrap and its flags; empty runs the shell directly. */
+  launcher?: readonly string[];
+  /** Called with output as it arrives, for live display; the result still carries the capped whole. */
+  onOutput?: (stream: "stdout" | "stderr", text: string) => void;
 }
 
 export interface RunResult {
@@ -64,7 +68,8 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
     const stderr = new CappedOutput(options.maxOutputChars);
     let timedOut = false;
 
-    const child = spawn("/bin/sh", ["-c", options.command], {
+    const [file, ...args] = [...(options.launcher ?? []), "/bin/sh", "-c", options.command];
+    const child = spawn(file!, args, {
       cwd: options.cwd,
       // The cast only drops NODE_ENV, which Next's global types make required; the child gets exactly this env.
       env: options.env as NodeJS.ProcessEnv,
@@ -84,8 +89,14 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
     }, options.timeoutMs);
     options.signal?.addEventListener("abort", killGroup, { once: true });
 
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => stdout.push(chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout.push(chunk);
+      options.onOutput?.("stdout", chunk);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr.push(chunk);
+      options.onOutput?.("stderr", chunk);
+    });
 
     const finish = (exitCode: number | null, signal: string | null, extraError = "") => {
       clearTimeout(timer);

@@ -1,29 +1,30 @@
 /**
- * The bundled shell MCP server: one tool, `run_command`, that runs read-only commands at once and asks the
- * person (an MCP form elicitation) before anything that can delete, write, kill, escalate or that it cannot parse.
+ * The bundled shell MCP server: `run_command`, which runs read-only commands at once and asks the person (an MCP
+ * form elicitation) before anything that can delete, write, kill, escalate or that it cannot parse; plus
+ * `list_rules` and `revoke_rule` for the approvals the person chose to remember in this session.
  * It knows nothing of the chat app; any MCP client with elicitation support can drive it.
+ * One instance serves one MCP session: remembered approvals live and die with it.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import type { ShellServerConfig } from "./config.ts";
 import {
-  COMMAND_META_KEY,
-  CORRELATION_META_KEY,
-  RISK_META_KEY,
+  LIST_RULES_TOOL,
+  REVOKE_RULE_TOOL,
   RUN_COMMAND_TOOL,
   SERVER_NAME,
+  listRulesOutputShape,
   runCommandInputShape,
   runCommandOutputShape,
-  type Approval,
-  type RunCommandOutput,
 } from "./contract.ts";
-import { classifyCommand } from "./policy.ts";
-import { runCommand } from "./run-command.ts";
+import { handleRunCommand } from "./run-command-tool.ts";
+import { SessionRules } from "./session-rules.ts";
 
 type Log = (message: string) => void;
 
 export function createServer(config: ShellServerConfig, log: Log = () => {}): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: "0.1.0" }, { capabilities: { tools: {} } });
+  const server = new McpServer({ name: SERVER_NAME, version: "0.2.0" }, { capabilities: { tools: {}, logging: {} } });
+  const rules = new SessionRules();
 
   server.registerTool(
     RUN_COMMAND_TOOL,
@@ -32,80 +33,45 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}): Mc
       description:
         "Runs a shell command line in the workspace directory and returns its exit code and output. " +
         "Read-only commands run at once; commands that can change or delete things wait for a person's approval " +
-        "and do not run if it is declined.",
+        "(who may edit the command first: the result says so) and do not run if it is declined. " +
+        "Commands the policy denies are refused.",
       inputSchema: runCommandInputShape,
       outputSchema: runCommandOutputShape,
       annotations: { destructiveHint: true, openWorldHint: false },
     },
-    async ({ command, timeoutMs }, extra): Promise<CallToolResult> => {
-      const notRun = (approval: Approval, risk: string | undefined, why: string) =>
-        toolResult({ command, ran: false, approval, risk, ...NOT_RUN }, why);
+    ({ command, timeoutMs }, extra) => handleRunCommand({ server, config, rules, log }, command, timeoutMs, extra),
+  );
 
-      const verdict = classifyCommand(command);
-      let approval: Approval = "not_required";
-      let risk: string | undefined;
-      if (verdict.decision === "ask") {
-        risk = verdict.reason;
-        if (!server.server.getClientCapabilities()?.elicitation) {
-          return notRun("unavailable", risk, `Not run: this command needs approval (${risk}) and the client cannot ask a person.`);
-        }
-        let answer: ElicitResult;
-        try {
-          answer = await server.server.elicitInput(
-            {
-              mode: "form",
-              message: `Run \`${command}\`? It ${risk}.`,
-              requestedSchema: { type: "object", properties: {} },
-              _meta: {
-                [COMMAND_META_KEY]: command,
-                [RISK_META_KEY]: risk,
-                ...(extra._meta?.[CORRELATION_META_KEY] !== undefined && {
-                  [CORRELATION_META_KEY]: extra._meta[CORRELATION_META_KEY],
-                }),
-              },
-            },
-            { relatedRequestId: extra.requestId, signal: extra.signal, timeout: config.elicitationTimeoutMs },
-          );
-        } catch (error) {
-          log(`approval request failed for ${JSON.stringify(command)}: ${String(error)}`);
-          return notRun("failed", risk, `Not run: the approval request failed (${errorMessage(error)}).`);
-        }
-        if (answer.action === "decline") return notRun("declined", risk, "Not run: the person declined.");
-        if (answer.action !== "accept") return notRun("cancelled", risk, "Not run: the approval was cancelled.");
-        approval = "approved";
-      }
+  server.registerTool(
+    LIST_RULES_TOOL,
+    {
+      title: "List remembered approvals",
+      description: "Lists the approvals remembered in this session (exact commands and command prefixes), with their ids.",
+      outputSchema: listRulesOutputShape,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () => {
+      const output = { rules: rules.list(), policyFile: config.policy.source, sandbox: config.sandbox.description };
+      return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
+    },
+  );
 
-      if (extra.signal.aborted) return notRun("cancelled", risk, "Not run: the tool call was cancelled.");
-      const limit = Math.min(timeoutMs ?? config.defaultCommandTimeoutMs, config.maxCommandTimeoutMs);
-      const result = await runCommand({
-        command,
-        cwd: config.workspaceDir,
-        env: config.commandEnv,
-        timeoutMs: limit,
-        maxOutputChars: config.maxOutputChars,
-        signal: extra.signal,
-      });
-      const status = result.timedOut ? `timed out after ${limit} ms` : `exit code ${result.exitCode ?? result.signal}`;
-      return toolResult({ command, ran: true, approval, risk, ...result }, `Ran \`${command}\`: ${status}.`);
+  server.registerTool(
+    REVOKE_RULE_TOOL,
+    {
+      title: "Revoke a remembered approval",
+      description: "Forgets a remembered approval by its id (from list_rules); later matching commands ask again.",
+      inputSchema: { id: z.string().min(1).describe("The rule's id, as list_rules shows it.") },
+      outputSchema: { revoked: z.boolean(), rule: z.string().optional() },
+      annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    ({ id }) => {
+      const rule = rules.revoke(id);
+      const output = rule ? { revoked: true, rule: `${rule.kind}: ${rule.pattern}` } : { revoked: false };
+      const text = rule ? `Revoked ${rule.kind} rule ${JSON.stringify(rule.pattern)}.` : `No remembered rule has the id ${JSON.stringify(id)}.`;
+      return { content: [{ type: "text", text }], structuredContent: output, isError: !rule };
     },
   );
 
   return server;
-}
-
-const NOT_RUN = { exitCode: null, signal: null, timedOut: false, stdout: "", stderr: "", truncated: false, durationMs: 0 };
-
-function toolResult(output: Omit<RunCommandOutput, "summary">, summary: string): CallToolResult {
-  const structured: RunCommandOutput = { ...output, summary };
-  return {
-    // The spec asks tools with structured output to repeat it as JSON text for clients that read only text.
-    content: [{ type: "text", text: JSON.stringify(structured) }],
-    structuredContent: structured,
-    // A non-zero exit is an answer, not a tool failure; only "could not even ask" is.
-    isError: output.approval === "unavailable" || output.approval === "failed",
-  };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

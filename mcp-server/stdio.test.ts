@@ -46,7 +46,7 @@ describe("shell MCP server over stdio", () => {
   it("lists run_command with input and output schemas", async () => {
     await connect("decline");
     const { tools } = await client!.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["run_command"]);
+    expect(tools.map((t) => t.name)).toEqual(["run_command", "list_rules", "revoke_rule"]);
     expect(tools[0]?.inputSchema.required).toEqual(["command"]);
     expect(tools[0]?.outputSchema).toBeDefined();
   });

@@ -3,15 +3,16 @@
  * Run with `npm run mcp:stdio`, or `node mcp-server/stdio.ts` on Node >= 22.18 (type stripping).
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { configFromEnv } from "./config.ts";
+import { configFromEnv, describeConfig } from "./config.ts";
 import { createServer } from "./server.ts";
 
 const log = (message: string) => process.stderr.write(`[shell-mcp] ${message}\n`);
 
 const config = configFromEnv();
+describeConfig(config).forEach(log);
 const server = createServer(config, log);
 await server.connect(new StdioServerTransport());
-log(`ready; workspace ${config.workspaceDir}`);
+log("ready on stdio");
 
 // The client closing stdin is how stdio servers are told to stop.
 process.stdin.on("close", () => {
