@@ -11,7 +11,8 @@ export const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 export interface JsonResponse {
   status: number;
   body: string;
-  /** Milliseconds from writing the request to the end of the response. */
+  /** Milliseconds from writing the request to the first byte of the body, and to the end of the response. */
+  firstByteMs: number;
   durationMs: number;
 }
 
@@ -24,9 +25,15 @@ export function postJson(baseUrl: string, path: string, body: unknown): Promise<
       { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
       (response) => {
         let text = "";
+        let firstByteMs = 0;
         response.setEncoding("utf8");
-        response.on("data", (chunk: string) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text, durationMs: elapsedMs(started) }));
+        response.on("data", (chunk: string) => {
+          firstByteMs ||= elapsedMs(started);
+          text += chunk;
+        });
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: text, firstByteMs, durationMs: elapsedMs(started) }),
+        );
         response.on("error", reject);
       },
     );
