@@ -12,6 +12,8 @@ const nextConfig: NextConfig = {
   // The MCP SDK and Mastra spawn processes and read files at run time; bundling them buys nothing.
   serverExternalPackages: ["@mastra/core", "@mastra/mcp", "@modelcontextprotocol/sdk"],
   devIndicators: false,
+  // `npm run typecheck` checks the whole project (tests, e2e, MCP server) before any build in `npm test`.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -44,6 +44,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       NEXT_DIST_DIR: ".next-e2e",
+      MCP_CONFIG: "e2e/mcp.e2e.json",
       HOST: "127.0.0.1",
       WORKSPACE_DIR: E2E_WORKSPACE,
       // The e2e run always uses the offline model, whatever the developer's shell has set.

@@ -1,6 +1,7 @@
 "use client";
 
 import type { ToolCallMessagePartComponent } from "@assistant-ui/react";
+import { mcpText } from "@/lib/mcp/tool-result";
 
 /** Any other tool: its name, arguments and result, folded. */
 export const ToolFallback: ToolCallMessagePartComponent = ({ toolName, argsText, result, status, isError }) => (
@@ -12,7 +13,7 @@ export const ToolFallback: ToolCallMessagePartComponent = ({ toolName, argsText,
     <pre className="overflow-auto border-t border-zinc-200 px-3 py-2 font-mono text-xs dark:border-zinc-800">{argsText}</pre>
     {result !== undefined && (
       <pre className="overflow-auto border-t border-zinc-200 px-3 py-2 font-mono text-xs dark:border-zinc-800">
-        {typeof result === "string" ? result : JSON.stringify(result, null, 2)}
+        {typeof result === "string" ? result : (mcpText(result) ?? JSON.stringify(result, null, 2))}
       </pre>
     )}
   </details>

@@ -3,10 +3,18 @@ import { ChatRuns } from "@/lib/chat/runs";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import type { McpConnection } from "@/lib/mcp/client";
 
+interface ThreadMcp {
+  connection: Promise<McpConnection>;
+  idleTimer?: ReturnType<typeof setTimeout>;
+}
+
 interface ServerState {
   registry: ElicitationRegistry;
   runs: ChatRuns;
+  /** The bundled shell server's connection, shared by all conversations. */
   mcp?: Promise<McpConnection>;
+  /** Each conversation's own connection to the servers from mcp.json. */
+  threadMcp: Map<string, ThreadMcp>;
 }
 
 const KEY = Symbol.for("elicit-chat.server-state");
@@ -18,6 +26,6 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
  */
 export function serverState(): ServerState {
   const holder = globalThis as WithState;
-  holder[KEY] ??= { registry: new ElicitationRegistry(), runs: new ChatRuns() };
+  holder[KEY] ??= { registry: new ElicitationRegistry(), runs: new ChatRuns(), threadMcp: new Map() };
   return holder[KEY];
 }

@@ -45,17 +45,25 @@ export class ChatRuns {
     };
   }
 
+  hasRunFor(threadId: string): boolean {
+    return [...this.runs.values()].some((run) => run.threadId === threadId);
+  }
+
   /**
-   * Which run an elicitation belongs to. Our shell server echoes the correlation id we put in the tool call's
-   * `_meta`, which routes exactly. A server that does not echo it is routed to the one run with a tool call in
-   * flight on that server; if several runs have one, nobody can tell whose question it is, so the caller must
-   * cancel it (nothing runs) rather than guess and show it in the wrong conversation.
+   * Which run an elicitation belongs to.
+   * - Our shell server echoes the correlation id we put in the tool call's `_meta`: that routes exactly.
+   * - A connection owned by one conversation (`threadId`, how servers from mcp.json are connected) routes to that
+   *   conversation's run with a call in flight on the server.
+   * - Otherwise, the one run with a call in flight on that server. If several have one, nobody can tell whose
+   *   question it is, so the caller must cancel it (nothing runs) rather than show it in the wrong conversation.
    */
-  routeOf(serverName: string, correlationId: unknown): ChatRun | undefined {
+  routeOf(serverName: string, correlationId: unknown, threadId?: string): ChatRun | undefined {
     const exact = this.get(correlationId);
-    if (exact) return exact;
-    if (correlationId !== undefined) return undefined;
-    const candidates = [...this.runs.values()].filter((run) => run.toolCallsInFlight.has(serverName));
+    if (exact && (threadId === undefined || exact.threadId === threadId)) return exact;
+    if (typeof correlationId === "string" && threadId === undefined) return undefined;
+    const candidates = [...this.runs.values()].filter(
+      (run) => run.toolCallsInFlight.has(serverName) && (threadId === undefined || run.threadId === threadId),
+    );
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 }

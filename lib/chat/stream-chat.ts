@@ -5,7 +5,7 @@ import { toAISdkStream } from "@mastra/ai-sdk";
 import { createUIMessageStream, type UIMessageChunk } from "ai";
 import { chatAgent } from "@/lib/agent/agent";
 import { ELICITATION_PART_TYPE } from "@/lib/elicitation/contract";
-import { mcpConnection, RUN_ID_CONTEXT_KEY } from "@/lib/mcp/client";
+import { RUN_ID_CONTEXT_KEY, toolsForTurn } from "@/lib/mcp/client";
 import { serverState } from "@/lib/server-state";
 
 const MAX_STEPS = 8;
@@ -30,14 +30,8 @@ export function streamChat({ threadId, messages, signal }: ChatTurn): ReadableSt
       const run = runs.open(threadId, AbortSignal.any([signal, turn.signal]), (data) =>
         writer.write({ type: ELICITATION_PART_TYPE, id: data.id, data }),
       );
+      const { tools, release } = await toolsForTurn(threadId);
       try {
-        const tools = await mcpConnection().then(
-          (connection) => connection.tools,
-          (error: unknown) => {
-            console.error("[chat] MCP server unavailable:", error);
-            return {};
-          },
-        );
         const requestContext = new RequestContext();
         requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
         const output = await chatAgent().stream(messages as unknown as MessageListInput, {
@@ -53,6 +47,7 @@ export function streamChat({ threadId, messages, signal }: ChatTurn): ReadableSt
       } finally {
         turn.abort();
         runs.close(run);
+        release();
       }
     },
     onError: (error) => `The chat turn failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,110 +1,118 @@
 import "server-only";
-import path from "node:path";
-import type { ToolExecutionContext } from "@mastra/core/tools";
 import { MCPClient, type MastraMCPServerDefinition } from "@mastra/mcp";
-import { CORRELATION_META_KEY } from "@/mcp-server/contract";
-import { appConfig, type AppConfig } from "@/lib/config";
+import { appConfig } from "@/lib/config";
 import { serverState } from "@/lib/server-state";
+import { BUNDLED_SERVER_NAME, loadMcpConfig } from "./config";
 import { createElicitationHandler } from "./elicitation-handler";
+import { routeToolCalls, type McpTool } from "./route-tool-calls";
+import { bundledServer, configuredServer } from "./server-definitions";
 
-export const SHELL_SERVER_NAME = "shell";
-/** The RequestContext key under which a chat request passes its run id down to tool calls. */
-export const RUN_ID_CONTEXT_KEY = "elicit-chat.runId";
+export { RUN_ID_CONTEXT_KEY } from "./route-tool-calls";
+export const SHELL_SERVER_NAME = BUNDLED_SERVER_NAME;
 
-type Toolsets = Awaited<ReturnType<MCPClient["listToolsets"]>>;
-type McpTool = Toolsets[string][string];
+/** How long a conversation's own MCP connection stays open after its last turn. */
+const THREAD_IDLE_MS = 10 * 60_000;
 
 export interface McpConnection {
   client: MCPClient;
-  /** Every server's tools, named `${server}_${tool}` so two servers' tools never collide. */
+  /** Every server's tools, named `${server}_${tool}`. */
   tools: Record<string, McpTool>;
 }
 
 const log = (message: string) => console.warn(`[mcp] ${message}`);
+let connections = 0;
 
-/**
- * The bundled shell server, spawned with this very Node binary (never a bare `node`, which may be too old) and a
- * minimal environment: a child can read its parent's environment from /proc, so app secrets never reach it.
- */
-function shellServer(config: AppConfig): MastraMCPServerDefinition {
-  const { runs, registry } = serverState();
-  return {
-    command: process.execPath,
-    args: [path.join(/*turbopackIgnore: true*/ process.cwd(), "mcp-server", "stdio.ts")],
-    inheritDefaultEnv: false,
-    env: {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: config.workspaceDir,
-      LANG: process.env.LANG ?? "C.UTF-8",
-      WORKSPACE_DIR: config.workspaceDir,
-      ELICITATION_TIMEOUT_MS: String(config.elicitationTimeoutMs),
-      COMMAND_MAX_TIMEOUT_MS: String(config.commandMaxTimeoutMs),
-    },
-    // A legacy tool call stays open while the person decides, then while the command runs: outlast both.
-    timeout: config.elicitationTimeoutMs + config.commandMaxTimeoutMs + 60_000,
-    inputRequests: createElicitationHandler({
-      serverName: SHELL_SERVER_NAME,
-      runs,
-      registry,
-      timeoutMs: config.elicitationTimeoutMs,
-      log,
-    }),
-  };
-}
-
-/**
- * Names each MCP tool `${server}_${tool}` and wraps it so its call carries the chat run's correlation id in
- * `_meta` (our server echoes it into its elicitations) and counts as in flight on that server while it runs
- * (the fallback route, see ChatRuns).
- */
-function routeToolCalls(toolsets: Toolsets): Record<string, McpTool> {
-  const { runs } = serverState();
-  const routed: Record<string, McpTool> = {};
-  for (const [serverName, tools] of Object.entries(toolsets)) {
-    for (const [toolName, tool] of Object.entries(tools)) {
-      routed[`${serverName}_${toolName}`] = tool;
-      const execute = tool.execute?.bind(tool);
-      if (!execute) continue;
-      tool.execute = async (input: unknown, context: ToolExecutionContext) => {
-        const run = runs.get(context?.requestContext?.get(RUN_ID_CONTEXT_KEY));
-        const done = run ? runs.trackToolCall(run, serverName) : () => {};
-        try {
-          const withMeta: ToolExecutionContext & { _meta: Record<string, unknown> } = {
-            ...context,
-            _meta: { [CORRELATION_META_KEY]: run?.id },
-          };
-          return await execute(input, withMeta);
-        } finally {
-          done();
-        }
-      };
-    }
-  }
-  return routed;
-}
-
-async function connect(): Promise<McpConnection> {
-  const config = appConfig();
-  const client = new MCPClient({ id: `elicit-chat-${Date.now()}`, servers: { [SHELL_SERVER_NAME]: shellServer(config) } });
+async function connect(servers: Record<string, MastraMCPServerDefinition>): Promise<McpConnection> {
+  connections += 1;
+  const client = new MCPClient({ id: `elicit-chat-${process.pid}-${connections}`, servers });
   try {
-    const toolsets = await client.listToolsets();
-    if (!toolsets[SHELL_SERVER_NAME]) throw new Error("the shell MCP server did not start (see the log above)");
-    return { client, tools: routeToolCalls(toolsets) };
+    // One server failing to start leaves the others working; the failure is named in the log.
+    const { toolsets, errors } = await client.listToolsetsWithErrors();
+    for (const [name, error] of Object.entries(errors)) log(`server "${name}" is unavailable: ${error}`);
+    return { client, tools: routeToolCalls(toolsets, serverState().runs) };
   } catch (error) {
     await client.disconnect().catch(() => {});
     throw error;
   }
 }
 
-/** The MCP connection of this process: made on first use, then shared by every request. */
+/**
+ * The bundled shell server: one process for the whole app, made on first use and shared by every conversation.
+ * It echoes our correlation id, so its elicitations are routed exactly even over one connection.
+ */
 export function mcpConnection(): Promise<McpConnection> {
   const state = serverState();
   if (!state.mcp) {
-    state.mcp = connect();
+    const config = appConfig();
+    const { runs, registry } = state;
+    const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, runs, registry, timeoutMs: config.elicitationTimeoutMs, log });
+    state.mcp = connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }).then((connection) => {
+      if (!connection.tools[`${BUNDLED_SERVER_NAME}_run_command`]) throw new Error("the shell MCP server did not start (see the log above)");
+      return connection;
+    });
     // A failed start is not cached: the next request tries again.
     state.mcp.catch(() => {
       state.mcp = undefined;
     });
   }
   return state.mcp;
+}
+
+/**
+ * The servers from mcp.json get one connection per conversation, reused across its turns and closed when idle.
+ * Such servers know nothing of our correlation id, so this is what guarantees that their questions reach the
+ * conversation that called them, however many conversations run at once.
+ */
+function threadConnection(threadId: string): Promise<McpConnection> | undefined {
+  const state = serverState();
+  const existing = state.threadMcp.get(threadId);
+  if (existing) {
+    clearTimeout(existing.idleTimer);
+    return existing.connection;
+  }
+  const { servers: entries, problems } = loadMcpConfig();
+  problems.forEach(log);
+  if (Object.keys(entries).length === 0) return undefined;
+
+  const config = appConfig();
+  const servers = Object.fromEntries(
+    Object.entries(entries).map(([name, entry]) => {
+      const handler = createElicitationHandler({ serverName: name, runs: state.runs, registry: state.registry, timeoutMs: config.elicitationTimeoutMs, log, threadId });
+      return [name, configuredServer(entry, config, handler)];
+    }),
+  );
+  const connection = connect(servers);
+  state.threadMcp.set(threadId, { connection });
+  connection.catch(() => state.threadMcp.delete(threadId));
+  return connection;
+}
+
+function closeWhenIdle(threadId: string): void {
+  const state = serverState();
+  const entry = state.threadMcp.get(threadId);
+  if (!entry) return;
+  clearTimeout(entry.idleTimer);
+  entry.idleTimer = setTimeout(() => {
+    if (state.runs.hasRunFor(threadId)) return closeWhenIdle(threadId);
+    state.threadMcp.delete(threadId);
+    void entry.connection.then((c) => c.client.disconnect()).catch(() => {});
+  }, THREAD_IDLE_MS);
+  entry.idleTimer.unref?.();
+}
+
+/** The tools a chat turn may use, and what to call when the turn ends. */
+export async function toolsForTurn(threadId: string): Promise<{ tools: Record<string, McpTool>; release: () => void }> {
+  const settle = async (connection: Promise<McpConnection> | undefined, what: string) => {
+    try {
+      return (await connection)?.tools ?? {};
+    } catch (error) {
+      log(`${what} unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return {};
+    }
+  };
+  const [bundled, configured] = await Promise.all([
+    settle(mcpConnection(), "the shell MCP server is"),
+    settle(threadConnection(threadId), "the servers from mcp.json are"),
+  ]);
+  return { tools: { ...configured, ...bundled }, release: () => closeWhenIdle(threadId) };
 }

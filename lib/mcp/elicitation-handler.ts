@@ -10,6 +10,8 @@ interface HandlerDeps {
   registry: ElicitationRegistry;
   timeoutMs: number;
   log: (message: string) => void;
+  /** Set when the connection belongs to one conversation (servers from mcp.json). */
+  threadId?: string;
 }
 
 /**
@@ -17,10 +19,10 @@ interface HandlerDeps {
  * person. Every path that is not a person's explicit answer ends in `cancel`: no conversation to show it in,
  * a schema we cannot read, a mode we do not support, the timeout, or the chat request closing.
  */
-export function createElicitationHandler({ serverName, runs, registry, timeoutMs, log }: HandlerDeps): MCPInputRequestHandler {
+export function createElicitationHandler({ serverName, runs, registry, timeoutMs, log, threadId }: HandlerDeps): MCPInputRequestHandler {
   return async ({ params, signal }) => {
     const meta = params._meta ?? {};
-    const run = runs.routeOf(serverName, meta[CORRELATION_META_KEY]);
+    const run = runs.routeOf(serverName, meta[CORRELATION_META_KEY], threadId);
     if (!run) {
       log(`${serverName}: elicitation with no conversation to show it in; cancelled`);
       return { action: "cancel" };

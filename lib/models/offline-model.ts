@@ -11,13 +11,23 @@ import type {
   LanguageModelV4ToolResultOutput,
 } from "@ai-sdk/provider";
 import { RUN_COMMAND_TOOL, runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
+import { mcpText } from "@/lib/mcp/tool-result";
 
 export const OFFLINE_HELP =
   "I am the offline demo model, so I only run shell commands. Put a command in backticks, for example " +
   "run `ls -la`, or start a line with `$ `. Commands that could change or delete something wait for your " +
-  "approval first. Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.";
+  "approval first. To call any MCP tool, write use `server.tool` followed by JSON arguments, e.g. " +
+  "use `shell.run_command` {\"command\": \"pwd\"}. Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.";
 
 const OUTPUT_LINES = 12;
+const OTHER_TOOL_LINES = 60;
+
+/** "use `server.tool` {json}": a call of any MCP tool by name, with optional JSON arguments. */
+export function extractToolUse(text: string): { server: string; tool: string; args: string } | undefined {
+  const match = /\buse\s+`([A-Za-z0-9-]+)\.([A-Za-z0-9_-]+)`\s*(\{[\s\S]*\})?/i.exec(text);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { server: match[1], tool: match[2], args: match[3]?.trim() || "{}" };
+}
 
 /** The command a message asks for: a fenced block, a `$ ` line, or the first inline code span. */
 export function extractCommand(text: string): string | undefined {
@@ -34,8 +44,9 @@ export function summarizeToolOutput(output: LanguageModelV4ToolResultOutput): st
   if (output.type === "execution-denied") return "Not run: the tool call was denied.";
   const value: unknown = output.type === "json" ? output.value : output.type === "text" ? output.value : undefined;
   const parsed = parseRunOutput(value);
-  if (!parsed) return `The tool returned:\n\n\`\`\`\n${clip(typeof value === "string" ? value : JSON.stringify(value))}\n\`\`\``;
-  return describeRun(parsed);
+  if (parsed) return describeRun(parsed);
+  const text = mcpText(value) ?? (typeof value === "string" ? value : JSON.stringify(value, null, 2));
+  return `The tool returned:\n\n\`\`\`\n${clip(text, OTHER_TOOL_LINES)}\n\`\`\``;
 }
 
 function parseRunOutput(value: unknown): RunCommandOutput | undefined {
@@ -75,10 +86,11 @@ function describeRun(run: RunCommandOutput): string {
   return lines.join("\n\n");
 }
 
-function clip(text: string): string {
+function clip(text: string, max = OUTPUT_LINES): string {
   const all = text.split("\n");
-  return all.length <= OUTPUT_LINES ? text : [...all.slice(0, OUTPUT_LINES), `… (${all.length - OUTPUT_LINES} more lines)`].join("\n");
+  return all.length <= max ? text : [...all.slice(0, max), `… (${all.length - max} more lines)`].join("\n");
 }
+
 
 function lastUserText(prompt: LanguageModelV4Prompt): string {
   for (let i = prompt.length - 1; i >= 0; i--) {
@@ -107,12 +119,33 @@ export class OfflineModel implements LanguageModelV4 {
       const results = last.content.flatMap((part) => (part.type === "tool-result" ? [summarizeToolOutput(part.output)] : []));
       return textParts(results.join("\n\n") || "Done.");
     }
-    const command = extractCommand(lastUserText(options.prompt));
+    const text = lastUserText(options.prompt);
+    const use = extractToolUse(text);
+    if (use) return this.callNamedTool(options, use);
+    const command = extractCommand(text);
     const tool = options.tools?.find((t) => t.type === "function" && (t.name === RUN_COMMAND_TOOL || t.name.endsWith(`_${RUN_COMMAND_TOOL}`)));
     if (!command || !tool) return textParts(command ? "No shell tool is available right now, so I cannot run that." : OFFLINE_HELP);
+    return this.toolCall(tool.name, JSON.stringify({ command }));
+  }
+
+  private callNamedTool(options: LanguageModelV4CallOptions, use: { server: string; tool: string; args: string }) {
+    const name = `${use.server}_${use.tool}`;
+    if (!options.tools?.some((t) => t.name === name)) {
+      const known = options.tools?.map((t) => `\`${t.name.replace("_", ".")}\``).join(", ") || "none";
+      return textParts(`There is no tool \`${use.server}.${use.tool}\` right now. Available: ${known}.`);
+    }
+    try {
+      JSON.parse(use.args);
+    } catch {
+      return textParts(`The arguments for \`${use.server}.${use.tool}\` are not valid JSON: ${use.args}`);
+    }
+    return this.toolCall(name, use.args);
+  }
+
+  private toolCall(toolName: string, input: string): LanguageModelV4StreamPart[] {
     this.calls += 1;
     return [
-      { type: "tool-call", toolCallId: `offline-${Date.now().toString(36)}-${this.calls}`, toolName: tool.name, input: JSON.stringify({ command }) },
+      { type: "tool-call", toolCallId: `offline-${Date.now().toString(36)}-${this.calls}`, toolName, input },
       { type: "finish", finishReason: { unified: "tool-calls", raw: undefined }, usage: USAGE },
     ];
   }

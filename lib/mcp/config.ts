@@ -1,0 +1,88 @@
+/**
+ * Reads `mcp.json` (path from MCP_CONFIG) in the `mcpServers` format Claude Desktop and VS Code use: stdio
+ * entries (command, args, env, cwd) and Streamable HTTP entries (url, headers). A bad entry is reported by name
+ * with the reason and left out; the others still load, and a missing file just means no extra servers.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export const BUNDLED_SERVER_NAME = "shell";
+
+const stdioEntry = z.strictObject({
+  type: z.literal("stdio").optional(),
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+});
+const httpEntry = z.strictObject({
+  type: z.enum(["http", "streamable-http", "streamableHttp"]).optional(),
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export type StdioServerEntry = z.infer<typeof stdioEntry>;
+export type HttpServerEntry = z.infer<typeof httpEntry>;
+export type ServerEntry = StdioServerEntry | HttpServerEntry;
+
+export interface McpConfig {
+  servers: Record<string, ServerEntry>;
+  /** One line per problem, naming the entry and why: shown in the log and on the page. */
+  problems: string[];
+}
+
+// Server names become tool-name prefixes (`${server}_${tool}`), which models only accept in this alphabet.
+const NAME = /^[A-Za-z0-9-]{1,40}$/;
+
+export function parseMcpConfig(text: string, source: string): McpConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { servers: {}, problems: [`${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
+  }
+  const root = json as { mcpServers?: unknown; servers?: unknown } | null;
+  const entries = root && typeof root === "object" ? (root.mcpServers ?? root.servers) : undefined;
+  if (!entries || typeof entries !== "object" || Array.isArray(entries)) {
+    return { servers: {}, problems: [`${source}: expected an object with "mcpServers": { name: { ... } }`] };
+  }
+
+  const servers: Record<string, ServerEntry> = {};
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(entries)) {
+    if (name === BUNDLED_SERVER_NAME) {
+      problems.push(`${source}: server "${name}": the name is taken by the bundled shell server; pick another`);
+      continue;
+    }
+    if (!NAME.test(name)) {
+      problems.push(`${source}: server "${name}": use letters, digits and "-" only (at most 40)`);
+      continue;
+    }
+    const isHttp = entry && typeof entry === "object" && "url" in entry;
+    const parsed = (isHttp ? httpEntry : stdioEntry).safeParse(entry);
+    if (parsed.success) servers[name] = parsed.data;
+    else {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+      problems.push(`${source}: server "${name}": ${where}${issue?.message ?? "invalid entry"}`);
+    }
+  }
+  return { servers, problems };
+}
+
+export function loadMcpConfig(env: Record<string, string | undefined> = process.env): McpConfig {
+  const file = path.resolve(/*turbopackIgnore: true*/ env.MCP_CONFIG || "mcp.json");
+  if (!existsSync(file)) {
+    return { servers: {}, problems: env.MCP_CONFIG ? [`MCP_CONFIG: no file at ${file}`] : [] };
+  }
+  try {
+    return parseMcpConfig(readFileSync(file, "utf8"), path.basename(file));
+  } catch (error) {
+    return { servers: {}, problems: [`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`] };
+  }
+}
+
+export function isHttpEntry(entry: ServerEntry): entry is HttpServerEntry {
+  return "url" in entry;
+}

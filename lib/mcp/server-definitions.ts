@@ -1,0 +1,51 @@
+import "server-only";
+import path from "node:path";
+import type { MastraMCPServerDefinition, MCPInputRequestHandler } from "@mastra/mcp";
+import type { AppConfig } from "@/lib/config";
+import { isHttpEntry, type ServerEntry } from "./config";
+
+/** A tool call stays open while the person decides, then while the work runs: the timeout must outlast both. */
+function toolCallTimeout(config: AppConfig): number {
+  return config.elicitationTimeoutMs + config.commandMaxTimeoutMs + 60_000;
+}
+
+/**
+ * The bundled shell server, spawned with this very Node binary (never a bare `node`, which may be too old) and a
+ * minimal environment: a child can read its parent's environment from /proc, so app secrets never reach it.
+ */
+export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestHandler): MastraMCPServerDefinition {
+  return {
+    command: process.execPath,
+    args: [path.join(/*turbopackIgnore: true*/ process.cwd(), "mcp-server", "stdio.ts")],
+    inheritDefaultEnv: false,
+    env: {
+      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      HOME: config.workspaceDir,
+      LANG: process.env.LANG ?? "C.UTF-8",
+      WORKSPACE_DIR: config.workspaceDir,
+      ELICITATION_TIMEOUT_MS: String(config.elicitationTimeoutMs),
+      COMMAND_MAX_TIMEOUT_MS: String(config.commandMaxTimeoutMs),
+    },
+    timeout: toolCallTimeout(config),
+    inputRequests,
+  };
+}
+
+/**
+ * A server from mcp.json. Stdio servers get the MCP SDK's small default environment (PATH, HOME, USER...) plus
+ * their own `env`, never the app's; `"command": "node"` means this app's own Node binary.
+ */
+export function configuredServer(entry: ServerEntry, config: AppConfig, inputRequests: MCPInputRequestHandler): MastraMCPServerDefinition {
+  const timeout = toolCallTimeout(config);
+  if (isHttpEntry(entry)) {
+    return { url: new URL(entry.url), requestInit: entry.headers ? { headers: entry.headers } : undefined, timeout, inputRequests };
+  }
+  return {
+    command: entry.command === "node" ? process.execPath : entry.command,
+    args: entry.args,
+    env: entry.env,
+    cwd: entry.cwd,
+    timeout,
+    inputRequests,
+  };
+}
