@@ -76,7 +76,7 @@ function Outcome({ status, note }: { status: Exclude<ElicitationStatus, "pending
 }
 
 function Card({ data }: { data: ElicitationData }) {
-  const answer = useElicitationAnswer(data.id);
+  const answer = useElicitationAnswer(data.id, data.status === "pending");
   const ref = useRef<HTMLElement>(null);
   const headingId = useId();
   // Stop or a lost connection ends the stream before the server's update can arrive; the server cancelled the

@@ -1,8 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import {
   elicitationOutcomeSchema,
+  elicitationStateSchema,
   type ElicitationAnswer,
   type ElicitationStatus,
 } from "@/lib/elicitation/contract";
@@ -39,10 +40,28 @@ async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState>
   return { error: error?.message ?? `The answer was not accepted (HTTP ${response.status}).` };
 }
 
+const FOLLOW_MS = 2_000;
+
 /** Sends one answer for a pending elicitation and keeps what the server said. */
-export function useElicitationAnswer(id: string) {
+export function useElicitationAnswer(id: string, pending: boolean) {
   const [state, setState] = useState<AnswerState>({});
   const [busy, setBusy] = useState(false);
+
+  // Another tab may answer first, and a stream cut by a reload never delivers the update: ask now and then.
+  useEffect(() => {
+    if (!pending || state.status) return;
+    const timer = setInterval(async () => {
+      const response = await fetch(`/api/elicitations/${encodeURIComponent(id)}`).catch(() => undefined);
+      if (response?.status === 404) return setState((old) => old.status ? old : { status: "expired" });
+      const parsed = elicitationStateSchema.safeParse(await response?.json().catch(() => undefined));
+      if (parsed.success && "settled" in parsed.data) {
+        const { status } = parsed.data.settled;
+        setState((old) => (old.status ? old : { status }));
+      }
+    }, FOLLOW_MS);
+    return () => clearInterval(timer);
+  }, [id, pending, state.status]);
+
   const send = async (answer: ElicitationAnswer) => {
     if (busy) return;
     setBusy(true);

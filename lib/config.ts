@@ -6,6 +6,8 @@ export interface AppConfig {
   workspaceDir: string;
   /** The longest a started command may run; the MCP tool-call timeout must outlast wait + run. */
   commandMaxTimeoutMs: number;
+  /** Questions one MCP server may have waiting at once; more are cancelled at once. */
+  maxPendingPerServer: number;
 }
 
 const warned = new Set<string>();
@@ -27,5 +29,6 @@ export function appConfig(env: Record<string, string | undefined> = process.env)
     elicitationTimeoutMs: positiveInt(env, "ELICITATION_TIMEOUT_MS", 300_000),
     workspaceDir: path.resolve(/*turbopackIgnore: true*/ env.WORKSPACE_DIR || "workspace"),
     commandMaxTimeoutMs: positiveInt(env, "COMMAND_MAX_TIMEOUT_MS", 120_000),
+    maxPendingPerServer: positiveInt(env, "ELICITATION_MAX_PENDING_PER_SERVER", 20),
   };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { ChatRuns } from "@/lib/chat/runs";
+import { appConfig } from "@/lib/config";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import type { McpConnection } from "@/lib/mcp/client";
 
@@ -26,6 +27,10 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
  */
 export function serverState(): ServerState {
   const holder = globalThis as WithState;
-  holder[KEY] ??= { registry: new ElicitationRegistry(), runs: new ChatRuns(), threadMcp: new Map() };
+  holder[KEY] ??= {
+    registry: new ElicitationRegistry(appConfig().maxPendingPerServer),
+    runs: new ChatRuns(),
+    threadMcp: new Map(),
+  };
   return holder[KEY];
 }

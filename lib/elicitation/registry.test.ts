@@ -93,6 +93,7 @@ describe("ElicitationRegistry", () => {
   });
 
   it("routes answers by id when many are pending at once", async () => {
+    registry.maxPendingPerServer = 100;
     const opened = Array.from({ length: 50 }, (_, i) => registry.open(request({ threadId: `t${i % 5}` }).open));
     opened.forEach((o, i) => registry.answer(o.data.id, i % 2 ? { action: "decline" } : { action: "accept" }));
     const results = await Promise.all(opened.map((o) => o.settled));
@@ -111,5 +112,20 @@ describe("ElicitationRegistry", () => {
     );
     registry.answer(data.id, { action: "accept" });
     await expect(settled).resolves.toMatchObject({ action: "accept" });
+  });
+
+  it("cancels at once, with a note on the card, beyond the per-server limit", async () => {
+    registry.maxPendingPerServer = 2;
+    const first = registry.open(request().open);
+    registry.open(request().open);
+    const third = request();
+    const over = registry.open(third.open);
+    await expect(over.settled).resolves.toEqual({ action: "cancel" });
+    expect(third.changes.at(-1)).toMatchObject({ status: "cancelled", note: "shell already has 2 questions waiting" });
+    const other = registry.open(request({ serverName: "other" }).open);
+    expect(registry.get(other.data.id)?.status).toBe("pending");
+    registry.answer(first.data.id, { action: "decline" });
+    const again = registry.open(request().open);
+    expect(registry.get(again.data.id)?.status).toBe("pending");
   });
 });

@@ -49,10 +49,18 @@ interface Entry {
 
 const RETAIN_SETTLED_MS = 15 * 60_000;
 const MAX_SETTLED = 10_000;
+export const DEFAULT_MAX_PENDING_PER_SERVER = 20;
 
 export class ElicitationRegistry {
   private readonly pending = new Map<string, Entry>();
   private readonly settled = new Map<string, ElicitationOutcome>();
+  private readonly pendingByServer = new Map<string, number>();
+  /** A server asking more than this many questions at once gets the rest cancelled (the spec's rate limit SHOULD). */
+  maxPendingPerServer: number;
+
+  constructor(maxPendingPerServer = DEFAULT_MAX_PENDING_PER_SERVER) {
+    this.maxPendingPerServer = maxPendingPerServer;
+  }
 
   open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement> } {
     const now = Date.now();
@@ -77,10 +85,15 @@ export class ElicitationRegistry {
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onAbort);
     };
+    const fromServer = this.pendingByServer.get(request.serverName) ?? 0;
+    this.pendingByServer.set(request.serverName, fromServer + 1);
     this.pending.set(data.id, { data, onChange: request.onChange, resolve, dispose });
     notify(request.onChange, data);
 
-    if (request.signal?.aborted) onAbort();
+    if (fromServer >= this.maxPendingPerServer) {
+      const why = `${request.serverName} already has ${fromServer} questions waiting`;
+      this.settle(data.id, "cancelled", { action: "cancel" }, why);
+    } else if (request.signal?.aborted) onAbort();
     else request.signal?.addEventListener("abort", onAbort, { once: true });
     return { data, settled };
   }
@@ -101,6 +114,14 @@ export class ElicitationRegistry {
     return this.pending.get(id)?.data;
   }
 
+  /** A pending request's data, or how a recently settled one ended. */
+  lookup(id: string): { pending: ElicitationData } | { settled: ElicitationOutcome } | undefined {
+    const pending = this.get(id);
+    if (pending) return { pending };
+    const settled = this.settledOutcome(id);
+    return settled && { settled };
+  }
+
   listPending(threadId?: string): ElicitationData[] {
     return [...this.pending.values()].map((e) => e.data).filter((d) => threadId === undefined || d.threadId === threadId);
   }
@@ -109,6 +130,9 @@ export class ElicitationRegistry {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
+    const left = (this.pendingByServer.get(entry.data.serverName) ?? 1) - 1;
+    if (left > 0) this.pendingByServer.set(entry.data.serverName, left);
+    else this.pendingByServer.delete(entry.data.serverName);
     entry.dispose();
     const answeredAt = Date.now();
     const outcome: ElicitationOutcome = { id, status, answeredAt };

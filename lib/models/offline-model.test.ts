@@ -1,6 +1,6 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
-import { extractCommand, OFFLINE_HELP, OfflineModel, summarizeToolOutput } from "./offline-model";
+import { extractCommands, extractToolUse, OFFLINE_HELP, OfflineModel, summarizeToolOutput } from "./offline-model";
 
 const TOOLS: LanguageModelV4CallOptions["tools"] = [
   { type: "function", name: "shell_run_command", inputSchema: { type: "object" } },
@@ -21,17 +21,28 @@ async function collect(options: LanguageModelV4CallOptions): Promise<LanguageMod
 const textOf = (parts: LanguageModelV4StreamPart[]) =>
   parts.map((p) => (p.type === "text-delta" ? p.delta : "")).join("");
 
-describe("extractCommand", () => {
+describe("extractCommands", () => {
   it.each([
-    ["run `ls -la`", "ls -la"],
-    ["please run `rm -rf build` now", "rm -rf build"],
-    ["$ git status", "git status"],
-    ["first line\n$ du -sh .", "du -sh ."],
-    ["```sh\nls | wc -l\n```", "ls | wc -l"],
-    ["what is the weather?", undefined],
-    ["`` empty", undefined],
-  ])("%j -> %j", (text, command) => {
-    expect(extractCommand(text)).toBe(command);
+    ["run `ls -la`", ["ls -la"]],
+    ["please run `rm -rf build` now", ["rm -rf build"]],
+    ["run `rm -rf a` and `rm -rf b`", ["rm -rf a", "rm -rf b"]],
+    ["$ git status", ["git status"]],
+    ["first line\n$ du -sh .", ["du -sh ."]],
+    ["```sh\nls | wc -l\n```", ["ls | wc -l"]],
+    ["what is the weather?", []],
+    ["`` empty", []],
+  ])("%j -> %j", (text, commands) => {
+    expect(extractCommands(text)).toEqual(commands);
+  });
+});
+
+describe("extractToolUse", () => {
+  it.each([
+    ["use `everything.echo` {\"message\": \"hi\"}", { server: "everything", tool: "echo", args: '{"message": "hi"}' }],
+    ["please use `everything.trigger-elicitation-request`", { server: "everything", tool: "trigger-elicitation-request", args: "{}" }],
+    ["run `ls`", undefined],
+  ])("%j", (text, use) => {
+    expect(extractToolUse(text)).toEqual(use);
   });
 });
 
@@ -41,6 +52,22 @@ describe("OfflineModel", () => {
     const call = parts.find((p) => p.type === "tool-call");
     expect(call).toMatchObject({ toolName: "shell_run_command", input: JSON.stringify({ command: "ls -la" }) });
     expect(parts.at(-1)).toMatchObject({ type: "finish", finishReason: { unified: "tool-calls" } });
+  });
+
+  it("calls the tool once per command, in one step", async () => {
+    const parts = await collect(user("run `rm -rf a` and `rm -rf b`"));
+    expect(parts.filter((p) => p.type === "tool-call").map((p) => p.type === "tool-call" && p.input)).toEqual([
+      JSON.stringify({ command: "rm -rf a" }),
+      JSON.stringify({ command: "rm -rf b" }),
+    ]);
+  });
+
+  it("calls a named tool of any server with JSON arguments, and explains a bad one", async () => {
+    const tools = [...(TOOLS ?? []), { type: "function" as const, name: "everything_echo", inputSchema: { type: "object" as const } }];
+    const call = (await collect({ ...user('use `everything.echo` {"message": "hi"}'), tools })).find((p) => p.type === "tool-call");
+    expect(call).toMatchObject({ toolName: "everything_echo", input: '{"message": "hi"}' });
+    expect(textOf(await collect({ ...user("use `nope.echo`"), tools }))).toContain("There is no tool `nope.echo`");
+    expect(textOf(await collect({ ...user("use `everything.echo` {oops}"), tools }))).toContain("not valid JSON");
   });
 
   it("answers with help when there is no command", async () => {
@@ -57,6 +84,9 @@ describe("OfflineModel", () => {
   it("summarises the tool result after the call", async () => {
     const output = {
       command: "ls",
+      proposedCommand: "ls",
+      edited: false,
+      sandboxed: true,
       summary: "Ran",
       ran: true,
       approval: "not_required",
@@ -88,7 +118,7 @@ describe("OfflineModel", () => {
 
 describe("summarizeToolOutput", () => {
   it("says not run when declined", () => {
-    const declined = { command: "rm x", summary: "", ran: false, approval: "declined", exitCode: null, signal: null, timedOut: false, stdout: "", stderr: "", truncated: false, durationMs: 0 };
+    const declined = { command: "rm x", proposedCommand: "rm x", edited: false, sandboxed: false, summary: "", ran: false, approval: "declined", exitCode: null, signal: null, timedOut: false, stdout: "", stderr: "", truncated: false, durationMs: 0 };
     expect(summarizeToolOutput({ type: "json", value: declined })).toMatch(/^Not run: declined/);
   });
 

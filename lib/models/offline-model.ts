@@ -29,13 +29,16 @@ export function extractToolUse(text: string): { server: string; tool: string; ar
   return { server: match[1], tool: match[2], args: match[3]?.trim() || "{}" };
 }
 
-/** The command a message asks for: a fenced block, a `$ ` line, or the first inline code span. */
-export function extractCommand(text: string): string | undefined {
+/**
+ * The commands a message asks for: a fenced block, `$ ` lines, or inline code spans. Several inline spans
+ * ("run `a` and `b`") become several tool calls in one step, which the agent runs in parallel.
+ */
+export function extractCommands(text: string): string[] {
   const fenced = /```(?:sh|bash|shell|console)?[ \t]*\n([\s\S]*?)\n?```/.exec(text)?.[1]?.trim();
-  if (fenced) return fenced;
-  const dollar = /^\s*\$ (.+)$/m.exec(text)?.[1]?.trim();
-  if (dollar) return dollar;
-  return /`([^`\n]+)`/.exec(text)?.[1]?.trim() || undefined;
+  if (fenced) return [fenced];
+  const dollars = [...text.matchAll(/^\s*\$ (.+)$/gm)].map((m) => m[1]?.trim() ?? "").filter(Boolean);
+  if (dollars.length) return dollars;
+  return [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]?.trim() ?? "").filter(Boolean);
 }
 
 export function summarizeToolOutput(output: LanguageModelV4ToolResultOutput): string {
@@ -69,20 +72,22 @@ function parseRunOutput(value: unknown): RunCommandOutput | undefined {
 
 function describeRun(run: RunCommandOutput): string {
   if (!run.ran) {
-    const why: Record<string, string> = {
+    const why: Partial<Record<RunCommandOutput["approval"], string>> = {
       declined: "declined",
       cancelled: "cancelled",
       unavailable: "this client cannot ask for approval",
       failed: "the approval request failed",
     };
-    return `Not run: ${why[run.approval] ?? run.approval}. \`${run.command}\` did not run, so nothing changed.`;
+    const reason = why[run.approval];
+    return reason ? `Not run: ${reason}. \`${run.command}\` did not run, so nothing changed.` : run.summary;
   }
-  const approved = run.approval === "approved" ? " after your approval" : "";
+  const how =
+    run.approval === "approved" ? " after your approval" : run.approval === "remembered" ? " under a rule you chose to remember" : "";
+  const edited = run.edited ? ` (you edited it from \`${run.proposedCommand}\`)` : "";
   const status = run.timedOut ? "timed out and was stopped" : `exited with code ${run.exitCode ?? run.signal}`;
-  const lines = [`Ran \`${run.command}\`${approved}: it ${status}.`];
+  const lines = [`Ran \`${run.command}\`${edited}${how}: it ${status}.`];
   const shown = run.stdout.trim() || run.stderr.trim();
-  if (shown) lines.push(`\`\`\`\n${clip(shown)}\n\`\`\``);
-  else lines.push("It printed nothing.");
+  lines.push(shown ? `\`\`\`\n${clip(shown)}\n\`\`\`` : "It printed nothing.");
   return lines.join("\n\n");
 }
 
@@ -122,10 +127,11 @@ export class OfflineModel implements LanguageModelV4 {
     const text = lastUserText(options.prompt);
     const use = extractToolUse(text);
     if (use) return this.callNamedTool(options, use);
-    const command = extractCommand(text);
+    const commands = extractCommands(text);
     const tool = options.tools?.find((t) => t.type === "function" && (t.name === RUN_COMMAND_TOOL || t.name.endsWith(`_${RUN_COMMAND_TOOL}`)));
-    if (!command || !tool) return textParts(command ? "No shell tool is available right now, so I cannot run that." : OFFLINE_HELP);
-    return this.toolCall(tool.name, JSON.stringify({ command }));
+    if (!commands.length) return textParts(OFFLINE_HELP);
+    if (!tool) return textParts("No shell tool is available right now, so I cannot run that.");
+    return this.toolCalls(commands.map((command) => ({ toolName: tool.name, input: JSON.stringify({ command }) })));
   }
 
   private callNamedTool(options: LanguageModelV4CallOptions, use: { server: string; tool: string; args: string }) {
@@ -139,15 +145,15 @@ export class OfflineModel implements LanguageModelV4 {
     } catch {
       return textParts(`The arguments for \`${use.server}.${use.tool}\` are not valid JSON: ${use.args}`);
     }
-    return this.toolCall(name, use.args);
+    return this.toolCalls([{ toolName: name, input: use.args }]);
   }
 
-  private toolCall(toolName: string, input: string): LanguageModelV4StreamPart[] {
-    this.calls += 1;
-    return [
-      { type: "tool-call", toolCallId: `offline-${Date.now().toString(36)}-${this.calls}`, toolName, input },
-      { type: "finish", finishReason: { unified: "tool-calls", raw: undefined }, usage: USAGE },
-    ];
+  private toolCalls(calls: Array<{ toolName: string; input: string }>): LanguageModelV4StreamPart[] {
+    const parts: LanguageModelV4StreamPart[] = calls.map(({ toolName, input }) => {
+      this.calls += 1;
+      return { type: "tool-call", toolCallId: `offline-${Date.now().toString(36)}-${this.calls}`, toolName, input };
+    });
+    return [...parts, { type: "finish", finishReason: { unified: "tool-calls", raw: undefined }, usage: USAGE }];
   }
 
   async doStream(options: LanguageModelV4CallOptions) {

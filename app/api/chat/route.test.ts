@@ -6,11 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { elicitationDataSchema, ELICITATION_PART_TYPE, type ElicitationAnswer } from "@/lib/elicitation/contract";
 import { serverState } from "@/lib/server-state";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
 import { closeMcpConnection } from "@/lib/testing/mcp-connection";
-import { UiStreamReader, type StreamChunk } from "@/lib/testing/ui-stream";
-import { POST as answerRoute } from "../elicitations/[id]/route";
 import { POST as chatRoute } from "./route";
 
 const TIMEOUT_MS = 4_000;
@@ -30,40 +28,6 @@ afterAll(async () => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
-let turn = 0;
-function chat(text: string, options: { threadId?: string; signal?: AbortSignal } = {}) {
-  turn += 1;
-  const body = {
-    id: options.threadId ?? `thread-${turn}`,
-    messages: [{ id: `m${turn}`, role: "user", parts: [{ type: "text", text }] }],
-    trigger: "submit-message",
-  };
-  return chatRoute(
-    new Request("http://127.0.0.1/api/chat", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: options.signal,
-    }),
-  );
-}
-
-function answer(id: string, body: ElicitationAnswer | string, contentType = "application/json") {
-  return answerRoute(
-    new Request(`http://127.0.0.1/api/elicitations/${id}`, {
-      method: "POST",
-      headers: { "content-type": contentType },
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    }),
-    { params: Promise.resolve({ id }) },
-  );
-}
-
-const isCard = (status?: string) => (c: StreamChunk) =>
-  c.type === ELICITATION_PART_TYPE && (status === undefined || elicitationDataSchema.parse(c.data).status === status);
-const isToolOutput = (c: StreamChunk) => c.type === "tool-output-available" || c.type === "tool-output-error";
-const cardOf = (c: StreamChunk) => elicitationDataSchema.parse(c.data);
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -82,7 +46,7 @@ function makeDir(name: string): string {
 describe("POST /api/chat", () => {
   it("runs a read-only command without a card and summarises it", async () => {
     makeDir("visible-dir");
-    const stream = new UiStreamReader(await chat("run `ls -la`"));
+    const stream = await chat("run `ls -la`");
     const chunks = await stream.readToEnd();
     expect(chunks.some(isCard())).toBe(false);
     const output = chunks.find(isToolOutput);
@@ -92,7 +56,7 @@ describe("POST /api/chat", () => {
 
   it("shows the card before the tool result, runs after accept, and updates the card", async () => {
     const target = makeDir("build-accept");
-    const stream = new UiStreamReader(await chat("please run `rm -rf build-accept`"));
+    const stream = await chat("please run `rm -rf build-accept`");
     const pending = cardOf(await stream.waitFor(isCard("pending"), "the approval card"));
     expect(pending).toMatchObject({ serverName: "shell", command: "rm -rf build-accept", status: "pending" });
     expect(pending.risk).toContain("deletes files");
@@ -116,7 +80,7 @@ describe("POST /api/chat", () => {
     ["cancel", "cancelled"],
   ] as const)("does not run after %s", async (action, status) => {
     const target = makeDir(`build-${action}`);
-    const stream = new UiStreamReader(await chat(`run \`rm -rf build-${action}\``));
+    const stream = await chat(`run \`rm -rf build-${action}\``);
     const pending = cardOf(await stream.waitFor(isCard("pending")));
     expect((await answer(pending.id, { action })).status).toBe(200);
     await stream.waitFor(isCard(status));
@@ -130,9 +94,7 @@ describe("POST /api/chat", () => {
   it("keeps two conversations' cards apart and runs only the command whose card was accepted", async () => {
     const a = makeDir("build-a");
     const b = makeDir("build-b");
-    const [ra, rb] = await Promise.all([chat("run `rm -rf build-a`"), chat("run `rm -rf build-b`")]);
-    const streamA = new UiStreamReader(ra);
-    const streamB = new UiStreamReader(rb);
+    const [streamA, streamB] = await Promise.all([chat("run `rm -rf build-a`"), chat("run `rm -rf build-b`")]);
     const [cardA, cardB] = await Promise.all([streamA.waitFor(isCard("pending")), streamB.waitFor(isCard("pending"))]);
     expect(cardOf(cardA).command).toBe("rm -rf build-a");
     expect(cardOf(cardB).command).toBe("rm -rf build-b");
@@ -151,7 +113,7 @@ describe("POST /api/chat", () => {
 
   it("expires an unanswered card: the server gets cancel and nothing runs", async () => {
     const target = makeDir("build-expire");
-    const stream = new UiStreamReader(await chat("run `rm -rf build-expire`"));
+    const stream = await chat("run `rm -rf build-expire`");
     const pending = cardOf(await stream.waitFor(isCard("pending")));
     expect(pending.expiresAt - pending.createdAt).toBe(TIMEOUT_MS);
     await stream.waitFor(isCard("expired"), "the expired card");
@@ -165,7 +127,7 @@ describe("POST /api/chat", () => {
   it("cancels a pending card when the browser goes away; nothing runs", async () => {
     const target = makeDir("build-abort");
     const controller = new AbortController();
-    const stream = new UiStreamReader(await chat("run `rm -rf build-abort`", { signal: controller.signal }));
+    const stream = await chat("run `rm -rf build-abort`", { signal: controller.signal });
     const pending = cardOf(await stream.waitFor(isCard("pending")));
     controller.abort();
     await expect.poll(() => serverState().registry.get(pending.id)).toBeUndefined();
@@ -175,7 +137,7 @@ describe("POST /api/chat", () => {
   });
 
   it("does not hand the app's environment to the MCP server", async () => {
-    const stream = new UiStreamReader(await chat("run `tr '\\0' '\\n' < /proc/$PPID/environ`"));
+    const stream = await chat("run `tr '\\0' '\\n' < /proc/$PPID/environ`");
     const pending = cardOf(await stream.waitFor(isCard("pending")));
     await answer(pending.id, { action: "accept" });
     const output = await stream.waitFor(isToolOutput);
@@ -187,7 +149,7 @@ describe("POST /api/chat", () => {
   });
 
   it("starts the MCP server again after it crashed", async () => {
-    const probe = new UiStreamReader(await chat("run `echo $PPID`"));
+    const probe = await chat("run `echo $PPID`");
     await answer(cardOf(await probe.waitFor(isCard("pending"))).id, { action: "accept" });
     const pid = Number(((await probe.waitFor(isToolOutput)).output as { stdout: string }).stdout.trim());
     await probe.readToEnd();
@@ -195,7 +157,7 @@ describe("POST /api/chat", () => {
     process.kill(pid, "SIGKILL");
     await expect.poll(() => isAlive(pid)).toBe(false);
 
-    const stream = new UiStreamReader(await chat("run `pwd`"));
+    const stream = await chat("run `pwd`");
     const output = await stream.waitFor(isToolOutput);
     expect(output.output).toMatchObject({ ran: true, exitCode: 0 });
     await stream.readToEnd();
@@ -243,7 +205,7 @@ describe("POST /api/elicitations/{id}", () => {
 
   it("answers 409 with the recorded outcome to a second answer, and does not forward it", async () => {
     const target = makeDir("build-twice");
-    const stream = new UiStreamReader(await chat("run `rm -rf build-twice`"));
+    const stream = await chat("run `rm -rf build-twice`");
     const pending = cardOf(await stream.waitFor(isCard("pending")));
     expect((await answer(pending.id, { action: "decline" })).status).toBe(200);
     const second = await answer(pending.id, { action: "accept" });

@@ -6,6 +6,14 @@ import { validateContent } from "@/lib/elicitation/validate";
 
 export const dynamic = "force-dynamic";
 
+/** The request while it waits, or how it ended: lets a second tab's card follow an answer given elsewhere. */
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const state = serverState().registry.lookup(id);
+  if (!state) return new ApiError("not_found", "No such request, or it ended long ago.").toResponse();
+  return Response.json(state);
+}
+
 /**
  * A person's answer to one pending elicitation: resolves exactly that request, once.
  * 404 unknown or expired, 409 already answered (with the recorded outcome), 422 content that does not match the
