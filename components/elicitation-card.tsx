@@ -4,6 +4,7 @@ import { useAuiState, type DataMessagePartComponent } from "@assistant-ui/react"
 import { useEffect, useId, useMemo, useRef, type FormEvent } from "react";
 import { elicitationDataSchema, type ElicitationData, type ElicitationStatus } from "@/lib/elicitation/contract";
 import { ElicitationForm } from "./elicitation-form";
+import { UrlConsent } from "./url-consent";
 import { useCountdown } from "./use-countdown";
 import { useElicitationAnswer } from "./use-elicitation-answer";
 import { useElicitationForm } from "./use-elicitation-form";
@@ -66,24 +67,23 @@ function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer
   );
 }
 
-function Outcome({ status, note }: { status: Exclude<ElicitationStatus, "pending">; note?: string }) {
+function Outcome({ status, note, url }: { status: Exclude<ElicitationStatus, "pending">; note?: string; url: boolean }) {
   return (
     <p role="status" className={`text-sm font-semibold ${status === "accepted" ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-700 dark:text-zinc-300"}`}>
-      {OUTCOME_TEXT[status]}
+      {url && status === "accepted" ? "Opened in a new tab" : OUTCOME_TEXT[status]}
       {note && status === "cancelled" ? ` (${note})` : ""}
     </p>
   );
 }
 
 function Card({ data }: { data: ElicitationData }) {
-  const answer = useElicitationAnswer(data.id, data.status === "pending");
+  // After Stop or a lost connection the stream cannot bring the outcome; the card asks the server instead.
+  const streamEnded = useAuiState((s) => s.message.status?.type !== "running");
+  const answer = useElicitationAnswer(data.id, data.status === "pending", streamEnded);
   const ref = useRef<HTMLElement>(null);
   const headingId = useId();
-  // Stop or a lost connection ends the stream before the server's update can arrive; the server cancelled the
-  // request when the stream closed, so a pending card in a finished message can no longer be answered.
-  const turnEnded = useAuiState((s) => s.message.status?.type !== "running");
-  const status = data.status !== "pending" ? data.status : (answer.status ?? (turnEnded ? "cancelled" : "pending"));
-  const note = data.status === "pending" && !answer.status && turnEnded ? "the chat turn ended" : data.note;
+  const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
+  const note = data.note;
   const pending = status === "pending";
 
   // Focus the card itself, not a button: someone typing in the composer must not approve by pressing Enter.
@@ -110,7 +110,7 @@ function Card({ data }: { data: ElicitationData }) {
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h3 id={headingId} className={`text-sm font-semibold ${pending ? "text-amber-900 dark:text-amber-200" : ""}`}>
-          {pending ? (data.command ? "Approval needed" : "Input needed") : data.command ? "Approval request" : "Input request"}
+          {data.mode === "url" ? (pending ? "Open a page?" : "Page request") : pending ? (data.command ? "Approval needed" : "Input needed") : data.command ? "Approval request" : "Input request"}
         </h3>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
           asked by MCP server <strong className="font-mono">{data.serverName}</strong>
@@ -124,7 +124,13 @@ function Card({ data }: { data: ElicitationData }) {
       )}
       <p className="mt-3 text-sm whitespace-pre-wrap text-zinc-700 dark:text-zinc-300">{data.message}</p>
       <div className="mt-4 flex flex-col gap-3">
-        {pending ? <PendingAnswer data={data} answer={answer} /> : <Outcome status={status} note={note} />}
+        {!pending ? (
+          <Outcome status={status} note={note} url={data.mode === "url"} />
+        ) : data.mode === "url" && data.url ? (
+          <UrlConsent url={data.url} busy={answer.busy} onAnswer={(action) => void answer.send({ action })} />
+        ) : (
+          <PendingAnswer data={data} answer={answer} />
+        )}
         {answer.error && <p role="alert" className="text-sm text-red-700 dark:text-red-300">{answer.error}</p>}
       </div>
     </section>

@@ -42,26 +42,30 @@ async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState>
 
 const FOLLOW_MS = 2_000;
 
-/** Sends one answer for a pending elicitation and keeps what the server said. */
-export function useElicitationAnswer(id: string, pending: boolean) {
+/**
+ * Sends one answer for a pending elicitation and keeps what the server said. While the request is pending it
+ * also asks the server now and then: another tab may answer first, and a stream cut short (Stop, reload) never
+ * delivers the update. `streamEnded` asks at once, since then no update can come by the stream.
+ */
+export function useElicitationAnswer(id: string, pending: boolean, streamEnded: boolean) {
   const [state, setState] = useState<AnswerState>({});
   const [busy, setBusy] = useState(false);
 
-  // Another tab may answer first, and a stream cut by a reload never delivers the update: ask now and then.
   useEffect(() => {
     if (!pending || state.status) return;
-    const timer = setInterval(async () => {
+    const check = async () => {
       const response = await fetch(`/api/elicitations/${encodeURIComponent(id)}`).catch(() => undefined);
-      if (response?.status === 404) return setState((old) => old.status ? old : { status: "expired" });
+      if (response?.status === 404) return setState((old) => (old.status ? old : { status: "expired" }));
       const parsed = elicitationStateSchema.safeParse(await response?.json().catch(() => undefined));
       if (parsed.success && "settled" in parsed.data) {
         const { status } = parsed.data.settled;
         setState((old) => (old.status ? old : { status }));
       }
-    }, FOLLOW_MS);
+    };
+    if (streamEnded) void check();
+    const timer = setInterval(check, FOLLOW_MS);
     return () => clearInterval(timer);
-  }, [id, pending, state.status]);
-
+  }, [id, pending, streamEnded, state.status]);
   const send = async (answer: ElicitationAnswer) => {
     if (busy) return;
     setBusy(true);

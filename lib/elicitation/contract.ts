@@ -33,8 +33,14 @@ export const requestedSchemaSchema = z.looseObject({
 });
 export type RequestedSchema = z.infer<typeof requestedSchemaSchema>;
 
+export const elicitationModeSchema = z.enum(["form", "url"]);
+
 export const elicitationDataSchema = z.object({
   id: z.string(),
+  /** form: fields to fill (maybe none: a plain yes/no); url: a page to open in the browser, after consent. */
+  mode: elicitationModeSchema,
+  /** URL mode only: the page the server wants the person to visit. Never fetched or opened without consent. */
+  url: z.string().optional(),
   threadId: z.string(),
   /** The MCP server's configured name, e.g. "shell": who is asking. */
   serverName: z.string(),

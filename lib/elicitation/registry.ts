@@ -19,6 +19,9 @@ export interface OpenElicitation {
   threadId: string;
   serverName: string;
   message: string;
+  /** Defaults to a form; a URL request has no fields. */
+  mode?: "form" | "url";
+  url?: string;
   requestedSchema: RequestedSchema;
   command?: string;
   risk?: string;
@@ -66,6 +69,8 @@ export class ElicitationRegistry {
     const now = Date.now();
     const data: ElicitationData = {
       id: randomUUID(),
+      mode: request.mode ?? "form",
+      url: request.url,
       threadId: request.threadId,
       serverName: request.serverName,
       message: request.message,

@@ -29,7 +29,8 @@ async function connect(servers: Record<string, MastraMCPServerDefinition>): Prom
     // One server failing to start leaves the others working; the failure is named in the log.
     const { toolsets, errors } = await client.listToolsetsWithErrors();
     for (const [name, error] of Object.entries(errors)) log(`server "${name}" is unavailable: ${error}`);
-    return { client, tools: routeToolCalls(toolsets, serverState().runs) };
+    const { runs, registry } = serverState();
+    return { client, tools: routeToolCalls(toolsets, { runs, registry, timeoutMs: appConfig().elicitationTimeoutMs }) };
   } catch (error) {
     await client.disconnect().catch(() => {});
     throw error;

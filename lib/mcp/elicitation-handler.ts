@@ -2,6 +2,7 @@ import type { MCPInputRequestHandler } from "@mastra/mcp";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "@/mcp-server/contract";
 import type { ChatRuns } from "@/lib/chat/runs";
 import { requestedSchemaSchema } from "@/lib/elicitation/contract";
+import { safeHttpUrl } from "./url-elicitation";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 
 interface HandlerDeps {
@@ -28,8 +29,24 @@ export function createElicitationHandler({ serverName, runs, registry, timeoutMs
       return { action: "cancel" };
     }
     if (params.mode === "url") {
-      log(`${serverName}: URL elicitation is not supported yet; cancelled`);
-      return { action: "cancel" };
+      const url = safeHttpUrl(params.url);
+      if (!url) {
+        log(`${serverName}: URL elicitation with an address that is not http(s); cancelled`);
+        return { action: "cancel" };
+      }
+      const { settled } = registry.open({
+        threadId: run.threadId,
+        serverName,
+        message: params.message,
+        mode: "url",
+        url,
+        requestedSchema: { type: "object", properties: {} },
+        timeoutMs,
+        signal: AbortSignal.any([run.signal, signal]),
+        onChange: (data) => run.showElicitation(data),
+      });
+      // Consent means "I opened it"; the page itself tells the server when the flow is done.
+      return { action: (await settled).action };
     }
     const schema = requestedSchemaSchema.safeParse(params.requestedSchema);
     if (!schema.success) {

@@ -4,6 +4,9 @@ import type { MastraMCPServerDefinition, MCPInputRequestHandler } from "@mastra/
 import type { AppConfig } from "@/lib/config";
 import { isHttpEntry, type ServerEntry } from "./config";
 
+/** Both modes of the 2025-11-25 spec: forms, and URLs opened in the browser after consent. */
+const capabilities = { elicitation: { form: {}, url: {} } };
+
 /** A tool call stays open while the person decides, then while the work runs: the timeout must outlast both. */
 function toolCallTimeout(config: AppConfig): number {
   return config.elicitationTimeoutMs + config.commandMaxTimeoutMs + 60_000;
@@ -27,6 +30,7 @@ export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestH
       COMMAND_MAX_TIMEOUT_MS: String(config.commandMaxTimeoutMs),
     },
     timeout: toolCallTimeout(config),
+    capabilities,
     inputRequests,
   };
 }
@@ -38,7 +42,7 @@ export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestH
 export function configuredServer(entry: ServerEntry, config: AppConfig, inputRequests: MCPInputRequestHandler): MastraMCPServerDefinition {
   const timeout = toolCallTimeout(config);
   if (isHttpEntry(entry)) {
-    return { url: new URL(entry.url), requestInit: entry.headers ? { headers: entry.headers } : undefined, timeout, inputRequests };
+    return { url: new URL(entry.url), requestInit: entry.headers ? { headers: entry.headers } : undefined, timeout, capabilities, inputRequests };
   }
   return {
     command: entry.command === "node" ? process.execPath : entry.command,
@@ -46,6 +50,7 @@ export function configuredServer(entry: ServerEntry, config: AppConfig, inputReq
     env: entry.env,
     cwd: entry.cwd,
     timeout,
+    capabilities,
     inputRequests,
   };
 }
