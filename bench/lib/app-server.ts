@@ -25,6 +25,8 @@ export interface AppServer {
   readyAt: number;
   /** The server's heap in use after a full garbage collection, in bytes. */
   heapUsed(): Promise<number>;
+  /** Writes a V8 heap snapshot of the server to `file` (for bench/profile.ts). */
+  heapSnapshot(file: string): Promise<void>;
   /** Distinct MCP server processes seen as children of the app server since it started. */
   mcpServerPidsSeen(): ReadonlySet<number>;
   stop(): Promise<void>;
@@ -46,7 +48,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** A scratch folder for one server: the swapped-in MCP entry point, the workspace, and the timings file. */
-function prepareScratch(name: string): { appRoot: string; workspaceDir: string } {
+function prepareScratch(name: string): { root: string; appRoot: string; workspaceDir: string } {
   const root = path.join(BENCH_TMP, `${name}-${process.pid}`);
   rmSync(root, { recursive: true, force: true });
   const appRoot = path.join(root, "app-root");
@@ -55,7 +57,7 @@ function prepareScratch(name: string): { appRoot: string; workspaceDir: string }
   mkdirSync(workspaceDir, { recursive: true });
   const fixture = pathToFileURL(path.join(BENCH_DIR, "fixtures", "instrumented-shell-stdio.ts")).href;
   writeFileSync(path.join(appRoot, "mcp-server", "stdio.ts"), `import ${JSON.stringify(fixture)};\n`);
-  return { appRoot, workspaceDir };
+  return { root, appRoot, workspaceDir };
 }
 
 /** Child pids of a process, from /proc (Linux). */
@@ -79,8 +81,9 @@ function commandLineOf(pid: number): string {
   }
 }
 
-export async function startAppServer(name: string, env: Record<string, string> = {}): Promise<AppServer> {
-  const { appRoot, workspaceDir } = prepareScratch(name);
+/** `nodeOptions` are extra flags for the server's Node, e.g. `--cpu-prof` when profiling a figure. */
+export async function startAppServer(name: string, nodeOptions: string[] = []): Promise<AppServer> {
+  const { root, appRoot, workspaceDir } = prepareScratch(name);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const probe = pathToFileURL(path.join(BENCH_DIR, "fixtures", "heap-probe.ts")).href;
@@ -89,7 +92,7 @@ export async function startAppServer(name: string, env: Record<string, string> =
   const spawnedAt = wallClockMs();
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--expose-gc", "--import", probe, NEXT_BIN, "start", REPO_ROOT, "--hostname", "127.0.0.1", "--port", String(port)],
+    ["--expose-gc", ...nodeOptions, "--import", probe, NEXT_BIN, "start", REPO_ROOT, "--hostname", "127.0.0.1", "--port", String(port)],
     {
       cwd: appRoot,
       env: {
@@ -101,7 +104,9 @@ export async function startAppServer(name: string, env: Record<string, string> =
         // Empty means unset to the app; set here so a developer's .env cannot switch the bench to a real model.
         OPENAI_API_KEY: "",
         OPENAI_BASE_URL: "",
-        ...env,
+        // Figure 3 holds 1,000 questions from the one shell server; the app's default cap (20 per server, the
+        // spec's rate-limit SHOULD) would cancel the rest by design, so the bench raises it.
+        ELICITATION_MAX_PENDING_PER_SERVER: "5000",
       },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     },
@@ -116,7 +121,7 @@ export async function startAppServer(name: string, env: Record<string, string> =
   const sampleChildren = () => {
     for (const childPid of childPids(pid)) if (commandLineOf(childPid).includes("mcp-server/stdio.ts")) mcpPids.add(childPid);
   };
-  const sampler = setInterval(sampleChildren, 25);
+  const sampler = setInterval(sampleChildren, 10);
 
   let readyAt = 0;
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -148,6 +153,16 @@ export async function startAppServer(name: string, env: Record<string, string> =
         child.on("message", onMessage);
         child.send("heap");
       }),
+    heapSnapshot: (file) =>
+      new Promise((resolve) => {
+        const onMessage = (message: unknown) => {
+          if (typeof message !== "object" || message === null || !("snapshot" in message)) return;
+          child.off("message", onMessage);
+          resolve();
+        };
+        child.on("message", onMessage);
+        child.send({ snapshot: file });
+      }),
     mcpServerPidsSeen: () => {
       sampleChildren();
       return mcpPids;
@@ -168,6 +183,7 @@ export async function startAppServer(name: string, env: Record<string, string> =
           // Already gone.
         }
       }
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -57,6 +57,6 @@ export function mcpSpawns(app: AppServer, turnsServed: number): Figure {
     baseline: turnsServed,
     min: 1,
     max: 1,
-    note: `children of the app server sampled every 25 ms; baseline: chat turns served (one spawn per turn would match it)`,
+    note: `children of the app server sampled every 10 ms; baseline: chat turns served (one spawn per turn would match it)`,
   });
 }

@@ -27,6 +27,9 @@ declare module "autocannon" {
     start: Date;
     finish: Date;
   }
-  function autocannon(options: Options): Promise<Result>;
+  interface Instance {
+    on(event: "response", listener: () => void): Instance;
+  }
+  function autocannon(options: Options, done: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }
