@@ -75,6 +75,19 @@ test.describe("chat with approvals", () => {
     expect(existsSync(folder.path)).toBe(true);
   });
 
+  test("follows the system's dark mode", async ({ page }) => {
+    await page.emulateMedia({ colorScheme: "dark" });
+    const folder = freshFolder("dark");
+    await chat.send(`run \`rm -rf ${folder.name}\``);
+    const card = chat.approvalCards.last();
+    await expect(card).toHaveAttribute("data-status", "pending");
+    // Chromium reports Tailwind's colours as lab(L a b): L runs from 0 (black) to 100 (white).
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(Number(/^lab\(([\d.]+)/.exec(background)?.[1])).toBeLessThan(20);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-dark.png"), animations: "disabled" });
+    await chat.answer(card, "Decline");
+  });
+
   test("fits a 375 px phone", async ({ page }) => {
     await page.setViewportSize({ width: 375, height: 740 });
     const folder = freshFolder("phone");
@@ -106,4 +119,21 @@ test("Stop while a card is pending cancels it on the server and nothing runs", a
   expect(late.status()).toBe(409);
   expect(await late.json()).toMatchObject({ error: { details: { status: "cancelled" } } });
   expect(existsSync(folder.path)).toBe(true);
+});
+
+test("editing the command on the card runs exactly the edited command", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open();
+  const proposed = freshFolder("proposed");
+  const edited = freshFolder("edited");
+  await chat.send(`run \`rm -rf ${proposed.name}\``);
+  const card = chat.approvalCards.last();
+  const field = card.getByRole("textbox", { name: "Command" });
+  await expect(field).toHaveValue(`rm -rf ${proposed.name}`);
+  await field.fill(`rm -rf ${edited.name}`);
+  await chat.answer(card, "Accept");
+  await expect(card).toHaveAttribute("data-status", "accepted");
+  await expect(chat.lastAssistantMessage()).toContainText(`you edited it from rm -rf ${proposed.name}`);
+  expect(existsSync(edited.path)).toBe(false);
+  expect(existsSync(proposed.path)).toBe(true);
 });
