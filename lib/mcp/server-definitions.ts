@@ -30,6 +30,8 @@ export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestH
       COMMAND_MAX_TIMEOUT_MS: String(config.commandMaxTimeoutMs),
     },
     timeout: toolCallTimeout(config),
+    // Our server speaks the 2025-11-25 protocol; saying so skips Mastra's probe, which spawns a throwaway copy.
+    protocolVersion: "legacy",
     capabilities,
     inputRequests,
   };

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverState } from "@/lib/server-state";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
 import { closeMcpConnection } from "@/lib/testing/mcp-connection";
+import { childProcesses, environmentOf, isAlive } from "@/lib/testing/processes";
 import { POST as chatRoute } from "./route";
 
 const TIMEOUT_MS = 4_000;
@@ -27,15 +28,6 @@ afterAll(async () => {
   await closeMcpConnection();
   rmSync(workspace, { recursive: true, force: true });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function makeDir(name: string): string {
   const dir = path.join(workspace, name);
@@ -137,30 +129,27 @@ describe("POST /api/chat", () => {
   });
 
   it("does not hand the app's environment to the MCP server", async () => {
-    const stream = await chat("run `tr '\\0' '\\n' < /proc/$PPID/environ`");
-    const pending = cardOf(await stream.waitFor(isCard("pending")));
-    await answer(pending.id, { action: "accept" });
-    const output = await stream.waitFor(isToolOutput);
-    expect(output.output).toMatchObject({ ran: true, exitCode: 0 });
-    const stdout = (output.output as { stdout: string }).stdout;
-    expect(stdout).toContain("WORKSPACE_DIR=");
-    expect(stdout).not.toContain(SECRET);
-    await stream.readToEnd();
+    await (await chat("run `pwd`")).readToEnd();
+    const [pid] = childProcesses("mcp-server/stdio.ts");
+    expect(pid).toBeDefined();
+    const environment = environmentOf(pid!);
+    expect(environment).toContain(`WORKSPACE_DIR=${workspace}`);
+    expect(environment.join("\n")).not.toContain(SECRET);
+    expect(environment.some((line) => line.startsWith("OPENAI_"))).toBe(false);
   });
 
   it("starts the MCP server again after it crashed", async () => {
-    const probe = await chat("run `echo $PPID`");
-    await answer(cardOf(await probe.waitFor(isCard("pending"))).id, { action: "accept" });
-    const pid = Number(((await probe.waitFor(isToolOutput)).output as { stdout: string }).stdout.trim());
-    await probe.readToEnd();
-    expect(pid).toBeGreaterThan(1);
-    process.kill(pid, "SIGKILL");
-    await expect.poll(() => isAlive(pid)).toBe(false);
+    await (await chat("run `pwd`")).readToEnd();
+    const [pid] = childProcesses("mcp-server/stdio.ts");
+    expect(pid).toBeDefined();
+    process.kill(pid!, "SIGKILL");
+    await expect.poll(() => isAlive(pid!)).toBe(false);
 
     const stream = await chat("run `pwd`");
     const output = await stream.waitFor(isToolOutput);
     expect(output.output).toMatchObject({ ran: true, exitCode: 0 });
     await stream.readToEnd();
+    expect(childProcesses("mcp-server/stdio.ts")).not.toContain(pid);
   });
 
   it("rejects a malformed body with 400 and a JSON error", async () => {
