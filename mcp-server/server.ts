@@ -17,6 +17,7 @@ import {
   runCommandInputShape,
   runCommandOutputShape,
 } from "./contract.ts";
+import { registerConformanceFixtures } from "./conformance-fixtures.ts";
 import { handleRunCommand } from "./run-command-tool.ts";
 import { SessionRules } from "./session-rules.ts";
 
@@ -73,5 +74,6 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}): Mc
     },
   );
 
+  if (config.conformanceFixtures) registerConformanceFixtures(server);
   return server;
 }

@@ -1,0 +1,139 @@
+/**
+ * The shell MCP server over Streamable HTTP (stateful sessions), on loopback only, built on node:http.
+ *
+ * A command runner on a port is a remote shell, so every request must carry the bearer token unless the operator
+ * explicitly chose local-only mode, and Host / Origin are checked so a web page cannot reach it through DNS
+ * rebinding. Each session gets its own McpServer, so remembered approvals never leak between sessions.
+ */
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ShellServerConfig } from "./config.ts";
+import { createServer } from "./server.ts";
+
+export const MCP_PATH = "/mcp";
+const LOOPBACK = "127.0.0.1";
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface HttpServerOptions {
+  config: ShellServerConfig;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Required unless localOnly is set. */
+  token?: string;
+  /** Runs without a token: anyone who can reach 127.0.0.1 (any local user or process) can run commands. */
+  localOnly?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  sessionCount: () => number;
+  close: () => Promise<void>;
+}
+
+export async function startHttpServer({ config, port, token, localOnly = false, log = () => {} }: HttpServerOptions): Promise<RunningHttpServer> {
+  if (!token && !localOnly) {
+    throw new Error("MCP_HTTP_TOKEN is not set: refusing to serve a shell over HTTP without a token (set MCP_HTTP_LOCAL_ONLY=1 to run without one on loopback)");
+  }
+  if (!token) log("WARNING: no MCP_HTTP_TOKEN; any local user or process that can reach 127.0.0.1 can use this server");
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  let allowedHosts = new Set<string>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends its own Host and Origin.
+    const origin = req.headers.origin;
+    if (!allowedHosts.has(req.headers.host ?? "") || (origin !== undefined && !allowedHosts.has(originHost(origin)))) {
+      return sendError(res, 403, "Forbidden: Host or Origin is not this local server");
+    }
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH) return sendError(res, 404, `Not found: the endpoint is ${MCP_PATH}`);
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="shell-mcp"');
+      return sendError(res, 401, "Unauthorized: send Authorization: Bearer <MCP_HTTP_TOKEN>");
+    }
+
+    const sessionId = req.headers["mcp-session-id"];
+    const body = req.method === "POST" ? await readJson(req) : undefined;
+    if (body instanceof Error) return sendError(res, 400, body.message, -32700);
+    const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    if (existing) return existing.handleRequest(req, res, body);
+    if (sessionId !== undefined) return sendError(res, 404, "Session not found", -32001);
+    if (req.method !== "POST" || !isInitializeRequest(body)) return sendError(res, 400, "Bad Request: no valid session; start with initialize");
+
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+      },
+    });
+    const server = createServer(config, log);
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void server.close();
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const http = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`request failed: ${String(error)}`);
+      if (!res.headersSent) sendError(res, 500, "Internal server error", -32603);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(port, LOOPBACK, () => resolve());
+  });
+  const actualPort = (http.address() as AddressInfo).port;
+  allowedHosts = new Set([`${LOOPBACK}:${actualPort}`, `localhost:${actualPort}`]);
+
+  return {
+    url: `http://${LOOPBACK}:${actualPort}${MCP_PATH}`,
+    port: actualPort,
+    sessionCount: () => sessions.size,
+    close: async () => {
+      await Promise.all([...sessions.values()].map((transport) => transport.close()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function originHost(origin: string): string {
+  try {
+    const url = new URL(origin);
+    return url.protocol === "http:" ? url.host : "";
+  } catch {
+    return "";
+  }
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? "");
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return new Error("Request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return new Error("Parse error: the body is not JSON");
+  }
+}
+
+function sendError(res: ServerResponse, status: number, message: string, code = -32000): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}
