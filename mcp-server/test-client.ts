@@ -1,0 +1,36 @@
+/**
+ * Test helper: a real MCP client linked in memory to a fresh server, with a scripted elicitation handler.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { ElicitRequestSchema, type ElicitRequest, type ElicitResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
+import { configFromEnv } from "./config.ts";
+import { runCommandOutputSchema, type RememberedRule } from "./contract.ts";
+import { createServer } from "./server.ts";
+
+export type Answer = (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
+
+export async function connectInMemory(env: Record<string, string | undefined>, answer?: Answer) {
+  const server = createServer(configFromEnv({ PATH: process.env.PATH, ...env }));
+  const client = new Client({ name: "test", version: "1" }, { capabilities: answer ? { elicitation: { form: {} } } : {} });
+  const asked: ElicitRequest[] = [];
+  if (answer) {
+    client.setRequestHandler(ElicitRequestSchema, (request) => {
+      asked.push(request);
+      return answer(request);
+    });
+  }
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  const run = async (command: string, options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal; timeoutMs?: number } = {}) => {
+    const { onprogress, signal, timeoutMs } = options;
+    const result = await client.callTool({ name: "run_command", arguments: { command, timeoutMs } }, undefined, { onprogress, signal });
+    return runCommandOutputSchema.parse(result.structuredContent);
+  };
+  const listRules = async () => {
+    const result = await client.callTool({ name: "list_rules", arguments: {} });
+    return (result.structuredContent as { rules: RememberedRule[] }).rules;
+  };
+  const revokeRule = (id: string) => client.callTool({ name: "revoke_rule", arguments: { id } });
+  return { client, run, asked, listRules, revokeRule, close: () => Promise.all([client.close(), server.close()]) };
+}
