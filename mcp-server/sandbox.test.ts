@@ -1,0 +1,111 @@
+/**
+ * The sandbox as the boundary: what a command that the person approved still cannot do. Skipped only when
+ * bubblewrap really does not work here and SHELL_SANDBOX is not "required" (CI installs it, so they run there).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createTcpServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { probeSandbox } from "./sandbox.ts";
+import { connectInMemory } from "./test-client.ts";
+
+const works = probeSandbox("auto").active;
+const mustRun = process.env.SHELL_SANDBOX === "required";
+
+let workspace: string;
+let outside: string;
+beforeEach(() => {
+  workspace = mkdtempSync(path.join(tmpdir(), "shell-sandbox-ws-"));
+  outside = mkdtempSync(path.join(tmpdir(), "shell-sandbox-outside-"));
+});
+afterEach(() => {
+  rmSync(workspace, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
+
+const connect = (env: Record<string, string> = {}) =>
+  connectInMemory({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "required", ...env }, () => ({ action: "accept", content: {} }));
+
+describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
+  it("can write the workspace but nothing outside it", async () => {
+    const { run, close } = await connect();
+    const output = await run(`touch inside; touch ${outside}/escaped; touch /var/tmp/escaped-$$; echo done`);
+    expect(output).toMatchObject({ ran: true, sandboxed: true });
+    expect(output.stderr).toMatch(/Read-only file system|No such file/);
+    expect(existsSync(path.join(workspace, "inside"))).toBe(true);
+    expect(existsSync(path.join(outside, "escaped"))).toBe(false);
+    await close();
+  });
+
+  it("cannot see the server's process or read its environment", async () => {
+    // Something only the server process's own environment has, as the kernel shows it in /proc.
+    const marker = readFileSync(`/proc/${process.pid}/environ`, "utf8").split("\0").find((entry) => /^(?:VITEST|npm_)\w*=/.test(entry));
+    expect(marker).toBeDefined();
+    const probe = `cat /proc/${process.pid}/environ; cat /proc/$PPID/environ`;
+    const { run, close } = await connect();
+    const output = await run(probe);
+    expect(output.stdout).not.toContain(marker);
+    expect(output.stderr).toContain(`/proc/${process.pid}/environ`);
+    await close();
+    // Without the sandbox the same command does read it, so the test can fail.
+    const plain = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "off" }, () => ({ action: "accept", content: {} }));
+    expect((await plain.run(probe)).stdout).toContain(marker);
+    await plain.close();
+  });
+
+  it("cannot reach the network, not even a listener on loopback", async () => {
+    const listener: Server = createTcpServer((socket) => socket.end("hello from the host\n"));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const port = (listener.address() as { port: number }).port;
+    try {
+      const { run, close } = await connect();
+      const probe = `node -e "require('net').connect(${port},'127.0.0.1').on('data',d=>{process.stdout.write(d);process.exit(0)}).on('error',e=>{console.error(e.code);process.exit(3)})"`;
+      const output = await run(probe);
+      expect(output.stdout).not.toContain("hello from the host");
+      expect(output.exitCode).not.toBe(0);
+      await close();
+      // The same probe without the sandbox does connect, so the test can fail.
+      const plain = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "off" }, () => ({ action: "accept", content: {} }));
+      expect((await plain.run(probe)).stdout).toContain("hello from the host");
+      await plain.close();
+    } finally {
+      listener.close();
+    }
+  });
+
+  it("has a private /tmp", async () => {
+    const { run, close } = await connect();
+    await run(`echo x > /tmp/${path.basename(outside)}-leak`);
+    expect(existsSync(path.join(tmpdir(), `${path.basename(outside)}-leak`))).toBe(false);
+    await close();
+  });
+
+  it("kills the whole sandbox on timeout", async () => {
+    const { run, close } = await connect({ COMMAND_MAX_TIMEOUT_MS: "300" });
+    const output = await run("(sleep 2; touch late) & sleep 2; touch late2");
+    expect(output).toMatchObject({ timedOut: true, sandboxed: true });
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(existsSync(path.join(workspace, "late"))).toBe(false);
+    expect(existsSync(path.join(workspace, "late2"))).toBe(false);
+    await close();
+  });
+
+  it("caps output, keeping head and tail and saying how much was cut", async () => {
+    const { run, close } = await connect({ COMMAND_MAX_OUTPUT_CHARS: "1000" });
+    const output = await run("seq 1 20000");
+    expect(output.truncated).toBe(true);
+    expect(output.stdout.startsWith("1\n2\n3\n")).toBe(true);
+    expect(output.stdout.endsWith("19999\n20000\n")).toBe(true);
+    expect(output.stdout).toMatch(/… \d+ characters cut …/);
+    await close();
+  });
+});
+
+describe("SHELL_SANDBOX=required without a working sandbox", () => {
+  it.skipIf(works)("refuses to run commands", async () => {
+    const { run, close } = await connect();
+    expect(await run("ls")).toMatchObject({ ran: false, approval: "refused", sandboxed: false });
+    await close();
+  });
+});
