@@ -2,13 +2,13 @@
 
 import { AuiIf, ComposerPrimitive, MessagePrimitive, ThreadPrimitive } from "@assistant-ui/react";
 import { ElicitationCard } from "./elicitation-card";
-import { MarkdownText } from "./markdown-text";
+import { LazyMarkdownText } from "./lazy-markdown-text";
 import { RunCommandToolUI } from "./run-command-tool-ui";
 import { ToolFallback } from "./tool-fallback";
 
 // Module scope: the parts renderer memoizes on this object.
 const ASSISTANT_PARTS = {
-  Text: MarkdownText,
+  Text: LazyMarkdownText,
   tools: { by_name: { shell_run_command: RunCommandToolUI }, Fallback: ToolFallback },
   data: { by_name: { elicitation: ElicitationCard } },
 };
