@@ -1,5 +1,6 @@
 /**
- * Runs one command line with /bin/sh in the workspace (optionally through a launcher such as bwrap), in its own process group so a timeout or a cancelled
+ * Runs one command line with /bin/sh in the workspace (optionally through a launcher such as bwrap),
+ * in its own process group so a timeout or a cancelled
  * tool call kills everything it started, with a minimal environment and capped output.
  */
 import { spawn } from "node:child_process";
