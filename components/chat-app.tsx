@@ -1,9 +1,9 @@
 "use client";
 
 import { AssistantRuntimeProvider } from "@assistant-ui/react";
-import { AssistantChatTransport, useChatRuntime } from "@assistant-ui/react-ai-sdk";
+import { useChatRuntime } from "@assistant-ui/react-ai-sdk";
 import { useState } from "react";
-import type { ModelDescription } from "@/lib/models/describe-model";
+import { createChatTransport, loadMessages, saveMessages } from "./chat-session";
 import { Thread } from "./thread";
 
 const SUGGESTIONS = [
@@ -12,28 +12,20 @@ const SUGGESTIONS = [
   { title: "Delete the build folder", label: "asks first: it deletes", prompt: "run `rm -rf build`" },
 ];
 
-export function ChatApp({ model }: { model: ModelDescription }) {
-  const [transport] = useState(() => new AssistantChatTransport({ api: "/api/chat" }));
-  const runtime = useChatRuntime({ transport, suggestions: SUGGESTIONS });
+/** The chat itself. Browser-only (see chat-client.tsx): it restores the tab's conversation from sessionStorage. */
+export function ChatApp() {
+  const [transport] = useState(createChatTransport);
+  const [messages] = useState(loadMessages);
+  const runtime = useChatRuntime({
+    transport,
+    messages,
+    suggestions: SUGGESTIONS,
+    onFinish: ({ messages: all }) => saveMessages(all),
+  });
 
   return (
     <AssistantRuntimeProvider runtime={runtime}>
-      <div className="flex h-dvh flex-col">
-        <header className="flex items-center justify-between gap-3 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
-          <h1 className="text-base font-semibold tracking-tight">elicit-chat</h1>
-          <p className="truncate text-xs text-zinc-500 dark:text-zinc-400" data-testid="model-label">
-            <span className="mr-1.5 inline-block size-2 rounded-full bg-emerald-500 align-middle" aria-hidden />
-            {model.offline ? (
-              <>
-                Offline demo model <span className="hidden sm:inline">· set OPENAI_API_KEY for GPT</span>
-              </>
-            ) : (
-              model.label
-            )}
-          </p>
-        </header>
-        <Thread />
-      </div>
+      <Thread />
     </AssistantRuntimeProvider>
   );
 }

@@ -137,3 +137,25 @@ test("editing the command on the card runs exactly the edited command", async ({
   expect(existsSync(edited.path)).toBe(false);
   expect(existsSync(proposed.path)).toBe(true);
 });
+
+test("a reload keeps the conversation and the pending card; answering after the reload resumes the tool", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open();
+  const folder = freshFolder("reload");
+  await chat.send(`run \`rm -rf ${folder.name}\``);
+  await expect(chat.approvalCards.last()).toHaveAttribute("data-status", "pending");
+
+  await page.reload();
+  await expect(page.locator('[data-role="user"]').getByText(`run \`rm -rf ${folder.name}\``)).toBeVisible();
+  const card = chat.approvalCards.last();
+  await expect(card).toHaveAttribute("data-status", "pending");
+  expect(existsSync(folder.path)).toBe(true);
+
+  await chat.answer(card, "Accept");
+  await expect(card).toHaveAttribute("data-status", "accepted");
+  await expect(chat.lastAssistantMessage()).toContainText("after your approval");
+  expect(existsSync(folder.path)).toBe(false);
+
+  await page.reload();
+  await expect(chat.lastAssistantMessage()).toContainText("after your approval");
+});

@@ -8,6 +8,8 @@ export interface AppConfig {
   commandMaxTimeoutMs: number;
   /** Questions one MCP server may have waiting at once; more are cancelled at once. */
   maxPendingPerServer: number;
+  /** How long a turn keeps running with nobody watching (a reload reattaches within it; a closed tab does not). */
+  reconnectGraceMs: number;
 }
 
 const warned = new Set<string>();
@@ -30,5 +32,6 @@ export function appConfig(env: Record<string, string | undefined> = process.env)
     workspaceDir: path.resolve(/*turbopackIgnore: true*/ env.WORKSPACE_DIR || "workspace"),
     commandMaxTimeoutMs: positiveInt(env, "COMMAND_MAX_TIMEOUT_MS", 120_000),
     maxPendingPerServer: positiveInt(env, "ELICITATION_MAX_PENDING_PER_SERVER", 20),
+    reconnectGraceMs: positiveInt(env, "CHAT_RECONNECT_GRACE_MS", 15_000),
   };
 }

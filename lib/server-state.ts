@@ -29,7 +29,7 @@ export function serverState(): ServerState {
   const holder = globalThis as WithState;
   holder[KEY] ??= {
     registry: new ElicitationRegistry(appConfig().maxPendingPerServer),
-    runs: new ChatRuns(),
+    runs: new ChatRuns(appConfig().reconnectGraceMs),
     threadMcp: new Map(),
   };
   return holder[KEY];

@@ -1,33 +1,77 @@
 /**
- * The chat requests streaming right now, so an elicitation raised deep inside a tool call can find the stream of
- * the conversation that made the call. AsyncLocalStorage does not reach the MCP client's elicitation handler
- * (the request arrives on the transport's data event), so routing is explicit: by correlation id, see routeOf().
+ * The chat turns running now. A turn outlives the HTTP request that started it for a short grace period, so a
+ * reloaded tab can reattach (replaying its log); it is stopped by Stop, or when nobody has watched it for the
+ * grace period (a closed tab). Stopping cancels its pending questions: nothing they guard runs.
+ *
+ * An elicitation raised deep inside a tool call must find its turn's stream. AsyncLocalStorage does not reach the
+ * MCP client's elicitation handler (the request arrives on the transport's data event), so routing is explicit:
+ * by correlation id, see routeOf().
  */
 import { randomUUID } from "node:crypto";
-import type { ElicitationData } from "@/lib/elicitation/contract";
+import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
+import { RunLog } from "./run-log";
 
 export interface ChatRun {
   id: string;
   threadId: string;
-  /** Aborts when the browser goes away or Stop is pressed; pending questions of this run are then cancelled. */
+  /** Aborts when Stop is pressed, when nobody has watched for the grace period, or when the turn ends. */
   signal: AbortSignal;
+  log: RunLog;
+  stop(reason: string): void;
   /** Writes (or, same id, updates) the elicitation card in this run's stream. */
   showElicitation(data: ElicitationData): void;
   /** Tool calls in flight, per MCP server name: the fallback route for servers that do not echo our id. */
   readonly toolCallsInFlight: Map<string, number>;
 }
 
+/** How long a finished turn can still be replayed by a tab that reloaded just as it ended. */
+const REPLAYABLE_MS = 60_000;
+
 export class ChatRuns {
   private readonly runs = new Map<string, ChatRun>();
+  private readonly finished = new Map<string, ChatRun>();
+  private readonly graceMs: number;
 
-  open(threadId: string, signal: AbortSignal, showElicitation: ChatRun["showElicitation"]): ChatRun {
-    const run: ChatRun = { id: randomUUID(), threadId, signal, showElicitation, toolCallsInFlight: new Map() };
+  constructor(graceMs = 15_000) {
+    this.graceMs = graceMs;
+  }
+
+  open(threadId: string): ChatRun {
+    const controller = new AbortController();
+    let unwatched: ReturnType<typeof setTimeout> | undefined;
+    const log = new RunLog((watchers) => {
+      clearTimeout(unwatched);
+      if (watchers === 0 && !log.done) {
+        unwatched = setTimeout(() => controller.abort(new Error("nobody is watching this turn")), this.graceMs);
+        unwatched.unref?.();
+      }
+    });
+    const run: ChatRun = {
+      id: randomUUID(),
+      threadId,
+      signal: controller.signal,
+      log,
+      stop: (reason) => controller.abort(new Error(reason)),
+      showElicitation: (data) => log.push({ type: ELICITATION_PART_TYPE, id: data.id, data }),
+      toolCallsInFlight: new Map(),
+    };
+    controller.signal.addEventListener("abort", () => clearTimeout(unwatched), { once: true });
     this.runs.set(run.id, run);
     return run;
   }
 
+  /** Ends a turn: its log closes, anything it still had pending is cancelled, and it stays replayable a while. */
   close(run: ChatRun): void {
+    run.log.end();
+    run.stop("the turn ended");
     this.runs.delete(run.id);
+    this.finished.set(run.id, run);
+    setTimeout(() => this.finished.delete(run.id), REPLAYABLE_MS).unref?.();
+  }
+
+  /** A running or recently finished turn, for a tab that wants to replay it. */
+  replayable(id: string): ChatRun | undefined {
+    return this.runs.get(id) ?? this.finished.get(id);
   }
 
   get(id: unknown): ChatRun | undefined {

@@ -19,8 +19,11 @@ export class UiStreamReader {
   private buffer = "";
   done = false;
 
+  readonly response: Response;
+
   constructor(response: Response) {
     if (!response.body) throw new Error("response has no body");
+    this.response = response;
     this.reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   }
 

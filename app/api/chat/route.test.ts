@@ -10,9 +10,16 @@ import { serverState } from "@/lib/server-state";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
 import { closeMcpConnection } from "@/lib/testing/mcp-connection";
 import { childProcesses, environmentOf, isAlive } from "@/lib/testing/processes";
+import { RUN_ID_HEADER } from "@/lib/chat/resume";
+import { UiStreamReader } from "@/lib/testing/ui-stream";
 import { POST as chatRoute } from "./route";
+import { GET as runStreamRoute } from "./runs/[id]/stream/route";
+
+const reattach = (id: string) =>
+  runStreamRoute(new Request(`http://127.0.0.1/api/chat/runs/${id}/stream`), { params: Promise.resolve({ id }) });
 
 const TIMEOUT_MS = 4_000;
+const GRACE_MS = 300;
 const SECRET = "elicit-chat-test-secret-8431";
 let workspace: string;
 
@@ -21,6 +28,7 @@ beforeAll(() => {
   process.env.WORKSPACE_DIR = workspace;
   process.env.ELICITATION_TIMEOUT_MS = String(TIMEOUT_MS);
   process.env.ELICIT_CHAT_TEST_SECRET = SECRET;
+  process.env.CHAT_RECONNECT_GRACE_MS = String(GRACE_MS);
   delete process.env.OPENAI_API_KEY;
   delete process.env.OPENAI_BASE_URL;
 });
@@ -114,6 +122,27 @@ describe("POST /api/chat", () => {
     expect(existsSync(target)).toBe(true);
     const late = await answer(pending.id, { action: "accept" });
     expect(late.status).toBe(404);
+  });
+
+  it("lets a reloaded tab reattach to a turn, replaying it, and answer the card it finds", async () => {
+    const target = makeDir("build-reload");
+    const controller = new AbortController();
+    const first = await chat("run `rm -rf build-reload`", { signal: controller.signal });
+    const runId = first.response.headers.get(RUN_ID_HEADER);
+    const pending = cardOf(await first.waitFor(isCard("pending")));
+    controller.abort(); // the reload: the first response goes away
+
+    const again = await reattach(runId!);
+    expect(again.status).toBe(200);
+    const replay = new UiStreamReader(again);
+    expect(cardOf(await replay.waitFor(isCard("pending"))).id).toBe(pending.id);
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS * 2)); // watched again: the grace period no longer runs
+    expect((await answer(pending.id, { action: "accept", content: {} })).status).toBe(200);
+    const output = await replay.waitFor(isToolOutput);
+    expect(output.output).toMatchObject({ ran: true, approval: "approved" });
+    await replay.readToEnd();
+    expect(existsSync(target)).toBe(false);
+    expect((await reattach("no-such-run")).status).toBe(204);
   });
 
   it("cancels a pending card when the browser goes away; nothing runs", async () => {

@@ -1,0 +1,74 @@
+import type { UIMessageChunk } from "ai";
+
+type Listener = (chunk: UIMessageChunk | null) => void;
+
+/**
+ * Everything one chat turn has streamed, kept while the turn runs (and a little after), so that the browser that
+ * started it, or the same tab after a reload, can replay the turn from the start and follow it live.
+ */
+export class RunLog {
+  private readonly chunks: UIMessageChunk[] = [];
+  private readonly listeners = new Set<Listener>();
+  private ended = false;
+  private readonly onSubscribers: (count: number) => void;
+
+  /** `onSubscribers` hears the number of readers whenever one comes or goes. */
+  constructor(onSubscribers: (count: number) => void = () => {}) {
+    this.onSubscribers = onSubscribers;
+  }
+
+  get done(): boolean {
+    return this.ended;
+  }
+
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  push(chunk: UIMessageChunk): void {
+    if (this.ended) return;
+    this.chunks.push(chunk);
+    for (const listener of this.listeners) listener(chunk);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const listener of [...this.listeners]) listener(null);
+  }
+
+  /** The turn so far, then live until it ends. `signal` (the HTTP request's) detaches the reader when aborted. */
+  subscribe(signal?: AbortSignal): ReadableStream<UIMessageChunk> {
+    let listener: Listener | undefined;
+    const detach = () => {
+      if (listener && this.listeners.delete(listener)) this.onSubscribers(this.listeners.size);
+      listener = undefined;
+    };
+    return new ReadableStream<UIMessageChunk>({
+      start: (controller) => {
+        for (const chunk of this.chunks) controller.enqueue(chunk);
+        if (this.ended || signal?.aborted) return controller.close();
+        listener = (chunk) => {
+          if (chunk) return controller.enqueue(chunk);
+          detach();
+          controller.close();
+        };
+        this.listeners.add(listener);
+        this.onSubscribers(this.listeners.size);
+        signal?.addEventListener(
+          "abort",
+          () => {
+            detach();
+            try {
+              controller.close();
+            } catch {
+              // Already closed or cancelled.
+            }
+          },
+          { once: true },
+        );
+      },
+      cancel: detach,
+    });
+  }
+}
