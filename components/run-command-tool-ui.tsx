@@ -18,9 +18,15 @@ function Badge({ tone, children }: { tone: "ok" | "bad" | "muted" | "busy"; chil
   return <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
+const NOT_RUN_LABEL: Partial<Record<RunCommandOutput["approval"], string>> = {
+  denied: "denied by policy",
+  refused: "refused",
+  unavailable: "cannot ask",
+};
+
 function statusBadge(output: RunCommandOutput | undefined, running: boolean) {
   if (!output) return running ? <Badge tone="busy">running…</Badge> : <Badge tone="bad">failed</Badge>;
-  if (!output.ran) return <Badge tone="muted">not run · {output.approval}</Badge>;
+  if (!output.ran) return <Badge tone="muted">not run · {NOT_RUN_LABEL[output.approval] ?? output.approval}</Badge>;
   if (output.timedOut) return <Badge tone="bad">timed out</Badge>;
   return <Badge tone={output.exitCode === 0 ? "ok" : "bad"}>exit {output.exitCode ?? output.signal}</Badge>;
 }
@@ -48,6 +54,18 @@ function Output({ text }: { text: string }) {
   );
 }
 
+/** How it ran: edited before approval, under a remembered rule, sandboxed or not. */
+function RunFacts({ output }: { output: RunCommandOutput }) {
+  const facts = [
+    output.edited && `edited from “${output.proposedCommand}”`,
+    output.approval === "approved" && "approved",
+    output.approval === "remembered" && "approved by a remembered rule",
+    output.sandboxed ? "sandboxed" : "not sandboxed",
+    output.truncated && "output cut",
+  ].filter(Boolean);
+  return <p className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400" data-testid="run-facts">{facts.join(" · ")}</p>;
+}
+
 /** The run_command tool call: what runs, how it ended, and its output. */
 export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ args, result, status, isError }) => {
   const parsed = runCommandOutputSchema.safeParse(result);
@@ -69,6 +87,7 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
         </code>
         {statusBadge(output, running)}
       </header>
+      {output?.ran && <RunFacts output={output} />}
       {output && !output.ran && <p className="border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">{output.summary}</p>}
       {text && <Output text={text} />}
       {output?.ran && !text && <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">No output.</p>}

@@ -3,6 +3,7 @@
 import { AuiIf, ComposerPrimitive, MessagePrimitive, ThreadPrimitive } from "@assistant-ui/react";
 import { ElicitationCard } from "./elicitation-card";
 import { LazyMarkdownText } from "./lazy-markdown-text";
+import { LiveOutput } from "./live-output";
 import { RunCommandToolUI } from "./run-command-tool-ui";
 import { ToolFallback } from "./tool-fallback";
 
@@ -10,7 +11,7 @@ import { ToolFallback } from "./tool-fallback";
 const ASSISTANT_PARTS = {
   Text: LazyMarkdownText,
   tools: { by_name: { shell_run_command: RunCommandToolUI }, Fallback: ToolFallback },
-  data: { by_name: { elicitation: ElicitationCard } },
+  data: { by_name: { elicitation: ElicitationCard, "command-output": LiveOutput } },
 };
 
 function UserMessage() {

@@ -159,3 +159,16 @@ test("a reload keeps the conversation and the pending card; answering after the 
   await page.reload();
   await expect(chat.lastAssistantMessage()).toContainText("after your approval");
 });
+
+test("a long command streams its output live, and Stop kills it", async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open();
+  const folder = freshFolder("long");
+  await chat.send(`run \`cd ${folder.name} && for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.5; done; touch finished\``);
+  await chat.answer(chat.approvalCards.last(), "Accept");
+  await expect(page.getByTestId("live-output")).toContainText("tick 2");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+  await page.waitForTimeout(4_500); // past when the loop would have finished
+  expect(existsSync(path.join(folder.path, "finished"))).toBe(false);
+});

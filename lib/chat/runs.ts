@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
+import { LIVE_OUTPUT_PART_TYPE, liveOutputCollector } from "./live-output";
 import { RunLog } from "./run-log";
 
 export interface ChatRun {
@@ -20,6 +21,8 @@ export interface ChatRun {
   stop(reason: string): void;
   /** Writes (or, same id, updates) the elicitation card in this run's stream. */
   showElicitation(data: ElicitationData): void;
+  /** Adds output a running command printed (from MCP progress notifications) to the run's live output part. */
+  showOutput(text: string): void;
   /** Tool calls in flight, per MCP server name: the fallback route for servers that do not echo our id. */
   readonly toolCallsInFlight: Map<string, number>;
 }
@@ -53,6 +56,7 @@ export class ChatRuns {
       log,
       stop: (reason) => controller.abort(new Error(reason)),
       showElicitation: (data) => log.push({ type: ELICITATION_PART_TYPE, id: data.id, data }),
+      showOutput: liveOutputCollector((data) => log.push({ type: LIVE_OUTPUT_PART_TYPE, id: `output-${run.id}`, data })),
       toolCallsInFlight: new Map(),
     };
     controller.signal.addEventListener("abort", () => clearTimeout(unwatched), { once: true });

@@ -33,6 +33,8 @@ async function drive(run: ChatRun, messages: ChatTurn["messages"]): Promise<void
     const requestContext = new RequestContext();
     requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
     const output = await chatAgent().stream(messages as unknown as MessageListInput, {
+      // Also the progress token of the turn's MCP calls, which is how live command output finds this run.
+      runId: run.id,
       abortSignal: run.signal,
       maxSteps: MAX_STEPS,
       requestContext,

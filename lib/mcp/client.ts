@@ -47,8 +47,12 @@ export function mcpConnection(): Promise<McpConnection> {
     const config = appConfig();
     const { runs, registry } = state;
     const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, runs, registry, timeoutMs: config.elicitationTimeoutMs, log });
-    state.mcp = connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }).then((connection) => {
+    state.mcp = connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }).then(async (connection) => {
       if (!connection.tools[`${BUNDLED_SERVER_NAME}_run_command`]) throw new Error("the shell MCP server did not start (see the log above)");
+      // The progress token of a call is the chat run's id (see start-turn.ts), so output finds its conversation.
+      await connection.client.progress.onUpdate(BUNDLED_SERVER_NAME, ({ progressToken, message }) => {
+        if (message) runs.get(String(progressToken))?.showOutput(message);
+      });
       return connection;
     });
     // A failed start is not cached: the next request tries again.

@@ -4,6 +4,10 @@ import type { MastraMCPServerDefinition, MCPInputRequestHandler } from "@mastra/
 import type { AppConfig } from "@/lib/config";
 import { isHttpEntry, type ServerEntry } from "./config";
 
+function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
+
 /** Both modes of the 2025-11-25 spec: forms, and URLs opened in the browser after consent. */
 const capabilities = { elicitation: { form: {}, url: {} } };
 
@@ -28,10 +32,14 @@ export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestH
       WORKSPACE_DIR: config.workspaceDir,
       ELICITATION_TIMEOUT_MS: String(config.elicitationTimeoutMs),
       COMMAND_MAX_TIMEOUT_MS: String(config.commandMaxTimeoutMs),
+      // The shell server's own settings, when set (see mcp-server/README.md).
+      ...pick(process.env, ["SHELL_POLICY", "SHELL_SANDBOX", "COMMAND_TIMEOUT_MS", "COMMAND_MAX_OUTPUT_CHARS"]),
     },
     timeout: toolCallTimeout(config),
     // Our server speaks the 2025-11-25 protocol; saying so skips Mastra's probe, which spawns a throwaway copy.
     protocolVersion: "legacy",
+    // Each call carries a progress token (the chat run's id), and the server streams a command's output with it.
+    enableProgressTracking: true,
     capabilities,
     inputRequests,
   };

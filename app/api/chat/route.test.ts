@@ -10,6 +10,7 @@ import { serverState } from "@/lib/server-state";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
 import { closeMcpConnection } from "@/lib/testing/mcp-connection";
 import { childProcesses, environmentOf, isAlive } from "@/lib/testing/processes";
+import { LIVE_OUTPUT_PART_TYPE } from "@/lib/chat/live-output";
 import { RUN_ID_HEADER } from "@/lib/chat/resume";
 import { UiStreamReader } from "@/lib/testing/ui-stream";
 import { POST as chatRoute } from "./route";
@@ -179,6 +180,16 @@ describe("POST /api/chat", () => {
     expect(output.output).toMatchObject({ ran: true, exitCode: 0 });
     await stream.readToEnd();
     expect(childProcesses("mcp-server/stdio.ts")).not.toContain(pid);
+  });
+
+  it("streams a running command's output into the chat before its result", async () => {
+    const stream = await chat("run `for i in 1 2 3; do echo line$i; sleep 0.3; done`");
+    await answer(cardOf(await stream.waitFor(isCard("pending"))).id, { action: "accept", content: {} });
+    const live = await stream.waitFor((c) => c.type === LIVE_OUTPUT_PART_TYPE && JSON.stringify(c.data).includes("line1"));
+    expect(stream.seen.indexOf(live)).toBeLessThan(stream.seen.findIndex(isToolOutput) >>> 0);
+    const output = await stream.waitFor(isToolOutput);
+    expect((output.output as { stdout: string }).stdout).toBe("line1\nline2\nline3\n");
+    await stream.readToEnd();
   });
 
   it("rejects a malformed body with 400 and a JSON error", async () => {
