@@ -45,6 +45,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       NEXT_DIST_DIR: ".next-e2e",
+      NEXT_TELEMETRY_DISABLED: "1",
       MCP_CONFIG: "e2e/mcp.e2e.json",
       HOST: "127.0.0.1",
       WORKSPACE_DIR: E2E_WORKSPACE,

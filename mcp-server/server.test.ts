@@ -1,13 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configFromEnv } from "./config.ts";
-import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY, runCommandOutputSchema } from "./contract.ts";
-import { createServer } from "./server.ts";
+import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "./contract.ts";
+import { connectInMemory, type Answer } from "./test-client.ts";
 
 let workspace: string;
 beforeEach(() => {
@@ -16,24 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
-async function connect(answer?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>) {
-  const server = createServer(configFromEnv({ WORKSPACE_DIR: workspace, PATH: process.env.PATH }));
-  const client = new Client({ name: "test", version: "1" }, { capabilities: answer ? { elicitation: { form: {} } } : {} });
-  const asked: ElicitRequest[] = [];
-  if (answer) {
-    client.setRequestHandler(ElicitRequestSchema, (request) => {
-      asked.push(request);
-      return answer(request);
-    });
-  }
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  const run = async (command: string, _meta?: Record<string, unknown>) => {
-    const result = await client.callTool({ name: "run_command", arguments: { command }, _meta });
-    return runCommandOutputSchema.parse(result.structuredContent);
-  };
-  return { run, asked, close: () => Promise.all([client.close(), server.close()]) };
-}
+const connect = (answer?: Answer) => connectInMemory({ WORKSPACE_DIR: workspace }, answer);
 
 describe("shell MCP server", () => {
   it("runs a read-only command at once without asking", async () => {
@@ -47,7 +26,7 @@ describe("shell MCP server", () => {
 
   it("asks before rm and runs it after accept, echoing the correlation id", async () => {
     const { run, asked, close } = await connect(() => ({ action: "accept", content: {} }));
-    const output = await run("rm -rf build", { [CORRELATION_META_KEY]: "run-42" });
+    const output = await run("rm -rf build", { _meta: { [CORRELATION_META_KEY]: "run-42" } });
     expect(output).toMatchObject({ ran: true, approval: "approved", exitCode: 0, risk: "deletes files: rm -rf build" });
     expect(existsSync(path.join(workspace, "build"))).toBe(false);
     expect(asked).toHaveLength(1);
@@ -89,19 +68,15 @@ describe("shell MCP server", () => {
   });
 
   it("kills a command that runs past its timeout", async () => {
-    const server = createServer(
-      configFromEnv({ WORKSPACE_DIR: workspace, PATH: process.env.PATH, COMMAND_MAX_TIMEOUT_MS: "300" }),
-    );
-    const client = new Client({ name: "test", version: "1" }, { capabilities: { elicitation: { form: {} } } });
-    client.setRequestHandler(ElicitRequestSchema, () => ({ action: "accept", content: {} }));
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    await Promise.all([server.connect(b), client.connect(a)]);
+    const { run, close } = await connectInMemory({ WORKSPACE_DIR: workspace, COMMAND_MAX_TIMEOUT_MS: "300" }, () => ({
+      action: "accept",
+      content: {},
+    }));
     const started = Date.now();
-    const result = await client.callTool({ name: "run_command", arguments: { command: "sleep 5; touch late" } });
-    const output = runCommandOutputSchema.parse(result.structuredContent);
+    const output = await run("sleep 5; touch late");
     expect(output.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(existsSync(path.join(workspace, "late"))).toBe(false);
-    await Promise.all([client.close(), server.close()]);
+    await close();
   });
 });

@@ -22,9 +22,12 @@ export async function connectInMemory(env: Record<string, string | undefined>, a
   }
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
-  const run = async (command: string, options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal; timeoutMs?: number } = {}) => {
-    const { onprogress, signal, timeoutMs } = options;
-    const result = await client.callTool({ name: "run_command", arguments: { command, timeoutMs } }, undefined, { onprogress, signal });
+  const run = async (
+    command: string,
+    options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal; timeoutMs?: number; _meta?: Record<string, unknown> } = {},
+  ) => {
+    const { onprogress, signal, timeoutMs, _meta } = options;
+    const result = await client.callTool({ name: "run_command", arguments: { command, timeoutMs }, _meta }, undefined, { onprogress, signal });
     return runCommandOutputSchema.parse(result.structuredContent);
   };
   const listRules = async () => {

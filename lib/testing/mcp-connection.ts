@@ -7,3 +7,12 @@ export async function closeMcpConnection(): Promise<void> {
   state.mcp = undefined;
   await connection?.client.disconnect();
 }
+
+/** Closes every conversation's connection to the servers from mcp.json, then the bundled one. */
+export async function closeAllMcpConnections(): Promise<void> {
+  const state = serverState();
+  const threads = [...state.threadMcp.values()];
+  state.threadMcp.clear();
+  await Promise.all(threads.map(async (thread) => (await thread.connection.catch(() => undefined))?.client.disconnect()));
+  await closeMcpConnection();
+}

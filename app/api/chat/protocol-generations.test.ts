@@ -6,10 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serverState } from "@/lib/server-state";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
 import { mcpText } from "@/lib/mcp/tool-result";
-import { closeMcpConnection } from "@/lib/testing/mcp-connection";
+import { closeAllMcpConnections } from "@/lib/testing/mcp-connection";
 
 let dir: string;
 beforeAll(() => {
@@ -30,10 +29,7 @@ beforeAll(() => {
   delete process.env.OPENAI_BASE_URL;
 });
 afterAll(async () => {
-  const state = serverState();
-  await Promise.all([...state.threadMcp.values()].map(async (t) => (await t.connection).client.disconnect()));
-  state.threadMcp.clear();
-  await closeMcpConnection();
+  await closeAllMcpConnections();
   delete process.env.MCP_CONFIG;
   rmSync(dir, { recursive: true, force: true });
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverState } from "@/lib/server-state";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { closeMcpConnection } from "@/lib/testing/mcp-connection";
+import { closeAllMcpConnections } from "@/lib/testing/mcp-connection";
 
 let dir: string;
 beforeAll(() => {
@@ -23,10 +23,7 @@ beforeAll(() => {
   delete process.env.OPENAI_BASE_URL;
 });
 afterAll(async () => {
-  const state = serverState();
-  await Promise.all([...state.threadMcp.values()].map(async (t) => (await t.connection).client.disconnect()));
-  state.threadMcp.clear();
-  await closeMcpConnection();
+  await closeAllMcpConnections();
   delete process.env.MCP_CONFIG;
   rmSync(dir, { recursive: true, force: true });
 });
