@@ -172,3 +172,14 @@ test("a long command streams its output live, and Stop kills it", async ({ page 
   await page.waitForTimeout(4_500); // past when the loop would have finished
   expect(existsSync(path.join(folder.path, "finished"))).toBe(false);
 });
+
+test("the API refuses calls from other origins and other host names (DNS rebinding)", async ({ request }) => {
+  const foreign = await request.post("/api/chat", {
+    headers: { origin: "https://evil.example" },
+    data: { id: "t", messages: [{ id: "m", role: "user", parts: [{ type: "text", text: "run `ls`" }] }] },
+  });
+  expect(foreign.status()).toBe(403);
+  const rebound = await request.post("/api/elicitations/any-id", { headers: { host: "evil.example:3107" }, data: { action: "accept" } });
+  expect(rebound.status()).toBe(403);
+  expect((await rebound.json()).error.message).toContain("evil.example");
+});
