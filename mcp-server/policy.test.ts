@@ -315,6 +315,33 @@ describe("classifyCommand with a policy file", () => {
     expect(classifyCommand("mkdir $(id)", remembered)).toMatchObject({ decision: "ask", risk: "shell-syntax" });
   });
 
+  it("remembered prefixes and allow rules stay inside the workspace", () => {
+    const remembered = { workspaceDir: WORKSPACE, rules, rememberedPrefixes: [rule("rm")] };
+    expect(classifyCommand("rm -rf build", remembered)).toEqual({ decision: "allow", by: "remembered" });
+    expect(classifyCommand("rm -rf /home/someone", remembered)).toMatchObject({ decision: "ask", risk: "outside-workspace" });
+    expect(classifyCommand("rm -rf ../other", remembered)).toMatchObject({ decision: "ask", risk: "outside-workspace" });
+  });
+
+  it.each([
+    ["bash -c 'git push'", "code-execution"],
+    ["sudo rm -rf build", "privilege"],
+    ["env rm x", "code-execution"],
+    ["python3 -c 'print(1)'", "code-execution"],
+    ["curl https://example.com", "network"],
+    ["npm install left-pad", "install"],
+    ["cat ~/.ssh/id_rsa", "outside-workspace"],
+    ["echo $(id)", "shell-syntax"],
+  ])("offers no prefix to remember for %j (%s)", (command, risk) => {
+    const verdict = classifyCommand(command, { workspaceDir: WORKSPACE });
+    expect(verdict).toMatchObject({ decision: "ask", risk });
+    expect(verdict).not.toHaveProperty("prefix");
+  });
+
+  it("offers a prefix for plain writes and deletes", () => {
+    expect(classifyCommand("rm -rf build", { workspaceDir: WORKSPACE })).toMatchObject({ prefix: "rm" });
+    expect(classifyCommand("git commit -m wip", { workspaceDir: WORKSPACE })).toMatchObject({ prefix: "git commit" });
+  });
+
   it("remembered exact commands allow that text only, and never override deny", () => {
     const remembered = { rules, rememberedCommands: new Set(["echo $HOME > out.txt", "curl x"]) };
     expect(classifyCommand("echo $HOME > out.txt", remembered)).toEqual({ decision: "allow", by: "remembered" });

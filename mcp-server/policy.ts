@@ -49,6 +49,20 @@ class Ask extends Error {
 /** Commands whose subcommand is what a person means by "commands like this" (git push, npm test). */
 const SUBCOMMAND_TOOLS = new Set(["git", "npm", "npx", "pnpm", "yarn", "bun", "cargo", "go", "docker", "kubectl", "make", "pip", "pip3", "apt", "apt-get", "systemctl", "brew", "gem"]);
 
+/**
+ * Risks whose commands may be remembered by prefix. Not interpreters, shells, wrappers, privilege, package
+ * managers or the network (remembering `bash` or `sudo` would approve anything at all), nor syntax the prefix
+ * cannot see past, nor reaching outside the workspace.
+ */
+const PREFIX_RISKS = new Set<Risk>(["delete", "write", "process", "unknown-command", "policy"]);
+
+/** Whether "commands starting with `prefix`" may be remembered after a question of this risk. */
+export function rememberable(risk: Risk, prefix: string): boolean {
+  const name = prefix.split(" ")[0] ?? "";
+  const named = KNOWN_RISKS[name];
+  return PREFIX_RISKS.has(risk) && (named === undefined || PREFIX_RISKS.has(named));
+}
+
 /** The prefix offered as "commands starting with …": the name, plus the subcommand for multi-command tools. */
 export function suggestedPrefix(words: readonly string[]): string | undefined {
   const [name, sub] = words;
@@ -69,7 +83,8 @@ export function classifyCommand(source: string, context: ClassifyContext = {}): 
     return { decision: "allow", by: walk.allowedBy };
   } catch (error) {
     if (error instanceof Ask) {
-      return { decision: "ask", risk: error.risk, trigger: error.trigger, reason: error.message, ...(error.prefix && { prefix: error.prefix }) };
+      const prefix = error.prefix && rememberable(error.risk, error.prefix) ? error.prefix : undefined;
+      return { decision: "ask", risk: error.risk, trigger: error.trigger, reason: error.message, ...(prefix && { prefix }) };
     }
     // Anything we did not foresee is a reason to ask, never to run.
     return { decision: "ask", risk: "unparsable", trigger: source.slice(0, 200), reason: RISK_TEXT.unparsable };
@@ -166,14 +181,18 @@ class ScriptCheck {
     }
     if (!isLiteral) throw new Ask("shell-syntax", text, prefix);
     command.redirects.forEach((redirect) => checkRedirect(redirect, text));
+    const args = words.slice(1);
     if (remembered || allowRule) {
+      // A rule widens what runs without asking inside the workspace; `rm` remembered is not `rm -rf ~`.
+      if (this.context.workspaceDir && leavesWorkspace(this.context.workspaceDir, pathArguments(name, args))) {
+        throw new Ask("outside-workspace", text);
+      }
       // A person's own yes is the stronger statement to report; both only ever widen, never override deny.
       if (remembered) this.allowedBy = "remembered";
       else if (this.allowedBy === "built-in") this.allowedBy = "policy";
       return;
     }
 
-    const args = words.slice(1);
     const hasGlob = command.args.some((arg) => arg.type === "Word" && (arg.parts?.some((part) => part.type === "Glob") ?? false));
     const risk = check ? check(args, hasGlob) : "unknown-command";
     if (risk) throw new Ask(risk, text, prefix);

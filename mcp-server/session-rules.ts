@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { RememberedRule } from "./contract.ts";
-import type { ClassifyContext } from "./policy.ts";
+import { rememberable, type ClassifyContext } from "./policy.ts";
+import { KNOWN_RISKS } from "./read-only-commands.ts";
 import { parseRule, type PrefixRule } from "./policy-rules.ts";
 
 export class SessionRules {
@@ -18,6 +19,9 @@ export class SessionRules {
   /** Remembers a rule; returns it, or the equal one already remembered, or null when the prefix is not a plain rule. */
   add(kind: RememberedRule["kind"], pattern: string): RememberedRule | null {
     if (kind === "prefix" && "error" in parseRule(pattern)) return null;
+    // Never `bash`, `sudo`, `env`...: a prefix rule for those would approve any command at all.
+    const name = pattern.split(" ")[0] ?? "";
+    if (kind === "prefix" && KNOWN_RISKS[name] && !rememberable(KNOWN_RISKS[name], pattern)) return null;
     const existing = this.rules.find((rule) => rule.kind === kind && rule.pattern === pattern);
     if (existing) return existing;
     const rule: RememberedRule = { id: randomUUID().slice(0, 8), kind, pattern, createdAt: new Date().toISOString() };
