@@ -48,3 +48,8 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return error.toResponse();
   return new ApiError("internal", "Something went wrong on the server.", { cause: error }).toResponse();
 }
+
+/** The message of anything thrown, for logs and error texts. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -12,8 +12,7 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes);
+  const text = await readText(request, maxBytes);
 
   let json: unknown;
   try {
@@ -30,6 +29,23 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
     });
   }
   return parsed.data;
+}
+
+/** The body as text, read with a running count: a chunked body without Content-Length cannot run past the limit. */
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    parts.push(next.value);
+  }
+  return Buffer.concat(parts).toString("utf8");
 }
 
 function tooLarge(maxBytes: number): ApiError {

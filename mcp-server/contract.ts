@@ -12,7 +12,7 @@ export const REVOKE_RULE_TOOL = "revoke_rule";
 /**
  * A client may put this key in a tool call's `_meta`; the server copies it into the `_meta` of every elicitation
  * that call raises, so a client serving many conversations over one connection can route the question to the
- * conversation that asked. Servers that do not echo it are routed by the client's fallback (lib/mcp/routing.ts).
+ * conversation that asked.
  */
 export const CORRELATION_META_KEY = "elicit-chat/correlation-id";
 /** Extra context the server attaches to an approval request so a client can render it without parsing prose. */

@@ -12,12 +12,19 @@ export type LiveOutputData = z.infer<typeof liveOutputDataSchema>;
 const KEEP_CHARS = 4_000;
 const EVERY_MS = 100;
 
-/** Collects output text and calls `flush` with the tail, throttled. */
-export function liveOutputCollector(flush: (data: LiveOutputData) => void): (text: string) => void {
+/** Collects output text and calls `flush` with the tail, throttled; `reset` starts over for the next command. */
+export function liveOutputCollector(flush: (data: LiveOutputData) => void): { add: (text: string) => void; reset: () => void } {
   let buffer = "";
   let cut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return (text) => {
+  const reset = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (buffer) flush({ text: "", cut: false });
+    buffer = "";
+    cut = false;
+  };
+  const add = (text: string) => {
     buffer += text;
     if (buffer.length > KEEP_CHARS) {
       buffer = buffer.slice(-KEEP_CHARS);
@@ -28,4 +35,5 @@ export function liveOutputCollector(flush: (data: LiveOutputData) => void): (tex
       flush({ text: buffer, cut });
     }, EVERY_MS);
   };
+  return { add, reset };
 }

@@ -17,18 +17,30 @@ export class RunLog {
     this.onSubscribers = onSubscribers;
   }
 
+  /** Tells `onSubscribers` the current count (used once at the start, before anyone has subscribed). */
+  noteSubscribers(): void {
+    this.onSubscribers(this.listeners.size);
+  }
+
   get done(): boolean {
     return this.ended;
   }
 
-  get subscribers(): number {
-    return this.listeners.size;
-  }
-
   push(chunk: UIMessageChunk): void {
     if (this.ended) return;
-    this.chunks.push(chunk);
+    this.keep(chunk);
     for (const listener of this.listeners) listener(chunk);
+  }
+
+  /**
+   * A data part with an id replaces its earlier version in place, as the browser does: a card's updates and a
+   * command's live output would otherwise pile up in memory and all be replayed after a reload.
+   */
+  private keep(chunk: UIMessageChunk): void {
+    const id = chunk.type.startsWith("data-") && "id" in chunk ? chunk.id : undefined;
+    const earlier = id === undefined ? -1 : this.chunks.findIndex((c) => c.type === chunk.type && "id" in c && c.id === id);
+    if (earlier >= 0) this.chunks[earlier] = chunk;
+    else this.chunks.push(chunk);
   }
 
   end(): void {

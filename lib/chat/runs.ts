@@ -23,6 +23,8 @@ export interface ChatRun {
   showElicitation(data: ElicitationData): void;
   /** Adds output a running command printed (from MCP progress notifications) to the run's live output part. */
   showOutput(text: string): void;
+  /** A tool call finished: the live output part empties, ready for the next command. */
+  clearOutput(): void;
   /** Tool calls in flight, per MCP server name: the fallback route for servers that do not echo our id. */
   readonly toolCallsInFlight: Map<string, number>;
 }
@@ -49,17 +51,22 @@ export class ChatRuns {
         unwatched.unref?.();
       }
     });
+    const id = randomUUID();
+    const output = liveOutputCollector((data) => log.push({ type: LIVE_OUTPUT_PART_TYPE, id: `output-${id}`, data }));
     const run: ChatRun = {
-      id: randomUUID(),
+      id,
       threadId,
       signal: controller.signal,
       log,
       stop: (reason) => controller.abort(new Error(reason)),
       showElicitation: (data) => log.push({ type: ELICITATION_PART_TYPE, id: data.id, data }),
-      showOutput: liveOutputCollector((data) => log.push({ type: LIVE_OUTPUT_PART_TYPE, id: `output-${run.id}`, data })),
+      showOutput: (text) => output.add(text),
+      clearOutput: () => output.reset(),
       toolCallsInFlight: new Map(),
     };
     controller.signal.addEventListener("abort", () => clearTimeout(unwatched), { once: true });
+    // Until someone reads it, nobody is watching: a request that went away before reading never keeps it alive.
+    log.noteSubscribers();
     this.runs.set(run.id, run);
     return run;
   }
@@ -98,20 +105,17 @@ export class ChatRuns {
   }
 
   /**
-   * Which run an elicitation belongs to.
-   * - Our shell server echoes the correlation id we put in the tool call's `_meta`: that routes exactly.
-   * - A connection owned by one conversation (`threadId`, how servers from mcp.json are connected) routes to that
-   *   conversation's run with a call in flight on the server.
-   * - Otherwise, the one run with a call in flight on that server. If several have one, nobody can tell whose
-   *   question it is, so the caller must cancel it (nothing runs) rather than show it in the wrong conversation.
+   * Which run an elicitation belongs to; undefined means nobody can tell, and the caller cancels it (nothing runs).
+   * - On the shared connection (the bundled server, no `threadId`): only the correlation id the server echoes from
+   *   the tool call's `_meta`. Guessing there could show one conversation's question in another.
+   * - On a connection owned by one conversation (`threadId`: servers from mcp.json, which know nothing of our id):
+   *   that conversation's run with a call in flight on the server, if there is exactly one.
    */
   routeOf(serverName: string, correlationId: unknown, threadId?: string): ChatRun | undefined {
     const exact = this.get(correlationId);
-    if (exact && (threadId === undefined || exact.threadId === threadId)) return exact;
-    if (typeof correlationId === "string" && threadId === undefined) return undefined;
-    const candidates = [...this.runs.values()].filter(
-      (run) => run.toolCallsInFlight.has(serverName) && (threadId === undefined || run.threadId === threadId),
-    );
+    if (threadId === undefined) return exact;
+    if (exact?.threadId === threadId) return exact;
+    const candidates = [...this.runs.values()].filter((run) => run.threadId === threadId && run.toolCallsInFlight.has(serverName));
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 }

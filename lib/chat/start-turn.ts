@@ -4,6 +4,7 @@ import { RequestContext } from "@mastra/core/request-context";
 import { toAISdkStream } from "@mastra/ai-sdk";
 import type { UIMessageChunk } from "ai";
 import { chatAgent } from "@/lib/agent/agent";
+import { errorMessage } from "@/lib/errors";
 import { RUN_ID_CONTEXT_KEY, toolsForTurn } from "@/lib/mcp/client";
 import { serverState } from "@/lib/server-state";
 import type { ChatRun } from "./runs";
@@ -28,24 +29,30 @@ export function startTurn({ threadId, messages }: ChatTurn): ChatRun {
 }
 
 async function drive(run: ChatRun, messages: ChatTurn["messages"]): Promise<void> {
-  const { tools, release } = await toolsForTurn(run.threadId);
+  let release = () => {};
   try {
+    const turnTools = await toolsForTurn(run.threadId);
+    release = turnTools.release;
     const requestContext = new RequestContext();
     requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
+    // Mastra's MessageListInput is typed against its own bundled copy of the AI SDK; the runtime takes UI messages.
     const output = await chatAgent().stream(messages as unknown as MessageListInput, {
       // Also the progress token of the turn's MCP calls, which is how live command output finds this run.
       runId: run.id,
       abortSignal: run.signal,
       maxSteps: MAX_STEPS,
       requestContext,
-      toolsets: { mcp: tools },
+      toolsets: { mcp: turnTools.tools },
     });
     const chunks = toAISdkStream(output, { from: "agent", version: "v7" }) as ReadableStream<UIMessageChunk>;
     const reader = chunks.getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read()) run.log.push(next.value);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      if (next.value.type === "tool-output-available" || next.value.type === "tool-output-error") run.clearOutput();
+      run.log.push(next.value);
+    }
   } catch (error) {
     console.error("[chat] turn failed:", error);
-    run.log.push({ type: "error", errorText: `The chat turn failed: ${error instanceof Error ? error.message : String(error)}` });
+    run.log.push({ type: "error", errorText: `The chat turn failed: ${errorMessage(error)}` });
   } finally {
     release();
   }

@@ -79,7 +79,6 @@ export const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** GET /api/elicitations?threadId=...: what a conversation has waiting, for a reloaded or second tab. */
 export const pendingListQuerySchema = z.object({ threadId: z.string().min(1).max(200) });
-export const pendingListSchema = z.object({ elicitations: z.array(elicitationDataSchema) });
 
 /** GET /api/elicitations/{id}: the request while it waits, or its outcome once settled. */
 export const elicitationStateSchema = z.union([

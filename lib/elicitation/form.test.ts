@@ -106,6 +106,12 @@ describe("contentFromValues + validateContent", () => {
     expect(errors).toContainEqual({ field, message });
   });
 
+  it("checks a schema with an $id again and again (nothing is left in Ajv's cache)", () => {
+    const withId = { ...EVERY_SHAPE, $id: "https://example.com/form" } as RequestedSchema;
+    const content = contentFromValues(fields, valid);
+    for (let i = 0; i < 3; i++) expect(validateContent(withId, content)).toEqual([]);
+  });
+
   it("refuses fields the request did not ask for", () => {
     expect(validateContent(EVERY_SHAPE, { ...contentFromValues(fields, valid), extra: "x" })).toContainEqual({
       field: "extra",

@@ -4,6 +4,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { errorMessage } from "@/lib/errors";
 import type { ElicitationContent, RequestedSchema } from "./contract";
 
 export interface FieldError {
@@ -16,16 +17,20 @@ export interface FieldError {
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv, ["email", "uri", "date", "date-time"]);
 
-const compiled = new WeakMap<RequestedSchema, ValidateFunction>();
-
-/** Requests may only ask for the properties they list; anything else in an answer is refused. */
-function compile(schema: RequestedSchema): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile({ ...schema, additionalProperties: false });
-    compiled.set(schema, validate);
+/**
+ * Compiled fresh for each check and removed after it: Ajv keeps every compiled schema in its own cache, which would
+ * grow with every request, and a schema with an `$id` could then be compiled only once. `additionalProperties:
+ * false` because a request may only ask for the properties it lists; anything else in an answer is refused.
+ */
+function withCompiled<T>(schema: RequestedSchema, check: (validate: ValidateFunction) => T): T {
+  const { $id: _ignored, ...rest } = schema as RequestedSchema & { $id?: unknown };
+  const compiledSchema = { ...rest, additionalProperties: false };
+  const validate = ajv.compile(compiledSchema);
+  try {
+    return check(validate);
+  } finally {
+    ajv.removeSchema(compiledSchema);
   }
-  return validate;
 }
 
 function describe(error: ErrorObject): FieldError {
@@ -43,14 +48,14 @@ function describe(error: ErrorObject): FieldError {
 }
 
 export function validateContent(schema: RequestedSchema, content: ElicitationContent): FieldError[] {
-  let validate: ValidateFunction;
   try {
-    validate = compile(schema);
+    return withCompiled(schema, (validate) => {
+      if (validate(content)) return [];
+      const errors = (validate.errors ?? []).map(describe);
+      // One message per field is enough for a person; oneOf/anyOf report one error per branch.
+      return errors.filter((e, i) => errors.findIndex((other) => other.field === e.field) === i);
+    });
   } catch (error) {
-    return [{ field: "", message: `the request's schema cannot be checked: ${error instanceof Error ? error.message : String(error)}` }];
+    return [{ field: "", message: `the request's schema cannot be checked: ${errorMessage(error)}` }];
   }
-  if (validate(content)) return [];
-  const errors = (validate.errors ?? []).map(describe);
-  // One message per field is enough for a person; oneOf/anyOf report one error per branch.
-  return errors.filter((e, i) => errors.findIndex((other) => other.field === e.field) === i);
 }

@@ -6,9 +6,9 @@ import { BUNDLED_SERVER_NAME, loadMcpConfig } from "./config";
 import { createElicitationHandler } from "./elicitation-handler";
 import { routeToolCalls, type McpTool } from "./route-tool-calls";
 import { bundledServer, configuredServer } from "./server-definitions";
+import { errorMessage } from "@/lib/errors";
 
 export { RUN_ID_CONTEXT_KEY } from "./route-tool-calls";
-export const SHELL_SERVER_NAME = BUNDLED_SERVER_NAME;
 
 /** How long a conversation's own MCP connection stays open after its last turn. */
 const THREAD_IDLE_MS = 10 * 60_000;
@@ -111,7 +111,7 @@ export async function toolsForTurn(threadId: string): Promise<{ tools: Record<st
     try {
       return (await connection)?.tools ?? {};
     } catch (error) {
-      log(`${what} unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${what} unavailable: ${errorMessage(error)}`);
       return {};
     }
   };

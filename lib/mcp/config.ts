@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { errorMessage } from "@/lib/errors";
 
 export const BUNDLED_SERVER_NAME = "shell";
 
@@ -40,7 +41,7 @@ export function parseMcpConfig(text: string, source: string): McpConfig {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { servers: {}, problems: [`${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`] };
+    return { servers: {}, problems: [`${source}: not valid JSON (${errorMessage(error)})`] };
   }
   const root = json as { mcpServers?: unknown; servers?: unknown } | null;
   const entries = root && typeof root === "object" ? (root.mcpServers ?? root.servers) : undefined;
@@ -79,7 +80,7 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
   try {
     return parseMcpConfig(readFileSync(file, "utf8"), path.basename(file));
   } catch (error) {
-    return { servers: {}, problems: [`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`] };
+    return { servers: {}, problems: [`${file}: cannot be read (${errorMessage(error)})`] };
   }
 }
 

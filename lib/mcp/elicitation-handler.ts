@@ -2,8 +2,8 @@ import type { MCPInputRequestHandler } from "@mastra/mcp";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "@/mcp-server/contract";
 import type { ChatRuns } from "@/lib/chat/runs";
 import { requestedSchemaSchema } from "@/lib/elicitation/contract";
-import { safeHttpUrl } from "./url-elicitation";
-import type { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { NO_FIELDS, safeHttpUrl } from "./url-elicitation";
+import type { ElicitationRegistry, OpenElicitation } from "@/lib/elicitation/registry";
 
 interface HandlerDeps {
   serverName: string;
@@ -28,46 +28,42 @@ export function createElicitationHandler({ serverName, runs, registry, timeoutMs
       log(`${serverName}: elicitation with no conversation to show it in; cancelled`);
       return { action: "cancel" };
     }
-    if (params.mode === "url") {
-      const url = safeHttpUrl(params.url);
-      if (!url) {
-        log(`${serverName}: URL elicitation with an address that is not http(s); cancelled`);
-        return { action: "cancel" };
-      }
-      const { settled } = registry.open({
-        threadId: run.threadId,
-        serverName,
-        message: params.message,
-        mode: "url",
-        url,
-        requestedSchema: { type: "object", properties: {} },
-        timeoutMs,
-        signal: AbortSignal.any([run.signal, signal]),
-        onChange: (data) => run.showElicitation(data),
-      });
-      // Consent means "I opened it"; the page itself tells the server when the flow is done.
-      return { action: (await settled).action };
-    }
-    const schema = requestedSchemaSchema.safeParse(params.requestedSchema);
-    if (!schema.success) {
-      log(`${serverName}: unreadable requestedSchema; cancelled`);
+    const request = params.mode === "url" ? urlRequest(params.url) : formRequest(params.requestedSchema, meta);
+    if ("refused" in request) {
+      log(`${serverName}: ${request.refused}; cancelled`);
       return { action: "cancel" };
     }
-
     const { settled } = registry.open({
+      ...request,
       threadId: run.threadId,
       serverName,
       message: params.message,
-      requestedSchema: schema.data,
-      command: stringOrUndefined(meta[COMMAND_META_KEY]),
-      risk: stringOrUndefined(meta[RISK_META_KEY]),
       timeoutMs,
       // The legacy protocol's request signal does not follow the tool call, so the run's signal is needed too.
       signal: AbortSignal.any([run.signal, signal]),
       onChange: (data) => run.showElicitation(data),
     });
     const { action, content } = await settled;
-    return action === "accept" ? { action, content: content ?? {} } : { action };
+    // For a URL, accept means "I opened it"; the page itself tells the server when its flow is done.
+    return action === "accept" && params.mode !== "url" ? { action, content: content ?? {} } : { action };
+  };
+}
+
+type RequestFields = Pick<OpenElicitation, "mode" | "url" | "requestedSchema" | "command" | "risk">;
+
+function urlRequest(raw: unknown): RequestFields | { refused: string } {
+  const url = safeHttpUrl(raw);
+  return url ? { mode: "url", url, requestedSchema: NO_FIELDS } : { refused: "URL elicitation with an address that is not http(s)" };
+}
+
+function formRequest(raw: unknown, meta: Record<string, unknown>): RequestFields | { refused: string } {
+  const schema = requestedSchemaSchema.safeParse(raw);
+  if (!schema.success) return { refused: "unreadable requestedSchema" };
+  return {
+    mode: "form",
+    requestedSchema: schema.data,
+    command: stringOrUndefined(meta[COMMAND_META_KEY]),
+    risk: stringOrUndefined(meta[RISK_META_KEY]),
   };
 }
 

@@ -4,7 +4,8 @@ import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 /** MCP's URLElicitationRequiredError: the call needs browser steps first (2025-11-25). */
 export const URL_ELICITATION_REQUIRED = -32042;
 
-const NO_FIELDS = { type: "object" as const, properties: {} };
+/** URL requests ask for no fields. */
+export const NO_FIELDS = { type: "object" as const, properties: {} };
 
 /** Only http(s) URLs are ever shown as openable; anything else (javascript:, data:, file:) is refused. */
 export function safeHttpUrl(raw: unknown): string | undefined {

@@ -13,4 +13,3 @@ export const chatRequestSchema = z.looseObject({
   id: z.string().min(1).max(200),
   messages: z.array(uiMessageSchema).min(1).max(2_000),
 });
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
