@@ -10,6 +10,20 @@ import { RUN_ID_HEADER, runStopPath, runStreamPath } from "@/lib/chat/resume";
  * replays GET /api/chat/runs/{id}/stream after the reload).
  */
 const MESSAGES_KEY = "elicit-chat:messages";
+const THREAD_KEY = "elicit-chat:thread";
+
+/**
+ * This tab's conversation id. assistant-ui makes a new local thread id on every page load; the server keys each
+ * conversation's own MCP connections (and its pending list) by this id, so it must outlive a reload like the messages.
+ */
+function threadId(): string {
+  let id = sessionStorage.getItem(THREAD_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    sessionStorage.setItem(THREAD_KEY, id);
+  }
+  return id;
+}
 
 export function loadMessages(): UIMessage[] {
   try {
@@ -31,14 +45,16 @@ export function saveMessages(messages: readonly UIMessage[]): void {
 let unloading = false;
 
 /**
- * fetch for the chat transport. It saves the history being sent, and when the request is aborted by Stop (not by
- * the page going away, which the server's grace period covers), it tells the server to stop the turn at once.
+ * fetch for the chat transport. It saves the history being sent, names the conversation by this tab's id, and when
+ * the request is aborted by Stop (not by the page going away, which the server's grace period covers), it tells
+ * the server to stop the turn at once.
  */
 const chatFetch: typeof fetch = async (input, init) => {
   if (typeof init?.body === "string") {
     try {
-      const { messages } = JSON.parse(init.body) as { messages?: UIMessage[] };
-      if (Array.isArray(messages)) saveMessages(messages);
+      const body = JSON.parse(init.body) as { id?: string; messages?: UIMessage[] };
+      if (Array.isArray(body.messages)) saveMessages(body.messages);
+      init = { ...init, body: JSON.stringify({ ...body, id: threadId() }) };
     } catch {
       // Not a send request.
     }

@@ -144,6 +144,10 @@ test("a reload keeps the conversation and the pending card; answering after the 
   const folder = freshFolder("reload");
   await chat.send(`run \`rm -rf ${folder.name}\``);
   await expect(chat.approvalCards.last()).toHaveAttribute("data-status", "pending");
+  const cardId = await chat.approvalCards.last().getAttribute("data-elicitation-id");
+  const threadId = await page.evaluate(() => sessionStorage.getItem("elicit-chat:thread"));
+  const listed = await page.request.get(`/api/elicitations?threadId=${threadId}`);
+  expect((await listed.json()).elicitations.map((e: { id: string }) => e.id)).toEqual([cardId]);
 
   await page.reload();
   await expect(page.locator('[data-role="user"]').getByText(`run \`rm -rf ${folder.name}\``)).toBeVisible();
@@ -182,4 +186,33 @@ test("the API refuses calls from other origins and other host names (DNS rebindi
   const rebound = await request.post("/api/elicitations/any-id", { headers: { host: "evil.example:3107" }, data: { action: "accept" } });
   expect(rebound.status()).toBe(403);
   expect((await rebound.json()).error.message).toContain("evil.example");
+});
+
+test("two people at once: each sees only their own card, and each answer runs only their own command", async ({ browser }) => {
+  const [alice, bob] = await Promise.all([browser.newContext(), browser.newContext()]);
+  try {
+    const [chatA, chatB] = [new ChatPage(await alice.newPage()), new ChatPage(await bob.newPage())];
+    await Promise.all([chatA.open(), chatB.open()]);
+    const [folderA, folderB] = [freshFolder("alice"), freshFolder("bob")];
+    await Promise.all([chatA.send(`run \`rm -rf ${folderA.name}\``), chatB.send(`run \`rm -rf ${folderB.name}\``)]);
+
+    const [cardA, cardB] = [chatA.approvalCards.last(), chatB.approvalCards.last()];
+    await expect(cardA.getByTestId("elicitation-command")).toHaveText(`rm -rf ${folderA.name}`);
+    await expect(cardB.getByTestId("elicitation-command")).toHaveText(`rm -rf ${folderB.name}`);
+    await expect(chatA.approvalCards).toHaveCount(1);
+    await expect(chatB.approvalCards).toHaveCount(1);
+
+    await chatB.answer(cardB, "Accept");
+    await expect(cardB).toHaveAttribute("data-status", "accepted");
+    await expect(chatB.lastAssistantMessage()).toContainText("after your approval");
+    expect(existsSync(folderB.path)).toBe(false);
+    expect(existsSync(folderA.path)).toBe(true);
+    await expect(cardA).toHaveAttribute("data-status", "pending");
+
+    await chatA.answer(cardA, "Decline");
+    await expect(chatA.lastAssistantMessage()).toContainText("Not run: declined");
+    expect(existsSync(folderA.path)).toBe(true);
+  } finally {
+    await Promise.all([alice.close(), bob.close()]);
+  }
 });

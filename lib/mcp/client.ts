@@ -12,6 +12,8 @@ export { RUN_ID_CONTEXT_KEY } from "./route-tool-calls";
 
 /** How long a conversation's own MCP connection stays open after its last turn. */
 const THREAD_IDLE_MS = 10 * 60_000;
+/** Each connection is a set of server processes: beyond this many, the least recently used idle one is closed. */
+const MAX_THREAD_CONNECTIONS = 16;
 
 export interface McpConnection {
   client: MCPClient;
@@ -73,6 +75,9 @@ function threadConnection(threadId: string): Promise<McpConnection> | undefined 
   const existing = state.threadMcp.get(threadId);
   if (existing) {
     clearTimeout(existing.idleTimer);
+    // Map order is use order: the first entries are the least recently used.
+    state.threadMcp.delete(threadId);
+    state.threadMcp.set(threadId, existing);
     return existing.connection;
   }
   const { servers: entries, problems } = loadMcpConfig();
@@ -86,10 +91,28 @@ function threadConnection(threadId: string): Promise<McpConnection> | undefined 
       return [name, configuredServer(entry, config, handler)];
     }),
   );
+  makeRoomForOneMore();
   const connection = connect(servers);
   state.threadMcp.set(threadId, { connection });
   connection.catch(() => state.threadMcp.delete(threadId));
   return connection;
+}
+
+function close(threadId: string): void {
+  const state = serverState();
+  const entry = state.threadMcp.get(threadId);
+  if (!entry) return;
+  clearTimeout(entry.idleTimer);
+  state.threadMcp.delete(threadId);
+  void entry.connection.then((c) => c.client.disconnect()).catch(() => {});
+}
+
+function makeRoomForOneMore(): void {
+  const { threadMcp, runs } = serverState();
+  if (threadMcp.size < MAX_THREAD_CONNECTIONS) return;
+  const idle = [...threadMcp.keys()].find((threadId) => !runs.hasRunFor(threadId));
+  if (idle) close(idle);
+  else log(`${threadMcp.size} conversations are using their MCP connections at once; opening one more`);
 }
 
 function closeWhenIdle(threadId: string): void {
@@ -97,11 +120,7 @@ function closeWhenIdle(threadId: string): void {
   const entry = state.threadMcp.get(threadId);
   if (!entry) return;
   clearTimeout(entry.idleTimer);
-  entry.idleTimer = setTimeout(() => {
-    if (state.runs.hasRunFor(threadId)) return closeWhenIdle(threadId);
-    state.threadMcp.delete(threadId);
-    void entry.connection.then((c) => c.client.disconnect()).catch(() => {});
-  }, THREAD_IDLE_MS);
+  entry.idleTimer = setTimeout(() => (state.runs.hasRunFor(threadId) ? closeWhenIdle(threadId) : close(threadId)), THREAD_IDLE_MS);
   entry.idleTimer.unref?.();
 }
 
