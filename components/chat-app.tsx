@@ -2,8 +2,8 @@
 
 import { AssistantRuntimeProvider } from "@assistant-ui/react";
 import { useChatRuntime } from "@assistant-ui/react-ai-sdk";
-import { useState } from "react";
-import { createChatTransport, loadMessages, saveMessages } from "./chat-session";
+import { useEffect, useState } from "react";
+import { createChatTransport, openSession, saveMessages, type ChatSession } from "./chat-session";
 import { Thread } from "./thread";
 
 const SUGGESTIONS = [
@@ -12,20 +12,26 @@ const SUGGESTIONS = [
   { title: "Delete the build folder", label: "asks first: it deletes", prompt: "run `rm -rf build`" },
 ];
 
-/** The chat itself. Browser-only (see chat-client.tsx): it restores the tab's conversation from sessionStorage. */
-export function ChatApp() {
-  const [transport] = useState(createChatTransport);
-  const [messages] = useState(loadMessages);
+function Chat({ session }: { session: ChatSession }) {
+  const [transport] = useState(() => createChatTransport(session.threadId));
   const runtime = useChatRuntime({
     transport,
-    messages,
+    messages: session.messages,
     suggestions: SUGGESTIONS,
-    onFinish: ({ messages: all }) => saveMessages(all),
+    onFinish: ({ messages }) => saveMessages(session.threadId, messages),
   });
-
   return (
     <AssistantRuntimeProvider runtime={runtime}>
       <Thread />
     </AssistantRuntimeProvider>
   );
+}
+
+/** The chat itself. Browser-only (see chat-client.tsx): it opens the conversation named in the address. */
+export function ChatApp() {
+  const [session, setSession] = useState<ChatSession>();
+  useEffect(() => {
+    void openSession().then(setSession);
+  }, []);
+  return session ? <Chat session={session} /> : <div className="flex-1" aria-busy="true" />;
 }

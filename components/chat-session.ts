@@ -5,79 +5,91 @@ import type { UIMessage } from "ai";
 import { RUN_ID_HEADER, runStopPath, runStreamPath } from "@/lib/chat/resume";
 
 /**
- * What lets a chat survive a reload of its tab: the messages are kept in sessionStorage, and the turn in flight is
- * reattached through assistant-ui's resumable transport (it keeps the turn's run id from the response header and
- * replays GET /api/chat/runs/{id}/stream after the reload).
+ * What lets a conversation survive a reload and open in another tab. Its id is in the address (`?thread=`); this
+ * tab keeps its messages in sessionStorage; the server keeps the latest state too (GET /api/chat/threads/{id}) for
+ * tabs that have none. The turn in flight is reattached through assistant-ui's resumable transport: it keeps the
+ * run id and replays GET /api/chat/runs/{id}/stream.
  */
-const MESSAGES_KEY = "elicit-chat:messages";
-const THREAD_KEY = "elicit-chat:thread";
+const RUN_KEY = "elicit-chat:run";
+const messagesKey = (thread: string) => `elicit-chat:messages:${thread}`;
 
-/**
- * This tab's conversation id. assistant-ui makes a new local thread id on every page load; the server keys each
- * conversation's own MCP connections (and its pending list) by this id, so it must outlive a reload like the messages.
- */
-function threadId(): string {
-  let id = sessionStorage.getItem(THREAD_KEY);
-  if (!id) {
-    id = crypto.randomUUID();
-    sessionStorage.setItem(THREAD_KEY, id);
-  }
-  return id;
+export interface ChatSession {
+  threadId: string;
+  messages: UIMessage[];
 }
 
-export function loadMessages(): UIMessage[] {
+function readMessages(thread: string): UIMessage[] | undefined {
   try {
-    const saved = JSON.parse(sessionStorage.getItem(MESSAGES_KEY) ?? "[]");
-    return Array.isArray(saved) ? (saved as UIMessage[]) : [];
+    const saved: unknown = JSON.parse(sessionStorage.getItem(messagesKey(thread)) ?? "null");
+    return Array.isArray(saved) ? (saved as UIMessage[]) : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
-export function saveMessages(messages: readonly UIMessage[]): void {
+export function saveMessages(thread: string, messages: readonly UIMessage[]): void {
   try {
-    sessionStorage.setItem(MESSAGES_KEY, JSON.stringify(messages));
+    sessionStorage.setItem(messagesKey(thread), JSON.stringify(messages));
   } catch {
-    // Storage full or blocked: the chat still works, it just will not survive a reload.
+    // Storage full or blocked: the chat still works; the server's copy still serves a reload.
   }
+}
+
+/** The conversation this tab shows: the one in the address, else a new one (then put in the address). */
+export async function openSession(): Promise<ChatSession> {
+  const url = new URL(window.location.href);
+  const threadId = url.searchParams.get("thread") || crypto.randomUUID();
+  if (url.searchParams.get("thread") !== threadId) {
+    url.searchParams.set("thread", threadId);
+    window.history.replaceState(null, "", url);
+  }
+  const own = readMessages(threadId);
+  if (own) return { threadId, messages: own };
+  // Another tab's conversation (or this tab's, from before its storage was cleared): ask the server.
+  const response = await fetch(`/api/chat/threads/${encodeURIComponent(threadId)}`).catch(() => undefined);
+  const state = (await response?.json().catch(() => undefined)) as { messages?: UIMessage[]; runId?: string | null } | undefined;
+  if (state?.runId) sessionStorage.setItem(RUN_KEY, state.runId);
+  return { threadId, messages: Array.isArray(state?.messages) ? state.messages : [] };
 }
 
 let unloading = false;
 
 /**
- * fetch for the chat transport. It saves the history being sent, names the conversation by this tab's id, and when
- * the request is aborted by Stop (not by the page going away, which the server's grace period covers), it tells
- * the server to stop the turn at once.
+ * The chat transport's fetch: saves the history being sent, names the conversation by its own id (assistant-ui
+ * makes a new local id on every load), and when Stop aborts the request (not the page going away, which the
+ * server's grace period covers), tells the server to stop the turn at once.
  */
-const chatFetch: typeof fetch = async (input, init) => {
-  if (typeof init?.body === "string") {
-    try {
-      const body = JSON.parse(init.body) as { id?: string; messages?: UIMessage[] };
-      if (Array.isArray(body.messages)) saveMessages(body.messages);
-      init = { ...init, body: JSON.stringify({ ...body, id: threadId() }) };
-    } catch {
-      // Not a send request.
+function chatFetch(threadId: string): typeof fetch {
+  return async (input, init) => {
+    if (typeof init?.body === "string") {
+      try {
+        const body = JSON.parse(init.body) as { messages?: UIMessage[] };
+        if (Array.isArray(body.messages)) saveMessages(threadId, body.messages);
+        init = { ...init, body: JSON.stringify({ ...body, id: threadId }) };
+      } catch {
+        // Not a send request.
+      }
     }
-  }
-  const response = await fetch(input, init);
-  const runId = response.headers.get(RUN_ID_HEADER);
-  if (runId && init?.signal) {
-    init.signal.addEventListener(
-      "abort",
-      () => {
-        if (!unloading) void fetch(runStopPath(runId), { method: "POST", keepalive: true }).catch(() => {});
-      },
-      { once: true },
-    );
-  }
-  return response;
-};
+    const response = await fetch(input, init);
+    const runId = response.headers.get(RUN_ID_HEADER);
+    if (runId && init?.signal) {
+      init.signal.addEventListener(
+        "abort",
+        () => {
+          if (!unloading) void fetch(runStopPath(runId), { method: "POST", keepalive: true }).catch(() => {});
+        },
+        { once: true },
+      );
+    }
+    return response;
+  };
+}
 
-export function createChatTransport(): AssistantChatTransport<UIMessage> {
+export function createChatTransport(threadId: string): AssistantChatTransport<UIMessage> {
   window.addEventListener("pagehide", () => (unloading = true));
   return new AssistantChatTransport({
     api: "/api/chat",
-    fetch: chatFetch,
-    resumable: { storage: createResumableSessionStorage({ key: "elicit-chat:run" }), resumeApi: runStreamPath },
+    fetch: chatFetch(threadId),
+    resumable: { storage: createResumableSessionStorage({ key: RUN_KEY }), resumeApi: runStreamPath },
   });
 }

@@ -145,7 +145,7 @@ test("a reload keeps the conversation and the pending card; answering after the 
   await chat.send(`run \`rm -rf ${folder.name}\``);
   await expect(chat.approvalCards.last()).toHaveAttribute("data-status", "pending");
   const cardId = await chat.approvalCards.last().getAttribute("data-elicitation-id");
-  const threadId = await page.evaluate(() => sessionStorage.getItem("elicit-chat:thread"));
+  const threadId = new URL(page.url()).searchParams.get("thread");
   const listed = await page.request.get(`/api/elicitations?threadId=${threadId}`);
   expect((await listed.json()).elicitations.map((e: { id: string }) => e.id)).toEqual([cardId]);
 
@@ -215,4 +215,25 @@ test("two people at once: each sees only their own card, and each answer runs on
   } finally {
     await Promise.all([alice.close(), bob.close()]);
   }
+});
+
+test("the conversation opens in a second tab, live: an answer there resumes the tool and the first tab follows", async ({ page, context }) => {
+  const first = new ChatPage(page);
+  await first.open();
+  const folder = freshFolder("second-tab");
+  await first.send(`run \`rm -rf ${folder.name}\``);
+  await expect(first.approvalCards.last()).toHaveAttribute("data-status", "pending");
+  expect(page.url()).toContain("?thread=");
+
+  const second = new ChatPage(await context.newPage());
+  await second.page.goto(page.url());
+  await expect(second.page.locator('[data-role="user"]').getByText(`rm -rf ${folder.name}`)).toBeVisible();
+  const card = second.approvalCards.last();
+  await expect(card).toHaveAttribute("data-status", "pending");
+  await second.answer(card, "Accept");
+
+  await expect(first.approvalCards.last()).toHaveAttribute("data-status", "accepted");
+  await expect(first.lastAssistantMessage()).toContainText("after your approval");
+  await expect(second.lastAssistantMessage()).toContainText("after your approval");
+  expect(existsSync(folder.path)).toBe(false);
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { Conversations } from "@/lib/chat/conversations";
 import { ChatRuns } from "@/lib/chat/runs";
 import { appConfig } from "@/lib/config";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
@@ -12,6 +13,7 @@ interface ThreadMcp {
 interface ServerState {
   registry: ElicitationRegistry;
   runs: ChatRuns;
+  conversations: Conversations;
   /** The bundled shell server's connection, shared by all conversations. */
   mcp?: Promise<McpConnection>;
   /** Each conversation's own connection to the servers from mcp.json. */
@@ -30,6 +32,7 @@ export function serverState(): ServerState {
   holder[KEY] ??= {
     registry: new ElicitationRegistry(appConfig().maxPendingPerServer),
     runs: new ChatRuns(appConfig().reconnectGraceMs),
+    conversations: new Conversations(),
     threadMcp: new Map(),
   };
   return holder[KEY];

@@ -2,7 +2,7 @@ import "server-only";
 import type { MessageListInput } from "@mastra/core/agent/message-list";
 import { RequestContext } from "@mastra/core/request-context";
 import { toAISdkStream } from "@mastra/ai-sdk";
-import type { UIMessageChunk } from "ai";
+import type { UIMessage, UIMessageChunk } from "ai";
 import { chatAgent } from "@/lib/agent/agent";
 import { errorMessage } from "@/lib/errors";
 import { RUN_ID_CONTEXT_KEY, toolsForTurn } from "@/lib/mcp/client";
@@ -22,8 +22,9 @@ interface ChatTurn {
  * HTTP responses can follow: the one that started the turn, or a reloaded tab's.
  */
 export function startTurn({ threadId, messages }: ChatTurn): ChatRun {
-  const { runs } = serverState();
+  const { runs, conversations } = serverState();
   const run = runs.open(threadId);
+  conversations.follow(threadId, messages as unknown as UIMessage[], run);
   void drive(run, messages).finally(() => runs.close(run));
   return run;
 }

@@ -1,0 +1,39 @@
+import type { UIMessage } from "ai";
+import { describe, expect, it } from "vitest";
+import { Conversations } from "./conversations";
+import { ChatRuns } from "./runs";
+
+const user: UIMessage = { id: "u1", role: "user", parts: [{ type: "text", text: "hello" }] };
+
+describe("Conversations", () => {
+  it("knows the turn in flight, then keeps its reply once it ends", async () => {
+    const runs = new ChatRuns();
+    const conversations = new Conversations();
+    const run = runs.open("thread-1");
+    conversations.follow("thread-1", [user], run);
+    expect(conversations.get("thread-1")).toEqual({ messages: [user], runId: run.id });
+
+    run.log.push({ type: "start", messageId: "a1" });
+    run.log.push({ type: "text-start", id: "t" });
+    run.log.push({ type: "text-delta", id: "t", delta: "Hi there" });
+    run.log.push({ type: "text-end", id: "t" });
+    run.log.push({ type: "finish" });
+    runs.close(run);
+
+    await expect.poll(() => conversations.get("thread-1")?.runId).toBeUndefined();
+    const [, reply] = conversations.get("thread-1")!.messages;
+    expect(reply).toMatchObject({ id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi there" }] });
+  });
+
+  it("does not let an older turn's ending overwrite a newer turn", async () => {
+    const runs = new ChatRuns();
+    const conversations = new Conversations();
+    const older = runs.open("thread-1");
+    conversations.follow("thread-1", [user], older);
+    const newer = runs.open("thread-1");
+    conversations.follow("thread-1", [user, user], newer);
+    runs.close(older);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(conversations.get("thread-1")).toEqual({ messages: [user, user], runId: newer.id });
+  });
+});

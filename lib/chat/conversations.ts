@@ -1,0 +1,54 @@
+import { readUIMessageStream, type UIMessage } from "ai";
+import type { ChatRun } from "./runs";
+
+/**
+ * The latest state of each conversation, in memory, so the same conversation can be opened in another tab or on
+ * another reviewer's screen (`/?thread=<id>`): its messages up to the turn in flight, and that turn's run id,
+ * which the new tab replays and follows live. The least recently used conversations are forgotten first.
+ */
+export interface Conversation {
+  messages: UIMessage[];
+  /** The turn in flight, if any: GET /api/chat/runs/{id}/stream replays it. */
+  runId?: string;
+}
+
+const MAX_CONVERSATIONS = 200;
+
+export class Conversations {
+  private readonly byThread = new Map<string, Conversation>();
+
+  get(threadId: string): Conversation | undefined {
+    return this.byThread.get(threadId);
+  }
+
+  /** A turn started with these messages; when it ends, its assistant message is added. */
+  follow(threadId: string, messages: UIMessage[], run: ChatRun): void {
+    this.put(threadId, { messages, runId: run.id });
+    void lastMessage(run).then((reply) => {
+      const current = this.byThread.get(threadId);
+      // A newer turn has started meanwhile: it already carries this one's reply in its own messages.
+      if (current?.runId !== run.id) return;
+      this.put(threadId, { messages: reply ? [...messages, reply] : messages });
+    });
+  }
+
+  private put(threadId: string, conversation: Conversation): void {
+    this.byThread.delete(threadId);
+    this.byThread.set(threadId, conversation);
+    if (this.byThread.size > MAX_CONVERSATIONS) {
+      const oldest = this.byThread.keys().next().value;
+      if (oldest !== undefined) this.byThread.delete(oldest);
+    }
+  }
+}
+
+/** The assistant message a turn produced, rebuilt from its log the way a browser would. */
+async function lastMessage(run: ChatRun): Promise<UIMessage | undefined> {
+  let last: UIMessage | undefined;
+  try {
+    for await (const message of readUIMessageStream<UIMessage>({ stream: run.log.subscribe() })) last = message;
+  } catch {
+    // A failed turn keeps what it had.
+  }
+  return last;
+}
