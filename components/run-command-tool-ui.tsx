@@ -1,6 +1,6 @@
 "use client";
 
-import type { ToolCallMessagePartComponent } from "@assistant-ui/react";
+import { useAuiState, type ToolCallMessagePartComponent } from "@assistant-ui/react";
 import { useState } from "react";
 import { runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
 
@@ -24,7 +24,8 @@ const NOT_RUN_LABEL: Partial<Record<RunCommandOutput["approval"], string>> = {
   unavailable: "cannot ask",
 };
 
-function statusBadge(output: RunCommandOutput | undefined, running: boolean) {
+function statusBadge(output: RunCommandOutput | undefined, running: boolean, awaitingApproval: boolean) {
+  if (!output && awaitingApproval) return <Badge tone="busy">waiting for approval</Badge>;
   if (!output) return running ? <Badge tone="busy">running…</Badge> : <Badge tone="bad">failed</Badge>;
   if (!output.ran) return <Badge tone="muted">not run · {NOT_RUN_LABEL[output.approval] ?? output.approval}</Badge>;
   if (output.timedOut) return <Badge tone="bad">timed out</Badge>;
@@ -71,6 +72,16 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
   const parsed = runCommandOutputSchema.safeParse(result);
   const output = parsed.success ? parsed.data : undefined;
   const running = status.type === "running" && result === undefined;
+  // The approval card for this command is a separate part of the same message; while it waits, so does this call.
+  const awaitingApproval = useAuiState((s) =>
+    s.message.parts.some(
+      (part) =>
+        part.type === "data" &&
+        part.name === "elicitation" &&
+        (part.data as { command?: string; status?: string } | undefined)?.command === args.command &&
+        (part.data as { status?: string }).status === "pending",
+    ),
+  );
   const text = output ? [output.stdout, output.stderr].filter(Boolean).join("\n") : "";
   const failure = !output && !running ? describeFailure(result, isError) : undefined;
 
@@ -85,7 +96,7 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
         <code className="min-w-0 flex-1 truncate font-mono text-sm" title={args.command}>
           {output?.command ?? args.command ?? "…"}
         </code>
-        {statusBadge(output, running)}
+        {statusBadge(output, running, running && awaitingApproval)}
       </header>
       {output?.ran && <RunFacts output={output} />}
       {output && !output.ran && <p className="border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">{output.summary}</p>}

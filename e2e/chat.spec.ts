@@ -41,6 +41,7 @@ test.describe("chat with approvals", () => {
     await expect(card.getByTestId("elicitation-command")).toHaveText(`rm -rf ${folder.name}`);
     await expect(card).toContainText("deletes files");
     await expect(card).toBeFocused();
+    await expect(chat.commandCards.last()).toContainText("waiting for approval");
     expect(existsSync(folder.path)).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-desktop.png"), animations: "disabled" });
 

@@ -1,4 +1,4 @@
-import { readUIMessageStream, type UIMessage } from "ai";
+import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 import type { ChatRun } from "./runs";
 
 /**
@@ -44,9 +44,16 @@ export class Conversations {
 
 /** The assistant message a turn produced, rebuilt from its log the way a browser would. */
 async function lastMessage(run: ChatRun): Promise<UIMessage | undefined> {
+  const chunks = await run.log.whenDone();
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      chunks.forEach((chunk) => controller.enqueue(chunk));
+      controller.close();
+    },
+  });
   let last: UIMessage | undefined;
   try {
-    for await (const message of readUIMessageStream<UIMessage>({ stream: run.log.subscribe() })) last = message;
+    for await (const message of readUIMessageStream<UIMessage>({ stream })) last = message;
   } catch {
     // A failed turn keeps what it had.
   }

@@ -35,6 +35,16 @@ describe("RunLog", () => {
     expect(await readAll(log.subscribe())).toEqual([card("accepted"), { type: "finish-step" }]);
   });
 
+  it("hands the whole turn to whoever waits for its end, without counting them as readers", async () => {
+    const counts: number[] = [];
+    const log = new RunLog((n) => counts.push(n));
+    const done = log.whenDone();
+    log.push({ type: "start" });
+    log.end();
+    expect(await done).toEqual([{ type: "start" }]);
+    expect(counts).toEqual([]);
+  });
+
   it("counts readers, and lets one go when its request is aborted", async () => {
     const counts: number[] = [];
     const log = new RunLog((n) => counts.push(n));

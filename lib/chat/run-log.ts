@@ -10,6 +10,7 @@ export class RunLog {
   private readonly chunks: UIMessageChunk[] = [];
   private readonly listeners = new Set<Listener>();
   private ended = false;
+  private readonly endings: Array<(chunks: UIMessageChunk[]) => void> = [];
   private readonly onSubscribers: (count: number) => void;
 
   /** `onSubscribers` hears the number of readers whenever one comes or goes. */
@@ -47,6 +48,13 @@ export class RunLog {
     if (this.ended) return;
     this.ended = true;
     for (const listener of [...this.listeners]) listener(null);
+    for (const ending of this.endings.splice(0)) ending([...this.chunks]);
+  }
+
+  /** The whole turn once it has ended. Unlike a subscription, waiting for it does not count as watching. */
+  whenDone(): Promise<UIMessageChunk[]> {
+    if (this.ended) return Promise.resolve([...this.chunks]);
+    return new Promise((resolve) => this.endings.push(resolve));
   }
 
   /** The turn so far, then live until it ends. `signal` (the HTTP request's) detaches the reader when aborted. */

@@ -152,7 +152,7 @@ describe("POST /api/chat", () => {
     const stream = await chat("run `rm -rf build-abort`", { signal: controller.signal });
     const pending = cardOf(await stream.waitFor(isCard("pending")));
     controller.abort();
-    await expect.poll(() => serverState().registry.get(pending.id)).toBeUndefined();
+    await expect.poll(() => serverState().registry.get(pending.id), { timeout: 10_000 }).toBeUndefined();
     expect((await answer(pending.id, { action: "accept" })).status).toBe(409);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(existsSync(target)).toBe(true);
@@ -173,7 +173,7 @@ describe("POST /api/chat", () => {
     const [pid] = childProcesses("mcp-server/stdio.ts");
     expect(pid).toBeDefined();
     process.kill(pid!, "SIGKILL");
-    await expect.poll(() => isAlive(pid!)).toBe(false);
+    await expect.poll(() => isAlive(pid!), { timeout: 10_000 }).toBe(false);
 
     const stream = await chat("run `pwd`");
     const output = await stream.waitFor(isToolOutput);
