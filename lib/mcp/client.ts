@@ -84,6 +84,11 @@ function threadConnection(threadId: string): Promise<McpConnection> | undefined 
   problems.forEach(log);
   if (Object.keys(entries).length === 0) return undefined;
 
+  // Each stdio server connection listens for SIGTERM/SIGHUP to stop its child, and lets go when closed. Connections
+  // are capped, so these listeners are too: raise Node's leak warning threshold to that cap, not beyond.
+  const listenersNeeded = (MAX_THREAD_CONNECTIONS + 1) * (Object.keys(entries).length + 1) + 10;
+  if (process.getMaxListeners() < listenersNeeded) process.setMaxListeners(listenersNeeded);
+
   const config = appConfig();
   const servers = Object.fromEntries(
     Object.entries(entries).map(([name, entry]) => {
