@@ -2,14 +2,14 @@
  * The chat app driving the shell server over Streamable HTTP (`npm run mcp:http`), configured in mcp.json with its
  * bearer token: the same approval flow as over stdio, through a conversation's own HTTP session.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { configFromEnv } from "@/mcp-server/config";
 import { startHttpServer, type RunningHttpServer } from "@/mcp-server/http-server";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { closeAllMcpConnections } from "@/lib/testing/mcp-connection";
+import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
 
 const TOKEN = "chat-http-test-token-7731";
 let dir: string;
@@ -17,22 +17,14 @@ let workspace: string;
 let server: RunningHttpServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "chat-http-"));
-  workspace = path.join(dir, "workspace");
-  mkdirSync(workspace);
+  workspace = mkdtempSync(path.join(tmpdir(), "shell-http-workspace-"));
   server = await startHttpServer({ config: configFromEnv({ WORKSPACE_DIR: workspace, PATH: process.env.PATH }), port: 0, token: TOKEN });
-  const config = path.join(dir, "mcp.json");
-  writeFileSync(config, JSON.stringify({ mcpServers: { "shell-http": { url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } } } }));
-  process.env.MCP_CONFIG = config;
-  process.env.WORKSPACE_DIR = path.join(dir, "app-workspace");
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  dir = useMcpConfig({ "shell-http": { url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } } });
 });
 afterAll(async () => {
-  await closeAllMcpConnections();
+  await forgetMcpConfig(dir);
   await server.close();
-  delete process.env.MCP_CONFIG;
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(workspace, { recursive: true, force: true });
 });
 
 it("asks over HTTP, runs after accept, and only in the HTTP server's workspace", async () => {

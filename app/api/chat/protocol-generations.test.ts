@@ -2,37 +2,20 @@
  * Both protocol generations through the MCP client and the chat route: a 2026-07-28 server that answers a tool
  * call with `input_required` (retried with the answer), beside a legacy server that sends elicitation/create.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
 import { mcpText } from "@/lib/mcp/tool-result";
-import { closeAllMcpConnections } from "@/lib/testing/mcp-connection";
+import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "generations-"));
-  const config = path.join(dir, "mcp.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mcpServers: {
-        modern: { command: "node", args: [path.resolve("lib/testing/fixtures/input-required-server.ts")] },
-        legacy: { command: "node", args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"] },
-      },
-    }),
-  );
-  process.env.MCP_CONFIG = config;
-  process.env.WORKSPACE_DIR = path.join(dir, "workspace");
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  dir = useMcpConfig({
+    modern: { command: "node", args: [path.resolve("lib/testing/fixtures/input-required-server.ts")] },
+    legacy: { command: "node", args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"] },
+  });
 });
-afterAll(async () => {
-  await closeAllMcpConnections();
-  delete process.env.MCP_CONFIG;
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => forgetMcpConfig(dir));
 
 describe("protocol generations", () => {
   it("answers a 2026-07-28 input_required tool call through a card", async () => {

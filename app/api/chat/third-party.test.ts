@@ -3,30 +3,19 @@
  * each conversation gets its own connection, so questions never cross conversations, and parallel tool calls in
  * one conversation each get their own card.
  */
-import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverState } from "@/lib/server-state";
 import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { closeAllMcpConnections } from "@/lib/testing/mcp-connection";
+import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "third-party-"));
-  const config = path.join(dir, "mcp.json");
   const everything = path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-  writeFileSync(config, JSON.stringify({ mcpServers: { everything: { command: "node", args: [everything, "stdio"] } } }));
-  process.env.MCP_CONFIG = config;
-  process.env.WORKSPACE_DIR = path.join(dir, "workspace");
-  delete process.env.OPENAI_API_KEY;
-  delete process.env.OPENAI_BASE_URL;
+  dir = useMcpConfig({ everything: { command: "node", args: [everything, "stdio"] } });
 });
-afterAll(async () => {
-  await closeAllMcpConnections();
-  delete process.env.MCP_CONFIG;
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => forgetMcpConfig(dir));
 
 const ASK = "use `everything.trigger-elicitation-request`";
 
