@@ -1,5 +1,4 @@
-import "server-only";
-import { DEFAULT_OPENAI_MODEL } from "./select-model";
+import { remoteModelSettings } from "./model-settings";
 
 export interface ModelDescription {
   label: string;
@@ -8,10 +7,10 @@ export interface ModelDescription {
 
 /** What the header shows about the active model, without building one. */
 export function describeModel(env: Record<string, string | undefined> = process.env): ModelDescription {
-  const baseURL = env.OPENAI_BASE_URL?.trim();
-  if (!env.OPENAI_API_KEY?.trim() && !baseURL) return { label: "Offline demo model", offline: true };
-  const modelId = env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL;
-  return { label: baseURL ? `${modelId} at ${safeHost(baseURL)}` : `${modelId} (OpenAI)`, offline: false };
+  const settings = remoteModelSettings(env);
+  if (!settings) return { label: "Offline demo model", offline: true };
+  const where = settings.baseURL ? `at ${safeHost(settings.baseURL)}` : "(OpenAI)";
+  return { label: `${settings.modelId} ${where}`, offline: false };
 }
 
 function safeHost(url: string): string {
