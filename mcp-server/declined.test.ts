@@ -5,13 +5,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommandOutputSchema } from "./contract.ts";
+import { connectStdio } from "./test-client.ts";
 
-const ENTRY = path.resolve(import.meta.dirname, "stdio.ts");
 let workspace: string;
 let outside: string;
 let client: Client;
@@ -19,16 +17,7 @@ let client: Client;
 beforeAll(async () => {
   workspace = mkdtempSync(path.join(tmpdir(), "shell-declined-ws-"));
   outside = mkdtempSync(path.join(tmpdir(), "shell-declined-outside-"));
-  client = new Client({ name: "declines", version: "1" }, { capabilities: { elicitation: { form: {} } } });
-  client.setRequestHandler(ElicitRequestSchema, () => ({ action: "decline" }));
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [ENTRY],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WORKSPACE_DIR: workspace },
-      stderr: "pipe",
-    }),
-  );
+  client = await connectStdio(workspace, "decline");
 });
 afterAll(async () => {
   await client.close();

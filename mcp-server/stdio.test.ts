@@ -5,13 +5,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCommandOutputSchema } from "./contract.ts";
+import { connectStdio } from "./test-client.ts";
 
-const ENTRY = path.resolve(import.meta.dirname, "stdio.ts");
 let workspace: string;
 let client: Client | undefined;
 
@@ -26,16 +25,7 @@ afterEach(async () => {
 });
 
 async function connect(answer?: ElicitResult["action"]) {
-  client = new Client({ name: "stdio-test", version: "1" }, { capabilities: answer ? { elicitation: { form: {} } } : {} });
-  if (answer) client.setRequestHandler(ElicitRequestSchema, () => ({ action: answer, ...(answer === "accept" && { content: {} }) }));
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [ENTRY],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WORKSPACE_DIR: workspace },
-      stderr: "pipe",
-    }),
-  );
+  client = await connectStdio(workspace, answer);
   return async (command: string) => {
     const result = await client!.callTool({ name: "run_command", arguments: { command } });
     return runCommandOutputSchema.parse(result.structuredContent);

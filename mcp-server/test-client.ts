@@ -1,7 +1,9 @@
 /**
  * Test helper: a real MCP client linked in memory to a fresh server, with a scripted elicitation handler.
  */
+import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { ElicitRequestSchema, type ElicitRequest, type ElicitResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
 import { configFromEnv } from "./config.ts";
@@ -36,4 +38,19 @@ export async function connectInMemory(env: Record<string, string | undefined>, a
   };
   const revokeRule = (id: string) => client.callTool({ name: "revoke_rule", arguments: { id } });
   return { client, run, asked, listRules, revokeRule, close: () => Promise.all([client.close(), server.close()]) };
+}
+
+/** A real MCP client connected to the server as clients run it: a separate Node process on stdio. */
+export async function connectStdio(workspace: string, action?: ElicitResult["action"]): Promise<Client> {
+  const client = new Client({ name: "stdio-test", version: "1" }, { capabilities: action ? { elicitation: { form: {} } } : {} });
+  if (action) client.setRequestHandler(ElicitRequestSchema, () => ({ action, ...(action === "accept" && { content: {} }) }));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [path.resolve(import.meta.dirname, "stdio.ts")],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WORKSPACE_DIR: workspace },
+      stderr: "pipe",
+    }),
+  );
+  return client;
 }
