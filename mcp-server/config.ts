@@ -1,10 +1,19 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { neutralGitEnv } from "./git-safety.ts";
 import { policyFromEnv, type PolicyLoad } from "./policy-rules.ts";
-import { parseSandboxMode, probeSandbox, type SandboxStatus } from "./sandbox.ts";
+import { limitsFromEnv, parseSandboxMode, probeSandbox, type SandboxLimits, type SandboxStatus } from "./sandbox.ts";
 
 export interface ShellServerConfig {
   workspaceDir: string;
+  /**
+   * HOME for commands: an empty directory of this process's own, outside the workspace, so dotfiles committed in
+   * a cloned repository (`.gitconfig`, `.npmrc`...) are never read as the user's own.
+   */
+  homeDir: string;
+  /** Resource limits for each command (processes, memory, file size, CPU time). */
+  limits: SandboxLimits;
   /** How long the server waits for a person's answer; the client should answer (cancel) before this. */
   elicitationTimeoutMs: number;
   defaultCommandTimeoutMs: number;
@@ -29,6 +38,7 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
 export function configFromEnv(env: Record<string, string | undefined> = process.env): ShellServerConfig {
   const workspaceDir = path.resolve(env.WORKSPACE_DIR || "workspace");
   mkdirSync(workspaceDir, { recursive: true });
+  const homeDir = commandHome();
   const elicitationTimeoutMs = positiveInt(env.ELICITATION_TIMEOUT_MS, 300_000, "ELICITATION_TIMEOUT_MS");
   return {
     workspaceDir,
@@ -40,15 +50,30 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     policy: policyFromEnv(env),
     sandbox: probeSandbox(parseSandboxMode(env.SHELL_SANDBOX)),
     conformanceFixtures: env.MCP_CONFORMANCE_FIXTURES === "1",
+    homeDir,
+    limits: limitsFromEnv(env),
     commandEnv: {
       PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: workspaceDir,
+      HOME: homeDir,
+      ...neutralGitEnv(workspaceDir),
       LANG: env.LANG ?? "C.UTF-8",
       PAGER: "cat",
       GIT_PAGER: "cat",
       TERM: "dumb",
     },
   };
+}
+
+let home: string | undefined;
+
+/** One empty HOME per process, removed when it exits. */
+function commandHome(): string {
+  if (!home) {
+    const dir = mkdtempSync(path.join(tmpdir(), "elicit-shell-home-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    home = dir;
+  }
+  return home;
 }
 
 /** Startup lines for the log: what the server will do, and every problem that made it ignore the policy file. */

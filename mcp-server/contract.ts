@@ -15,6 +15,11 @@ export const REVOKE_RULE_TOOL = "revoke_rule";
  * conversation that asked.
  */
 export const CORRELATION_META_KEY = "elicit-chat/correlation-id";
+/**
+ * A client serving several conversations over one connection puts the conversation's id here in each tool
+ * call's `_meta`; approvals the person chose to remember apply only to calls carrying the same id.
+ */
+export const CONVERSATION_META_KEY = "elicit-chat/conversation-id";
 /** Extra context the server attaches to an approval request so a client can render it without parsing prose. */
 export const COMMAND_META_KEY = "elicit-chat/command";
 export const RISK_META_KEY = "elicit-chat/risk";

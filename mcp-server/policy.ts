@@ -32,6 +32,11 @@ export interface ClassifyContext {
   rememberedCommands?: ReadonlySet<string>;
   /** Prefix rules the person approved for this session. */
   rememberedPrefixes?: readonly PrefixRule[];
+  /**
+   * Why git may run a program the repository chose (its config sets fsmonitor, a pager, textconv...), or null.
+   * Asked only when a git command would otherwise run without asking (see git-safety.ts).
+   */
+  gitRepoRisk?: () => string | null;
 }
 
 class Ask extends Error {
@@ -196,6 +201,8 @@ class ScriptCheck {
     const hasGlob = command.args.some((arg) => arg.type === "Word" && (arg.parts?.some((part) => part.type === "Glob") ?? false));
     const risk = check ? check(args, hasGlob) : "unknown-command";
     if (risk) throw new Ask(risk, text, prefix);
+    const gitRisk = name === "git" ? this.context.gitRepoRisk?.() : null;
+    if (gitRisk) throw new Ask("code-execution", `${text} (${gitRisk})`);
     if (this.context.workspaceDir && leavesWorkspace(this.context.workspaceDir, pathArguments(name, args))) {
       throw new Ask("outside-workspace", text, prefix);
     }

@@ -9,6 +9,7 @@ import type { CallToolResult, ElicitResult, ServerNotification, ServerRequest } 
 import { approvalSchema, readApproval } from "./approval-form.ts";
 import type { ShellServerConfig } from "./config.ts";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY, type Approval, type RunCommandOutput } from "./contract.ts";
+import { repoConfigRisk } from "./git-safety.ts";
 import { classifyCommand, type Classification } from "./policy.ts";
 import { runCommand } from "./run-command.ts";
 import { sandboxLauncher } from "./sandbox.ts";
@@ -36,7 +37,12 @@ export async function handleRunCommand(
   const notRun = (command: string, edited: boolean, approval: Approval, risk: string | undefined, why: string) =>
     toolResult({ ...base, command, edited, ran: false, approval, risk, ...NOT_RUN, sandboxed: false }, why);
   const classify = (command: string): Classification =>
-    classifyCommand(command, { workspaceDir: config.workspaceDir, rules: config.policy.rules, ...rules.classifyContext() });
+    classifyCommand(command, {
+      workspaceDir: config.workspaceDir,
+      rules: config.policy.rules,
+      gitRepoRisk: () => repoConfigRisk(config.workspaceDir),
+      ...rules.classifyContext(),
+    });
 
   if (sandbox.mode === "required" && !sandbox.active) {
     return notRun(proposed, false, "refused", undefined, `Not run: SHELL_SANDBOX=required and the sandbox does not work here: ${sandbox.description}.`);
@@ -96,7 +102,12 @@ export async function handleRunCommand(
     timeoutMs: limit,
     maxOutputChars: config.maxOutputChars,
     signal: extra.signal,
-    launcher: sandbox.active ? sandboxLauncher({ workspaceDir: config.workspaceDir, network: config.policy.rules.network }) : [],
+    launcher: sandbox.active ? sandboxLauncher({
+          workspaceDir: config.workspaceDir,
+          homeDir: config.homeDir,
+          limits: config.limits,
+          network: config.policy.rules.network,
+        }) : [],
     onOutput: progressReporter(extra, config.maxOutputChars),
   });
   const status = result.timedOut ? `timed out after ${limit} ms` : `exit code ${result.exitCode ?? result.signal}`;

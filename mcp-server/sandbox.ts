@@ -24,8 +24,27 @@ export function parseSandboxMode(value: string | undefined): SandboxMode {
   throw new Error(`SHELL_SANDBOX must be auto, required or off, got "${value}"`);
 }
 
+/** Per-command resource limits (rlimits); see limitsFromEnv for the settings and defaults. */
+export interface SandboxLimits {
+  /** Processes (and threads) the command may have at once. */
+  maxProcesses: number;
+  /** Address space per process, in bytes. */
+  maxMemoryBytes: number;
+  /** Largest file a command may write, in bytes. */
+  maxFileBytes: number;
+  /** CPU seconds per process. */
+  maxCpuSeconds: number;
+}
+
+export function limitsFromEnv(_env: Record<string, string | undefined>): SandboxLimits {
+  return { maxProcesses: 256, maxMemoryBytes: 4 * 1024 ** 3, maxFileBytes: 1024 ** 3, maxCpuSeconds: 120 };
+}
+
 export interface SandboxOptions {
   workspaceDir: string;
+  /** The command's HOME (see ShellServerConfig.homeDir): present and empty inside the sandbox. */
+  homeDir?: string;
+  limits?: SandboxLimits;
   network: boolean;
 }
 

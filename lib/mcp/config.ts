@@ -10,7 +10,24 @@ import { errorMessage } from "@/lib/errors";
 
 export const BUNDLED_SERVER_NAME = "shell";
 
+/**
+ * The client-side approval gate for a server's tools (see lib/mcp/tool-approval.ts): "always" asks before every
+ * call, "unless-read-only" (the default) lets tools annotated readOnlyHint run and asks for the rest, "never"
+ * trusts the server to ask by itself. allowTools run without asking, denyTools are never offered to the model.
+ */
+export const approveSettingSchema = z.enum(["always", "unless-read-only", "never"]);
+export type ApproveSetting = z.infer<typeof approveSettingSchema>;
+/** Which MCP protocol to speak to the server: "legacy" (2025-11-25 and older), "auto" (negotiate), or a version. */
+export const protocolSettingSchema = z.union([z.enum(["legacy", "auto"]), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]);
+const gateSettings = {
+  approve: approveSettingSchema.optional(),
+  allowTools: z.array(z.string().min(1)).optional(),
+  denyTools: z.array(z.string().min(1)).optional(),
+  protocol: protocolSettingSchema.optional(),
+};
+
 const stdioEntry = z.strictObject({
+  ...gateSettings,
   type: z.literal("stdio").optional(),
   command: z.string().min(1),
   args: z.array(z.string()).optional(),
@@ -18,6 +35,7 @@ const stdioEntry = z.strictObject({
   cwd: z.string().optional(),
 });
 const httpEntry = z.strictObject({
+  ...gateSettings,
   type: z.enum(["http", "streamable-http", "streamableHttp"]).optional(),
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string(), z.string()).optional(),
