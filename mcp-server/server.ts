@@ -3,7 +3,8 @@
  * form elicitation) before anything that can delete, write, kill, escalate or that it cannot parse; plus
  * `list_rules` and `revoke_rule` for the approvals the person chose to remember in this session.
  * It knows nothing of the chat app; any MCP client with elicitation support can drive it.
- * One instance serves one MCP session: remembered approvals live and die with it.
+ * One instance serves one MCP session: remembered approvals live and die with it, kept apart per conversation
+ * when the client names one in `_meta` (see conversation-rules.ts).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
@@ -19,13 +20,13 @@ import {
 } from "./contract.ts";
 import { registerConformanceFixtures } from "./conformance-fixtures.ts";
 import { handleRunCommand } from "./run-command-tool.ts";
-import { SessionRules } from "./session-rules.ts";
+import { ConversationRules } from "./conversation-rules.ts";
 
 type Log = (message: string) => void;
 
 export function createServer(config: ShellServerConfig, log: Log = () => {}): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: "0.2.0" }, { capabilities: { tools: {}, logging: {} } });
-  const rules = new SessionRules();
+  const rules = new ConversationRules();
 
   server.registerTool(
     RUN_COMMAND_TOOL,
@@ -40,19 +41,21 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}): Mc
       outputSchema: runCommandOutputShape,
       annotations: { destructiveHint: true, openWorldHint: false },
     },
-    ({ command, timeoutMs }, extra) => handleRunCommand({ server, config, rules, log }, command, timeoutMs, extra),
+    ({ command, timeoutMs }, extra) =>
+      handleRunCommand({ server, config, rules: rules.forCall(extra._meta), log }, command, timeoutMs, extra),
   );
 
   server.registerTool(
     LIST_RULES_TOOL,
     {
       title: "List remembered approvals",
-      description: "Lists the approvals remembered in this session (exact commands and command prefixes), with their ids.",
+      description:
+        "Lists the approvals remembered in this conversation (exact commands and command prefixes), with their ids.",
       outputSchema: listRulesOutputShape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    () => {
-      const output = { rules: rules.list(), policyFile: config.policy.source, sandbox: config.sandbox.description };
+    (extra) => {
+      const output = { rules: rules.forCall(extra._meta).list(), policyFile: config.policy.source, sandbox: config.sandbox.description };
       return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
     },
   );
@@ -66,8 +69,8 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}): Mc
       outputSchema: { revoked: z.boolean(), rule: z.string().optional() },
       annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    ({ id }) => {
-      const rule = rules.revoke(id);
+    ({ id }, extra) => {
+      const rule = rules.forCall(extra._meta).revoke(id);
       const output = rule ? { revoked: true, rule: `${rule.kind}: ${rule.pattern}` } : { revoked: false };
       const text = rule ? `Revoked ${rule.kind} rule ${JSON.stringify(rule.pattern)}.` : `No remembered rule has the id ${JSON.stringify(id)}.`;
       return { content: [{ type: "text", text }], structuredContent: output, isError: !rule };

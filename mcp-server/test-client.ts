@@ -32,11 +32,11 @@ export async function connectInMemory(env: Record<string, string | undefined>, a
     const result = await client.callTool({ name: "run_command", arguments: { command, timeoutMs }, _meta }, undefined, { onprogress, signal });
     return runCommandOutputSchema.parse(result.structuredContent);
   };
-  const listRules = async () => {
-    const result = await client.callTool({ name: "list_rules", arguments: {} });
+  const listRules = async (_meta?: Record<string, unknown>) => {
+    const result = await client.callTool({ name: "list_rules", arguments: {}, _meta });
     return (result.structuredContent as { rules: RememberedRule[] }).rules;
   };
-  const revokeRule = (id: string) => client.callTool({ name: "revoke_rule", arguments: { id } });
+  const revokeRule = (id: string, _meta?: Record<string, unknown>) => client.callTool({ name: "revoke_rule", arguments: { id }, _meta });
   return { client, run, asked, listRules, revokeRule, close: () => Promise.all([client.close(), server.close()]) };
 }
 
