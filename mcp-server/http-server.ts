@@ -3,14 +3,16 @@
  *
  * A command runner on a port is a remote shell, so every request must carry the bearer token unless the operator
  * explicitly chose local-only mode, and Host / Origin are checked so a web page cannot reach it through DNS
- * rebinding. Each session gets its own McpServer, so remembered approvals never leak between sessions.
+ * rebinding. Each session gets its own McpServer, so remembered approvals never leak between sessions, and
+ * belongs to the client whose token opened it (see http-sessions.ts).
  */
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ShellServerConfig } from "./config.ts";
+import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from "./http-sessions.ts";
 import { createServer } from "./server.ts";
 
 export const MCP_PATH = "/mcp";
@@ -21,8 +23,11 @@ export interface HttpServerOptions {
   config: ShellServerConfig;
   /** 0 picks a free port (tests). */
   port: number;
-  /** Required unless localOnly is set. */
+  /** Required unless localOnly is set (or tokens is given): the token of the one client, named "default". */
   token?: string;
+  /** One token per client, by client name: a session is bound to the client that opened it. */
+  tokens?: Record<string, string>;
+  sessionLimits?: SessionLimits;
   /** Runs without a token: anyone who can reach 127.0.0.1 (any local user or process) can run commands. */
   localOnly?: boolean;
   log?: (message: string) => void;
@@ -35,12 +40,14 @@ export interface RunningHttpServer {
   close: () => Promise<void>;
 }
 
-export async function startHttpServer({ config, port, token, localOnly = false, log = () => {} }: HttpServerOptions): Promise<RunningHttpServer> {
-  if (!token && !localOnly) {
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { config, port, localOnly = false, log = () => {} } = options;
+  const tokens = Object.entries({ ...(options.token && { default: options.token }), ...options.tokens }).filter(([, value]) => value !== "");
+  if (tokens.length === 0 && !localOnly) {
     throw new Error("MCP_HTTP_TOKEN is not set: refusing to serve a shell over HTTP without a token (set MCP_HTTP_LOCAL_ONLY=1 to run without one on loopback)");
   }
-  if (!token) log("WARNING: no MCP_HTTP_TOKEN; any local user or process that can reach 127.0.0.1 can use this server");
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  if (tokens.length === 0) log("WARNING: no MCP_HTTP_TOKEN; any local user or process that can reach 127.0.0.1 can use this server");
+  const sessions = new SessionTable(options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
   let allowedHosts = new Set<string>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -50,7 +57,8 @@ export async function startHttpServer({ config, port, token, localOnly = false, 
       return sendError(res, 403, "Forbidden: Host or Origin is not this local server");
     }
     if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH) return sendError(res, 404, `Not found: the endpoint is ${MCP_PATH}`);
-    if (token && !bearerMatches(req.headers.authorization, token)) {
+    const client = tokens.length === 0 ? "local" : tokenOwner(req.headers.authorization, tokens);
+    if (client === undefined) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="shell-mcp"');
       return sendError(res, 401, "Unauthorized: send Authorization: Bearer <MCP_HTTP_TOKEN>");
     }
@@ -58,20 +66,24 @@ export async function startHttpServer({ config, port, token, localOnly = false, 
     const sessionId = req.headers["mcp-session-id"];
     const body = req.method === "POST" ? await readJson(req) : undefined;
     if (body instanceof Error) return sendError(res, 400, body.message, -32700);
-    const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.handleRequest(req, res, body);
+    // Another client's session is answered exactly like an unknown one: its id is not a way in.
+    const existing = typeof sessionId === "string" ? sessions.find(sessionId, client) : undefined;
+    if (existing) {
+      if (req.method === "POST") sessions.track(existing, responseEnd(res));
+      else sessions.touch(existing);
+      return existing.transport.handleRequest(req, res, body);
+    }
     if (sessionId !== undefined) return sendError(res, 404, "Session not found", -32001);
     if (req.method !== "POST" || !isInitializeRequest(body)) return sendError(res, 400, "Bad Request: no valid session; start with initialize");
+    if (!(await sessions.makeRoom())) return sendError(res, 503, "Too many sessions with calls in flight; try again later");
 
-    const transport = new StreamableHTTPServerTransport({
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => {
-        sessions.set(id, transport);
-      },
+      onsessioninitialized: (id: string) => sessions.add(id, transport, client),
     });
     const server = createServer(config, log);
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) sessions.remove(transport.sessionId);
       void server.close();
     };
     await server.connect(transport);
@@ -97,7 +109,7 @@ export async function startHttpServer({ config, port, token, localOnly = false, 
     port: actualPort,
     sessionCount: () => sessions.size,
     close: async () => {
-      await Promise.all([...sessions.values()].map((transport) => transport.close()));
+      await sessions.closeAll();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
@@ -113,10 +125,19 @@ function originHost(origin: string): string {
   }
 }
 
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header ?? "");
-  const expected = Buffer.from(`Bearer ${token}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** The name of the client whose token the Authorization header carries, compared in constant time. */
+function tokenOwner(header: string | undefined, tokens: ReadonlyArray<[string, string]>): string | undefined {
+  const given = createHash("sha256").update(header ?? "").digest();
+  let owner: string | undefined;
+  for (const [name, token] of tokens) {
+    const expected = createHash("sha256").update(`Bearer ${token}`).digest();
+    if (timingSafeEqual(given, expected)) owner ??= name;
+  }
+  return owner;
+}
+
+function responseEnd(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => res.once("close", () => resolve()));
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
