@@ -2,6 +2,7 @@
  * The server as clients really run it: a separate Node process on stdio (the way the app and Claude Desktop
  * spawn it), driven by the official MCP client.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,5 +67,22 @@ describe("shell MCP server over stdio", () => {
     const output = await run("env");
     expect(output.stdout).toContain("PAGER=cat");
     expect(output.stdout).not.toContain("WORKSPACE_DIR");
+  });
+});
+
+describe("the documented stdio command for other clients", () => {
+  it("writes nothing but protocol messages to stdout", async () => {
+    const script = path.resolve(import.meta.dirname, "..", "scripts", "mcp-stdio.sh");
+    const child = spawn(script, [], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WORKSPACE_DIR: workspace }, stdio: ["pipe", "pipe", "ignore"] });
+    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+    child.stdin.end(`${JSON.stringify(initialize)}\n`);
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    await new Promise((resolve) => child.on("close", resolve));
+    const lines = stdout.split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    // Every line is a JSON-RPC message: a banner or log line here would break any client's parser.
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ id: 1, result: { serverInfo: { name: "elicit-chat-shell" } } });
   });
 });
