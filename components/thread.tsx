@@ -5,13 +5,14 @@ import { ElicitationCard } from "./elicitation-card";
 import { LazyMarkdownText } from "./lazy-markdown-text";
 import { LiveOutput } from "./live-output";
 import { RunCommandToolUI } from "./run-command-tool-ui";
+import { ServerNotice } from "./server-notice";
 import { ToolFallback } from "./tool-fallback";
 
 // Module scope: the parts renderer memoizes on this object.
 const ASSISTANT_PARTS = {
   Text: LazyMarkdownText,
   tools: { by_name: { shell_run_command: RunCommandToolUI }, Fallback: ToolFallback },
-  data: { by_name: { elicitation: ElicitationCard, "command-output": LiveOutput } },
+  data: { by_name: { elicitation: ElicitationCard, "command-output": LiveOutput, "server-notice": ServerNotice } },
 };
 
 function UserMessage() {

@@ -8,6 +8,7 @@ import { errorMessage } from "@/lib/errors";
 import { RUN_ID_CONTEXT_KEY, toolsForTurn } from "@/lib/mcp/client";
 import { serverState } from "@/lib/server-state";
 import type { ChatRun } from "./runs";
+import { SERVER_NOTICE_PART_TYPE, type ServerNotice } from "./server-notice";
 
 const MAX_STEPS = 8;
 
@@ -17,9 +18,10 @@ interface ChatTurn {
 }
 
 /**
- * Starts one chat turn. Its AI SDK UI message chunks (the agent's output, plus `data-elicitation` cards written
- * by the MCP elicitation handler while a tool waits for the person) go to the run's log, which any number of
- * HTTP responses can follow: the one that started the turn, or a reloaded tab's.
+ * Starts one chat turn. Its AI SDK UI message chunks (the agent's output, `data-server-notice` parts naming the MCP
+ * servers it goes on without, and `data-elicitation` cards written by the MCP elicitation handler while a tool waits
+ * for the person) go to the run's log, which any number of HTTP responses can follow: the one that started the
+ * turn, or a reloaded tab's.
  */
 export function startTurn({ threadId, messages }: ChatTurn): ChatRun {
   const { runs, conversations } = serverState();
@@ -31,9 +33,11 @@ export function startTurn({ threadId, messages }: ChatTurn): ChatRun {
 
 async function drive(run: ChatRun, messages: ChatTurn["messages"]): Promise<void> {
   let release = () => {};
+  let notices: ServerNotice[] = [];
   try {
     const turnTools = await toolsForTurn(run.threadId);
     release = turnTools.release;
+    notices = turnTools.notices;
     const requestContext = new RequestContext();
     requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
     // Mastra's MessageListInput is typed against its own bundled copy of the AI SDK; the runtime takes UI messages.
@@ -50,11 +54,20 @@ async function drive(run: ChatRun, messages: ChatTurn["messages"]): Promise<void
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       if (next.value.type === "tool-output-available" || next.value.type === "tool-output-error") run.clearOutput();
       run.log.push(next.value);
+      // Right after the message starts: the browser resets the message on its first start chunk.
+      if (next.value.type === "start") notices = showNotices(run, notices);
     }
   } catch (error) {
     console.error("[chat] turn failed:", error);
+    notices = showNotices(run, notices);
     run.log.push({ type: "error", errorText: `The chat turn failed: ${errorMessage(error)}` });
   } finally {
     release();
   }
+}
+
+/** Writes each notice as its own part (once), and returns what is left to show: nothing. */
+function showNotices(run: ChatRun, notices: ServerNotice[]): ServerNotice[] {
+  notices.forEach((data, index) => run.log.push({ type: SERVER_NOTICE_PART_TYPE, id: `notice-${run.id}-${index}`, data }));
+  return [];
 }

@@ -50,6 +50,34 @@ describe("parseMcpConfig", () => {
     expect(config.problems.join("\n")).toMatch(/server "bad name!": use letters/);
   });
 
+  it("reads each server's protocol choice, and names a version the client cannot speak", () => {
+    const config = parseMcpConfig(
+      JSON.stringify({
+        mcpServers: {
+          old: { command: "x", protocol: "legacy" },
+          probe: { url: "https://a.example/mcp", protocol: "auto" },
+          pinned: { url: "https://b.example/mcp", protocol: "2026-07-28" },
+          unset: { command: "x" },
+          older: { command: "x", protocol: "2025-06-18" },
+          future: { url: "https://c.example/mcp", protocol: "2099-01-01" },
+          typo: { command: "x", protocol: "latest" },
+        },
+      }),
+      "mcp.json",
+    );
+    expect(Object.fromEntries(Object.entries(config.servers).map(([name, entry]) => [name, entry.protocol]))).toEqual({
+      old: "legacy",
+      probe: "auto",
+      pinned: "2026-07-28",
+      unset: undefined,
+    });
+    expect(config.problems).toEqual([
+      'mcp.json: server "older": protocol: "2025-06-18" cannot be pinned: use "legacy", which agrees with the server on the newest revision before 2026-07-28 both speak',
+      'mcp.json: server "future": protocol: "2099-01-01" is not a revision this client knows; expected "legacy", "auto" or "2026-07-28"',
+      'mcp.json: server "typo": protocol: expected "legacy", "auto" or "2026-07-28"',
+    ]);
+  });
+
   it.each([
     ["not JSON", "{", /not valid JSON/],
     ["no mcpServers", "{}", /expected an object with "mcpServers"/],

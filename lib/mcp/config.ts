@@ -1,10 +1,12 @@
 /**
  * Reads `mcp.json` (path from MCP_CONFIG) in the `mcpServers` format Claude Desktop and VS Code use: stdio
- * entries (command, args, env, cwd) and Streamable HTTP entries (url, headers). A bad entry is reported by name
- * with the reason and left out; the others still load, and a missing file just means no extra servers.
+ * entries (command, args, env, cwd) and Streamable HTTP entries (url, headers), each with optional `protocol` and
+ * approval-gate settings. A bad entry is reported by name with the reason and left out; the others still load, and
+ * a missing file just means no extra servers.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { MCP_CLIENT_PROTOCOL_VERSION } from "@mastra/mcp";
 import { z } from "zod";
 import { errorMessage } from "@/lib/errors";
 
@@ -17,8 +19,26 @@ export const BUNDLED_SERVER_NAME = "shell";
  */
 export const approveSettingSchema = z.enum(["always", "unless-read-only", "never"]);
 export type ApproveSetting = z.infer<typeof approveSettingSchema>;
-/** Which MCP protocol to speak to the server: "legacy" (2025-11-25 and older), "auto" (negotiate), or a version. */
-export const protocolSettingSchema = z.union([z.enum(["legacy", "auto"]), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]);
+/**
+ * Which MCP protocol to speak to the server (README: "Choosing the protocol"): "legacy" (the 2025 initialize
+ * handshake; elicitation/create during the call), "auto" (probe and speak what the server offers; the default), or
+ * a revision to pin. Only revisions the installed MCP client can pin are accepted, so a typo or a version it does
+ * not know is named in the problems instead of failing at connect time.
+ */
+export const protocolSettingSchema = z.union([z.enum(["legacy", "auto"]), z.literal(MCP_CLIENT_PROTOCOL_VERSION)], {
+  error: (issue) => protocolProblem(issue.input),
+});
+export type ProtocolSetting = z.infer<typeof protocolSettingSchema>;
+
+function protocolProblem(input: unknown): string {
+  const choices = `"legacy", "auto" or "${MCP_CLIENT_PROTOCOL_VERSION}"`;
+  if (typeof input !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(input)) return `expected ${choices}`;
+  // Revisions compare as dates. The client negotiates the older ones itself; it can only pin the newest.
+  if (input < MCP_CLIENT_PROTOCOL_VERSION) {
+    return `"${input}" cannot be pinned: use "legacy", which agrees with the server on the newest revision before ${MCP_CLIENT_PROTOCOL_VERSION} both speak`;
+  }
+  return `"${input}" is not a revision this client knows; expected ${choices}`;
+}
 const gateSettings = {
   approve: approveSettingSchema.optional(),
   allowTools: z.array(z.string().min(1)).optional(),

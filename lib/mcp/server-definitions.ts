@@ -1,8 +1,8 @@
 import "server-only";
 import path from "node:path";
-import type { MastraMCPServerDefinition, MCPInputRequestHandler } from "@mastra/mcp";
+import type { MastraMCPServerDefinition, MCPClientProtocolVersion, MCPInputRequestHandler } from "@mastra/mcp";
 import type { AppConfig } from "@/lib/config";
-import { isHttpEntry, type ServerEntry } from "./config";
+import { isHttpEntry, type ProtocolSetting, type ServerEntry } from "./config";
 
 function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {
   return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
@@ -46,21 +46,27 @@ export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestH
 }
 
 /**
+ * mcp.json's `protocol` in Mastra's terms: "auto" is its default (no pin: probe with server/discover, then speak
+ * what the server offers), "legacy" skips the probe, and a revision (already checked by config.ts) is pinned.
+ */
+export function protocolVersion(setting: ProtocolSetting | undefined): MCPClientProtocolVersion | undefined {
+  return setting === undefined || setting === "auto" ? undefined : setting;
+}
+
+/**
  * A server from mcp.json. Stdio servers get the MCP SDK's small default environment (PATH, HOME, USER...) plus
  * their own `env`, never the app's; `"command": "node"` means this app's own Node binary.
  */
 export function configuredServer(entry: ServerEntry, config: AppConfig, inputRequests: MCPInputRequestHandler): MastraMCPServerDefinition {
-  const timeout = toolCallTimeout(config);
+  const common = { timeout: toolCallTimeout(config), protocolVersion: protocolVersion(entry.protocol), capabilities, inputRequests };
   if (isHttpEntry(entry)) {
-    return { url: new URL(entry.url), requestInit: entry.headers ? { headers: entry.headers } : undefined, timeout, capabilities, inputRequests };
+    return { url: new URL(entry.url), requestInit: entry.headers ? { headers: entry.headers } : undefined, ...common };
   }
   return {
     command: entry.command === "node" ? process.execPath : entry.command,
     args: entry.args,
     env: entry.env,
     cwd: entry.cwd,
-    timeout,
-    capabilities,
-    inputRequests,
+    ...common,
   };
 }
