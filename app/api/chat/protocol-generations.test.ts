@@ -13,14 +13,20 @@ import { isNotice, noticeOf } from "@/lib/testing/server-notices";
 
 let dir: string;
 let http: RunningFixtureServer;
+// These tests are about the server's own questions: the client-side approval gate is told to let the tools through.
+const deploy = { allowTools: ["deploy"] };
 beforeAll(async () => {
   http = await startModernHttpServer();
   dir = useMcpConfig({
-    modern: { command: "node", args: [path.resolve("lib/testing/fixtures/input-required-server.ts")] },
-    legacy: { command: "node", args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"] },
-    "modern-http": { url: http.url, protocol: "auto" },
-    "pinned-http": { url: http.url, protocol: "2026-07-28" },
-    "legacy-http": { url: http.url, protocol: "legacy" },
+    modern: { command: "node", args: [path.resolve("lib/testing/fixtures/input-required-server.ts")], ...deploy },
+    legacy: {
+      command: "node",
+      args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"],
+      allowTools: ["trigger-elicitation-request"],
+    },
+    "modern-http": { url: http.url, protocol: "auto", ...deploy },
+    "pinned-http": { url: http.url, protocol: "2026-07-28", ...deploy },
+    "legacy-http": { url: http.url, protocol: "legacy", ...deploy },
   });
 });
 afterAll(async () => {

@@ -33,12 +33,17 @@ beforeAll(async () => {
   failing = await startModernHttpServer({ failToolsList: UPSTREAM_DOWN });
   flaky = await startModernHttpServer();
   flakyPort = Number(new URL(flaky.url).port);
+  // The tools these tests call are let through the client-side approval gate: its cards are not what is tested here.
   dir = useMcpConfig({
-    everything: { command: "node", args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"] },
+    everything: {
+      command: "node",
+      args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"],
+      allowTools: ["echo"],
+    },
     gone: { url: `http://127.0.0.1:${await closedPort()}/mcp`, protocol: "legacy" },
     "gone-probed": { url: `http://127.0.0.1:${await closedPort()}/mcp` },
     upstream: { url: failing.url, protocol: "auto" },
-    flaky: { url: flaky.url, protocol: "auto" },
+    flaky: { url: flaky.url, protocol: "auto", allowTools: ["deploy"] },
     typo: { command: "x", protocol: "2025-06-18" },
   });
 });
