@@ -1,55 +1,99 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { classifyCommand, suggestedPrefix, type ClassifyContext } from "./policy.ts";
-import { ALLOWED_CASES, ASKED_CASES, WORKSPACE } from "./policy-cases.ts";
+import { classifyCommand } from "./policy.ts";
+import { attackCases } from "./policy-attack-cases.ts";
+import { ASKED_CASES, allowedCases } from "./policy-cases.ts";
+import { createPolicyWorkspace } from "./policy-fixture.ts";
 import { loadPolicyFile, parseRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
 
-
-const context: ClassifyContext = { workspaceDir: WORKSPACE };
+// Built before the tables are read, since the cases name its paths; removed when the file is done.
+const fixture = createPolicyWorkspace();
+afterAll(() => fixture.remove());
+const workspaceDir = fixture.workspace;
 
 describe("classifyCommand, built-in policy", () => {
-  it.each(ALLOWED_CASES)("runs %j without asking", (command) => {
-    expect(classifyCommand(command, context)).toEqual({ decision: "allow", by: "built-in" });
+  it.each(allowedCases(workspaceDir))("runs %j without asking", (command) => {
+    expect(classifyCommand(command, { workspaceDir })).toEqual({ decision: "allow", by: "built-in" });
   });
 
-  it.each(ASKED_CASES)("asks before %j (%s)", (command, risk) => {
-    expect(classifyCommand(command, context)).toMatchObject({ decision: "ask", risk });
+  describe.each(Object.entries({ ...ASKED_CASES, ...attackCases(workspaceDir) }))("%s", (_, cases) => {
+    it.each(cases)("asks before %j (%s)", (command, risk) => {
+      expect(classifyCommand(command, { workspaceDir })).toMatchObject({ decision: "ask", risk });
+    });
   });
 
   it("names the part that triggered the question", () => {
-    expect(classifyCommand("ls && rm -rf build")).toMatchObject({
+    expect(classifyCommand("ls && rm -rf build", { workspaceDir })).toMatchObject({
       reason: "deletes files: rm -rf build",
       trigger: "rm -rf build",
       prefix: "rm",
     });
   });
 
-  it("does not check paths when it does not know the workspace", () => {
-    expect(classifyCommand("cat /etc/hostname")).toMatchObject({ decision: "allow" });
+  it("names the most severe part of a compound command, and offers nothing to remember for it", () => {
+    const verdict = classifyCommand("mkdir -p build && rm -rf build", { workspaceDir });
+    expect(verdict).toMatchObject({ risk: "delete", trigger: "rm -rf build", reason: "deletes files: rm -rf build" });
+    expect(verdict).not.toHaveProperty("prefix");
+  });
+
+  it("says which option an abbreviation names and where a path leads", () => {
+    expect(classifyCommand("sort --o=canary.txt /dev/null", { workspaceDir })).toMatchObject({ reason: expect.stringContaining("--o=canary.txt (--output)") });
+    expect(classifyCommand("cat hostroot/etc/hostname", { workspaceDir })).toMatchObject({ reason: expect.stringContaining("hostroot/etc/hostname → /etc/hostname") });
+    expect(classifyCommand("find -*", { workspaceDir })).toMatchObject({ reason: expect.stringContaining("find -exec") });
+  });
+
+  it("asks about every path when the workspace cannot be resolved", () => {
+    const gone = { workspaceDir: path.join(fixture.outside, "no-such-workspace") };
+    expect(classifyCommand("cat README.md", gone)).toMatchObject({ decision: "ask", risk: "outside-workspace" });
+    expect(classifyCommand("echo *", gone)).toMatchObject({ decision: "ask", risk: "outside-workspace" });
+    expect(classifyCommand("echo hello", gone)).toMatchObject({ decision: "allow" });
   });
 
   it("asks for a very long input instead of failing", () => {
-    expect(classifyCommand(`ls ${"a".repeat(50_000)} && rm x`)).toMatchObject({ decision: "ask", risk: "delete" });
+    expect(classifyCommand(`ls ${"a".repeat(50_000)} && rm x`, { workspaceDir })).toMatchObject({ decision: "ask", risk: "delete" });
   });
 
   it("asks for deeply nested input instead of failing", () => {
     const nested = `${"$(".repeat(2_000)}ls${")".repeat(2_000)}`;
-    expect(classifyCommand(nested).decision).toBe("ask");
+    expect(classifyCommand(nested, { workspaceDir }).decision).toBe("ask");
   });
 
   it("runs a very long plain pipeline", () => {
-    expect(classifyCommand(Array(500).fill("ls").join(" | "))).toMatchObject({ decision: "allow" });
+    expect(classifyCommand(Array(500).fill("ls").join(" | "), { workspaceDir })).toMatchObject({ decision: "allow" });
   });
 
-  it.each([
-    [["git", "push", "origin"], "git push"],
-    [["npm", "test"], "npm test"],
-    [["rm", "-rf", "build"], "rm"],
-    [["git", "-C", "x"], "git"],
-  ])("suggests the prefix of %j as %j", (words, prefix) => {
-    expect(suggestedPrefix(words)).toBe(prefix);
+  it("asks when a pattern would expand to more names than it will read", () => {
+    const many = path.join(workspaceDir, "many");
+    mkdirSync(many);
+    for (let i = 0; i < 2_100; i++) writeFileSync(path.join(many, `f${i}`), "");
+    try {
+      expect(classifyCommand("echo many/*", { workspaceDir })).toMatchObject({ decision: "ask", risk: "shell-syntax" });
+      expect(classifyCommand("echo many/f1?", { workspaceDir })).toMatchObject({ decision: "allow" });
+    } finally {
+      rmSync(many, { recursive: true });
+    }
+  });
+});
+
+describe("classifyCommand reads the workspace afresh on every call", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "policy-fresh-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("asks once a file named like an option appears", () => {
+    writeFileSync(path.join(dir, "a.txt"), "");
+    expect(classifyCommand("ls *", { workspaceDir: dir })).toMatchObject({ decision: "allow" });
+    writeFileSync(path.join(dir, "-la"), "");
+    expect(classifyCommand("ls *", { workspaceDir: dir })).toMatchObject({ decision: "ask", risk: "unchecked-option" });
+  });
+
+  it("asks once a file is swapped for a symlink out", () => {
+    writeFileSync(path.join(dir, "data"), "");
+    expect(classifyCommand("cat data", { workspaceDir: dir })).toMatchObject({ decision: "allow" });
+    rmSync(path.join(dir, "data"));
+    symlinkSync("/etc/hostname", path.join(dir, "data"));
+    expect(classifyCommand("cat data", { workspaceDir: dir })).toMatchObject({ decision: "ask", risk: "outside-workspace" });
   });
 });
 
@@ -59,7 +103,7 @@ const rule = (text: string): PrefixRule => {
   return parsed.rule;
 };
 const rules: PolicyRules = {
-  allow: ["npm test", "git push", "touch", "rm build"].map(rule),
+  allow: ["npm test", "git push", "touch", "rm build", "sed", "sort"].map(rule),
   ask: ["git status", "cat secrets.txt"].map(rule),
   deny: ["git push --force", "rm -rf /", "shutdown", "curl"].map(rule),
   network: false,
@@ -72,10 +116,8 @@ const withRules: Array<[string, "allow" | "ask" | "deny", string]> = [
   ["ls && npm test", "allow", "policy"],
   ["git push origin main", "allow", "policy"],
   ["git push --force", "deny", "git push --force"],
-  ["git push --force origin", "deny", "git push --force"],
   ["ls; git push --force", "deny", "git push --force"],
   ["echo $(git push --force)", "deny", "git push --force"],
-  ["echo `git push --force`", "deny", "git push --force"],
   ["(git push --force)", "deny", "git push --force"],
   ["for x in 1; do shutdown now; done", "deny", "shutdown"],
   ["/usr/bin/curl x", "deny", "curl"],
@@ -89,7 +131,17 @@ const withRules: Array<[string, "allow" | "ask" | "deny", string]> = [
   ["git status", "ask", "policy"],
   ["cat secrets.txt", "ask", "policy"],
   ["cat notes.txt", "allow", "built-in"],
-  // allow rules never cover what the classifier cannot see through
+  // allow rules lift the tool's own risk only: its options, paths and syntax are checked all the same
+  ["touch made", "allow", "policy"],
+  ["touch /tmp/made", "ask", "outside-workspace"],
+  ["touch hostroot/tmp/made", "ask", "outside-workspace"],
+  ["touch dangling-out", "ask", "outside-workspace"],
+  ["sed '1e touch X'", "ask", "code-execution"],
+  ["sed -i s/a/b/ notes.txt", "ask", "write"],
+  ["sort -o out.txt names.txt", "ask", "write"],
+  ["sort --compress-program=sh names.txt", "ask", "code-execution"],
+  ["npm test -- /etc/passwd", "ask", "outside-workspace"],
+  ["npm test --config=/etc/x", "ask", "outside-workspace"],
   ["touch $(rm x)", "ask", "shell-syntax"],
   ["touch $FILE", "ask", "shell-syntax"],
   ["touch x > out.txt", "ask", "write"],
@@ -99,56 +151,112 @@ const withRules: Array<[string, "allow" | "ask" | "deny", string]> = [
   ["npm test &", "ask", "shell-syntax"],
   ["npm test | sh", "ask", "code-execution"],
   ["npm test; rm x", "ask", "delete"],
+  ["npm test *", "ask", "outside-workspace"],
 ];
 
 describe("classifyCommand with a policy file", () => {
   it.each(withRules)("%j → %s (%s)", (command, decision, detail) => {
-    const verdict = classifyCommand(command, { workspaceDir: WORKSPACE, rules });
+    const verdict = classifyCommand(command, { workspaceDir, rules });
     expect(verdict.decision).toBe(decision);
     if (verdict.decision === "allow") expect(verdict.by).toBe(detail);
     if (verdict.decision === "ask") expect(verdict.risk).toBe(detail);
     if (verdict.decision === "deny") expect(verdict.rule).toBe(detail);
   });
 
-  it("remembered prefixes allow like rules but never override deny", () => {
-    const remembered = { workspaceDir: WORKSPACE, rules, rememberedPrefixes: [rule("git push"), rule("mkdir")] };
-    expect(classifyCommand("mkdir -p out", remembered)).toEqual({ decision: "allow", by: "remembered" });
-    expect(classifyCommand("git push --force", remembered)).toMatchObject({ decision: "deny" });
-    expect(classifyCommand("mkdir $(id)", remembered)).toMatchObject({ decision: "ask", risk: "shell-syntax" });
-  });
-
-  it("remembered prefixes and allow rules stay inside the workspace", () => {
-    const remembered = { workspaceDir: WORKSPACE, rules, rememberedPrefixes: [rule("rm")] };
-    expect(classifyCommand("rm -rf build", remembered)).toEqual({ decision: "allow", by: "remembered" });
-    expect(classifyCommand("rm -rf /home/someone", remembered)).toMatchObject({ decision: "ask", risk: "outside-workspace" });
-    expect(classifyCommand("rm -rf ../other", remembered)).toMatchObject({ decision: "ask", risk: "outside-workspace" });
-  });
-
-  it.each([
-    ["bash -c 'git push'", "code-execution"],
-    ["sudo rm -rf build", "privilege"],
-    ["env rm x", "code-execution"],
-    ["python3 -c 'print(1)'", "code-execution"],
-    ["curl https://example.com", "network"],
-    ["npm install left-pad", "install"],
-    ["cat ~/.ssh/id_rsa", "outside-workspace"],
-    ["echo $(id)", "shell-syntax"],
-  ])("offers no prefix to remember for %j (%s)", (command, risk) => {
-    const verdict = classifyCommand(command, { workspaceDir: WORKSPACE });
-    expect(verdict).toMatchObject({ decision: "ask", risk });
-    expect(verdict).not.toHaveProperty("prefix");
-  });
-
-  it("offers a prefix for plain writes and deletes", () => {
-    expect(classifyCommand("rm -rf build", { workspaceDir: WORKSPACE })).toMatchObject({ prefix: "rm" });
-    expect(classifyCommand("git commit -m wip", { workspaceDir: WORKSPACE })).toMatchObject({ prefix: "git commit" });
-  });
-
   it("remembered exact commands allow that text only, and never override deny", () => {
-    const remembered = { rules, rememberedCommands: new Set(["echo $HOME > out.txt", "curl x"]) };
+    const remembered = { workspaceDir, rules, rememberedCommands: new Set(["echo $HOME > out.txt", "curl x"]) };
     expect(classifyCommand("echo $HOME > out.txt", remembered)).toEqual({ decision: "allow", by: "remembered" });
     expect(classifyCommand("echo $HOME > out2.txt", remembered)).toMatchObject({ decision: "ask" });
     expect(classifyCommand("curl x", remembered)).toMatchObject({ decision: "deny" });
+  });
+});
+
+describe("remembered prefixes", () => {
+  const remembering = (...prefixes: string[]) => ({ workspaceDir, rules, rememberedPrefixes: prefixes.map(rule) });
+
+  it.each([
+    ["rm -rf build", "rm"],
+    ["rm -r -- docs/guide.md", "rm"],
+    ["mkdir -p out/deeper", "mkdir"],
+    ["touch made", "touch"],
+    ["cp -r src out", "cp"],
+    ["mv a.ts c.ts", "mv"],
+    ["rmdir build", "rmdir"],
+  ])("%j runs once %j is remembered", (command, prefix) => {
+    expect(classifyCommand(command, remembering(prefix))).toMatchObject({ decision: "allow" });
+  });
+
+  it.each([
+    ["rm -rf /home/someone", "rm", "outside-workspace"],
+    ["rm -rf ../other", "rm", "outside-workspace"],
+    ["rm -rf hostroot/tmp/x", "rm", "outside-workspace"],
+    ["rm -rf .", "rm", "outside-workspace"],
+    [`rm -rf ${workspaceDir}`, "rm", "outside-workspace"],
+    ["rm -rf -- *", "rm", "outside-workspace"],
+    ["rm -f [-]*", "rm", "unchecked-option"],
+    ["rm --no-preserve-root -rf build", "rm", "unchecked-option"],
+    ["rmdir -p build", "rmdir", "unchecked-option"],
+    ["mkdir ../x", "mkdir", "outside-workspace"],
+    ["mkdir outside-link/x", "mkdir", "outside-workspace"],
+    ["cp -L -r src out", "cp", "outside-workspace"],
+    ["cp a.ts /tmp/x", "cp", "outside-workspace"],
+    ["cp -t /tmp a.ts", "cp", "outside-workspace"],
+    ["cp --target-directory=outside-link a.ts", "cp", "outside-workspace"],
+    ["cp a.ts dangling-out", "cp", "outside-workspace"],
+    ["cp -s a.ts link", "cp", "unchecked-option"],
+    ["mv outside-link/canary here", "mv", "outside-workspace"],
+    ["mkdir $(id)", "mkdir", "shell-syntax"],
+    ["mkdir x > out.txt", "mkdir", "write"],
+    // a prefix for a tool off the allow-list counts for nothing, however it got into the session
+    ["sed '1e touch X'", "sed", "code-execution"],
+    ["sed -n 1p notes.txt -i", "sed", "write"],
+    ["sort -o x names.txt", "sort", "write"],
+    ["find . -delete", "find", "delete"],
+    ["git commit -m x", "git commit", "write"],
+    ["bash -c id", "bash", "code-execution"],
+  ])("%j still asks with %j remembered (%s)", (command, prefix, risk) => {
+    expect(classifyCommand(command, remembering(prefix))).toMatchObject({ decision: "ask", risk });
+  });
+
+  it("never override deny", () => {
+    expect(classifyCommand("rm -rf /", remembering("rm"))).toMatchObject({ decision: "deny" });
+  });
+
+  it.each([
+    ["rm -rf build", "rm"],
+    ["rmdir build", "rmdir"],
+    ["mkdir -p out", "mkdir"],
+    ["touch x", "touch"],
+    ["mv a b", "mv"],
+    ["cp a b", "cp"],
+  ])("offers %j to be remembered as %j", (command, prefix) => {
+    expect(classifyCommand(command, { workspaceDir })).toMatchObject({ decision: "ask", prefix });
+  });
+
+  it.each([
+    "bash -c 'git push'",
+    "sudo rm -rf build",
+    "env rm x",
+    "python3 -c 'print(1)'",
+    "curl https://example.com",
+    "npm install left-pad",
+    "frobnicate",
+    "git commit -m wip",
+    "sed -i s/a/b/ notes.txt",
+    "sort -o out names.txt",
+    "find . -delete",
+    "tar -xf x.tar",
+    "rsync -a src dst",
+    "cat ~/.ssh/id_rsa",
+    "echo $(id)",
+    "rm -rf /tmp/x",
+    "rm --no-preserve-root build",
+    "mkdir -p build && rm -rf build",
+    "rm x; rm y",
+  ])("offers no prefix to remember for %j", (command) => {
+    const verdict = classifyCommand(command, { workspaceDir });
+    expect(verdict.decision).toBe("ask");
+    expect(verdict).not.toHaveProperty("prefix");
   });
 });
 

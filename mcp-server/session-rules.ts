@@ -5,9 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { RememberedRule } from "./contract.ts";
-import { rememberable, type ClassifyContext } from "./policy.ts";
-import { KNOWN_RISKS } from "./read-only-commands.ts";
+import type { ClassifyContext } from "./policy.ts";
 import { parseRule, type PrefixRule } from "./policy-rules.ts";
+import { rememberablePrefix } from "./read-only-commands.ts";
 
 export class SessionRules {
   private readonly rules: RememberedRule[] = [];
@@ -16,12 +16,13 @@ export class SessionRules {
     return this.rules.map((rule) => ({ ...rule }));
   }
 
-  /** Remembers a rule; returns it, or the equal one already remembered, or null when the prefix is not a plain rule. */
+  /**
+   * Remembers a rule; returns it, or the equal one already remembered, or null when the prefix is not a plain rule
+   * for a tool on the remember allow-list. The classifier only ever offers those; refusing here too means no other
+   * caller can remember `bash`, `sed` or `git` (whose options run code) into approving anything they can do.
+   */
   add(kind: RememberedRule["kind"], pattern: string): RememberedRule | null {
-    if (kind === "prefix" && "error" in parseRule(pattern)) return null;
-    // Never `bash`, `sudo`, `env`...: a prefix rule for those would approve any command at all.
-    const name = pattern.split(" ")[0] ?? "";
-    if (kind === "prefix" && KNOWN_RISKS[name] && !rememberable(KNOWN_RISKS[name], pattern)) return null;
+    if (kind === "prefix" && ("error" in parseRule(pattern) || !rememberablePrefix(pattern.trim()))) return null;
     const existing = this.rules.find((rule) => rule.kind === kind && rule.pattern === pattern);
     if (existing) return existing;
     const rule: RememberedRule = { id: randomUUID().slice(0, 8), kind, pattern, createdAt: new Date().toISOString() };

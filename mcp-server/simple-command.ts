@@ -1,0 +1,134 @@
+/**
+ * The check of one simple command (`name args... redirects`): every reason it must ask, or how it may run.
+ * The words are first turned into what dash will pass (quotes removed, patterns expanded against the workspace),
+ * then checked by the command's own spec. Allow rules and remembered prefixes lift only the command's inherent
+ * risk (rm deletes): its options, its paths and the shell syntax around it are checked all the same.
+ */
+import type { Command, DoubleQuotedChild, Redirection, Word, WordPart } from "unbash";
+import { expandPattern, type GlobBudget } from "./dash-glob.ts";
+import type { Arg } from "./option-parser.ts";
+import { findRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
+import { REMEMBERABLE, TOOLS } from "./read-only-commands.ts";
+import { KNOWN_RISKS, mostSevere, type Issue } from "./risks.ts";
+import { readWord } from "./shell-words.ts";
+import type { Workspace } from "./workspace-paths.ts";
+
+export type AllowedBy = "built-in" | "policy" | "remembered";
+
+export interface CommandContext {
+  workspace: Workspace;
+  budget: GlobBudget;
+  rules?: PolicyRules;
+  rememberedPrefixes: readonly PrefixRule[];
+  gitRepoRisk?: () => string | null;
+}
+
+export type CommandResult = { allowedBy: AllowedBy } | { issue: Issue; prefix?: string };
+
+export function checkSimpleCommand(command: Command, context: CommandContext): CommandResult {
+  const nameWord = command.name ? readWord(command.name) : null;
+  if (!nameWord || nameWord.kind !== "word" || nameWord.pattern || command.prefix.some((p) => p.type === "Assignment")) {
+    return { issue: { risk: "shell-syntax" } };
+  }
+  const name = nameWord.text;
+  const words = literalPrefix(command);
+  const { rules, workspace } = context;
+  const issues: Issue[] = [];
+  if (rules && findRule(words, rules.ask)) issues.push({ risk: "policy" });
+  for (const redirect of command.redirects) {
+    const issue = redirectIssue(redirect);
+    if (issue) issues.push(issue);
+  }
+
+  const args: Arg[] = [];
+  for (const word of command.args) {
+    // `export A=1`-style assignment arguments: not something the listed tools take.
+    const read = word.type === "Word" ? readWord(word) : { kind: "unsupported" as const, why: `assignment ${word.text}` };
+    if (read.kind === "unsupported") return { issue: mostSevere([...issues, { risk: "shell-syntax", detail: read.why }])! };
+    if (!read.pattern) {
+      args.push({ text: read.text, fromGlob: false });
+      continue;
+    }
+    const expansion = expandPattern(read.pattern, read.text, workspace, context.budget);
+    if ("issue" in expansion) issues.push(expansion.issue);
+    else args.push(...expansion.words.map((text) => ({ text, fromGlob: expansion.matched })));
+  }
+
+  // A remembered prefix counts only for tools whose every use the policy still bounds (defence in depth).
+  const remembered = REMEMBERABLE.has(name) && findRule(words, context.rememberedPrefixes);
+  const lift: AllowedBy | null = remembered ? "remembered" : rules && findRule(words, rules.allow) ? "policy" : null;
+  const tool = name.includes("/") ? undefined : TOOLS[name];
+  if (tool) {
+    issues.push(...tool.check(args, workspace));
+  } else {
+    issues.push({ risk: KNOWN_RISKS[name] ?? "unknown-command", inherent: true });
+    // An allow rule for a tool the policy does not know still keeps its file arguments inside the workspace.
+    if (lift) issues.push(...genericPathIssues(args, workspace));
+  }
+  if (tool?.takesOptions ?? true) {
+    for (const arg of args) {
+      if (arg.fromGlob && arg.text.startsWith("-")) issues.push({ risk: "unchecked-option", detail: `a pattern expands to the file name ${arg.text}, which the command would read as an option` });
+    }
+  }
+
+  const remaining = lift ? issues.filter((issue) => !issue.inherent) : issues;
+  if (remaining.length === 0 && name === "git") {
+    const gitRisk = context.gitRepoRisk?.();
+    if (gitRisk) remaining.push({ risk: "code-execution", detail: gitRisk });
+  }
+  if (remaining.length === 0) return { allowedBy: lift ?? "built-in" };
+  // Remembering helps only when the tool's own risk is all that asks.
+  const prefix = REMEMBERABLE.has(name) && remaining.every((issue) => issue.inherent) ? name : undefined;
+  return { issue: mostSevere(remaining)!, ...(prefix && { prefix }) };
+}
+
+function genericPathIssues(args: readonly Arg[], workspace: Workspace): Issue[] {
+  const issues: Issue[] = [];
+  for (const { text } of args) {
+    const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : "") : text;
+    const issue = value === "" ? null : workspace.check(value, "read");
+    if (issue) issues.push(issue);
+  }
+  return issues;
+}
+
+const SAFE_REDIRECT_TARGETS = new Set(["/dev/null"]);
+
+function redirectIssue(redirect: Redirection): Issue | null {
+  if (redirect.type === "HereDoc") {
+    // An unquoted heredoc body still expands $(...) and $VAR: plain only when quoted or free of expansions.
+    if (redirect.delimiter?.quoted || !/[$`\\]/.test(redirect.body?.text ?? "")) return null;
+    return { risk: "shell-syntax", detail: "a heredoc that expands" };
+  }
+  if (redirect.type === "Redirect") {
+    const target = redirect.target ? literalValue(redirect.target) : null;
+    const isStderrToStdout = redirect.operator === ">&" && redirect.descriptor?.type === "FileDescriptor" && target === "1";
+    if (isStderrToStdout || (redirect.operator !== "<" && target !== null && SAFE_REDIRECT_TARGETS.has(target))) return null;
+    return { risk: redirect.operator === "<" ? "shell-syntax" : "write", detail: `redirect ${redirect.operator} ${target ?? "(expansion)"}` };
+  }
+  return { risk: "shell-syntax" };
+}
+
+/** The command's name and arguments up to the first word that expands at run time: what prefix rules match. */
+export function literalPrefix(command: Command): string[] {
+  const words: string[] = [];
+  for (const word of [command.name, ...command.args]) {
+    if (!word || word.type !== "Word") break;
+    const value = literalValue(word);
+    if (value === null) break;
+    words.push(value);
+  }
+  return words;
+}
+
+/** The word's value after quote removal, or null when any part of it expands at run time. */
+function literalValue(word: Word): string | null {
+  if (!word.parts) return /[$`]/.test(word.text) ? null : word.value;
+  return word.parts.every(isLiteralPart) ? word.value : null;
+}
+
+function isLiteralPart(part: WordPart | DoubleQuotedChild): boolean {
+  if (part.type === "Literal" || part.type === "SingleQuoted" || part.type === "Glob") return true;
+  if (part.type === "DoubleQuoted") return part.parts.every(isLiteralPart);
+  return false;
+}

@@ -1,0 +1,110 @@
+/**
+ * Where a path a command names really leads, and whether that is inside the workspace. Resolution follows what
+ * the kernel will do: each existing component is looked up with lstat and symlinks are followed (dangling ones
+ * too, since writing through one creates its target), `..` applies to the real directory reached so far; from the
+ * first missing component on, the rest (a path the command may create) is applied lexically.
+ * Nothing is cached: the workspace can change between two commands.
+ */
+import { lstatSync, readlinkSync, realpathSync, type Stats } from "node:fs";
+import path from "node:path";
+import type { Issue } from "./risks.ts";
+
+/** Linux gives up after 40 symlinks in one lookup (ELOOP); so do we, and ask. */
+const MAX_SYMLINK_HOPS = 40;
+
+/** How a command uses a path: reading it, writing or creating it, or deleting it (never the workspace itself). */
+export type PathUse = "read" | "write" | "delete";
+
+export interface ResolvedPath {
+  path: string;
+  exists: boolean;
+  isDirectory: boolean;
+}
+
+export class Workspace {
+  /** The workspace's real path, or null when it cannot be resolved (then every path asks). */
+  readonly root: string | null;
+
+  constructor(dir: string) {
+    let root: string | null = null;
+    try {
+      root = realpathSync.native(dir);
+    } catch {
+      root = null;
+    }
+    this.root = root;
+  }
+
+  /** Absolute, symlink-free (up to the first missing component) form of `value`, relative to the workspace. */
+  resolve(value: string): ResolvedPath {
+    if (this.root === null) throw new Error("the workspace cannot be resolved");
+    const pending = value.split("/");
+    let current = value.startsWith("/") ? "/" : this.root;
+    let missing = false;
+    let last: Stats | undefined;
+    let hops = 0;
+    // Meeting the same link with the same path left to walk is a loop: stop at once, not after 40 lookups.
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const part = pending.shift()!;
+      if (part === "" || part === ".") continue;
+      if (part === "..") {
+        current = path.dirname(current);
+        last = undefined;
+        continue;
+      }
+      const next = current === "/" ? `/${part}` : `${current}/${part}`;
+      const stats = missing ? undefined : lstatQuietly(next);
+      if (!stats) {
+        missing = true;
+        current = next;
+        continue;
+      }
+      if (stats.isSymbolicLink()) {
+        const state = `${next}\0${pending.join("/")}`;
+        if (seen.has(state) || ++hops > MAX_SYMLINK_HOPS) throw new Error(`too many symlinks in ${value}`);
+        seen.add(state);
+        const target = readlinkSync(next);
+        pending.unshift(...target.split("/"));
+        if (target.startsWith("/")) current = "/";
+        continue;
+      }
+      current = next;
+      last = stats;
+    }
+    // `last` is unset when the path ended on the workspace, `/` or a `..`: directories all.
+    return { path: current, exists: !missing, isDirectory: !missing && (last?.isDirectory() ?? true) };
+  }
+
+  contains(resolved: string, use: PathUse): boolean {
+    const root = this.root;
+    if (root === null) return false;
+    if (resolved === root) return use !== "delete";
+    return resolved.startsWith(root === "/" ? "/" : `${root}/`);
+  }
+
+  /** Why `value` may not be used this way, or null when it stays inside the workspace. */
+  check(value: string, use: PathUse): Issue | null {
+    // `~` is the command's HOME, outside the workspace; a quoted `~` is rare enough to ask about too.
+    if (value.startsWith("~")) return { risk: "outside-workspace", detail: `${value}: ~ is the home directory` };
+    if (use === "read" && value === "/dev/null") return null;
+    try {
+      const resolved = this.resolve(value);
+      if (this.contains(resolved.path, use)) return null;
+      const where = resolved.path === this.root ? "the workspace itself" : resolved.path;
+      return { risk: "outside-workspace", detail: resolved.path === value ? value : `${value} → ${where}` };
+    } catch (error) {
+      return { risk: "outside-workspace", detail: `${value}: ${(error as Error).message}` };
+    }
+  }
+}
+
+/** lstat, with "does not exist" (or "a component is not a directory") as undefined; other errors throw. */
+function lstatQuietly(file: string): Stats | undefined {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
