@@ -1,0 +1,173 @@
+/**
+ * Hostile workspaces (git-hostile-cases.ts) against repoConfigRisk and through the real server: a person who
+ * declines is asked before any read-only git command in a repository whose config names programs, and the
+ * canary never runs; a person who approves still gets the neutral environment, which stops every key with a
+ * fixed name. The rows marked `runs: true` are the documented gaps (drivers, aliases, diff.external).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type HostileCase, hostileCases } from "./git-hostile-cases.ts";
+import { repoConfigRisk } from "./git-safety.ts";
+import { canaryIn, cleanRepo, git, nestedRepo, setConfig, write } from "./git-test-repos.ts";
+import { probeSandbox } from "./sandbox.ts";
+import { connectInMemory } from "./test-client.ts";
+
+vi.mock("node:child_process", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:child_process")>();
+  return { ...actual, spawnSync: vi.fn(actual.spawnSync) };
+});
+const { spawnSync } = await import("node:child_process");
+const gitRuns = () => vi.mocked(spawnSync).mock.calls.filter(([file]) => file === "git").length;
+
+const READ_ONLY_GIT = ["git status", "git diff", "git log -p", "git show"];
+const sandboxWorks = probeSandbox("auto").active;
+const sandboxMustRun = process.env.SHELL_SANDBOX === "required";
+
+let root: string;
+let ws: string;
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), "git-safety-"));
+  ws = path.join(root, "ws");
+  mkdirSync(ws);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** Builds the row's workspace and returns its canary, with nothing logged yet. */
+function plant(row: HostileCase) {
+  row.build(ws, path.join(ws, "canary.sh"), root);
+  const canary = canaryIn(ws);
+  canary.reset();
+  return canary;
+}
+
+const connect = (mode: string, action: "accept" | "decline") =>
+  connectInMemory({ WORKSPACE_DIR: ws, SHELL_SANDBOX: mode }, () => (action === "accept" ? { action, content: {} } : { action }));
+
+describe("repoConfigRisk on a hostile workspace", () => {
+  it.each(hostileCases)("$name", (row) => {
+    const canary = plant(row);
+    const risk = repoConfigRisk(ws);
+    if (row.risk) expect(risk).toMatch(row.risk);
+    else expect(risk).toBeNull();
+    // Reading the config and the index ran nothing the repository named.
+    expect(canary.runs()).toEqual([]);
+  });
+});
+
+function throughTheServer(mode: "off" | "required", rows: readonly HostileCase[]) {
+  it.each(rows)("read-only git commands in: $name", async (row) => {
+    const canary = plant(row);
+    const { run, asked, close } = await connect(mode, "decline");
+    try {
+      for (const command of READ_ONLY_GIT) {
+        const before = asked.length;
+        const output = await run(command);
+        if (row.risk) {
+          expect(asked.length, command).toBe(before + 1);
+          expect(output).toMatchObject({ ran: false, approval: "declined" });
+          expect(output.risk).toMatch(/^runs arbitrary code: /);
+        } else {
+          expect(asked.length, command).toBe(before);
+          expect(output).toMatchObject({ ran: true, approval: "not_required" });
+        }
+      }
+      if (row.shows) {
+        const output = await run(row.shows.command);
+        expect(output.stdout + output.stderr).toMatch(row.shows.output);
+      }
+      expect(canary.runs()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it.each(rows.filter((row) => row.approved))("an approved command in: $name", async (row) => {
+    const canary = plant(row);
+    const { run, close } = await connect(mode, "accept");
+    try {
+      const output = await run(row.approved!.command);
+      expect(output.ran).toBe(true);
+      if (row.approved!.runs) expect(canary.runs().length, row.approved!.because).toBeGreaterThan(0);
+      else expect(canary.runs()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+}
+
+describe("through the server, not sandboxed", () => throughTheServer("off", hostileCases));
+
+describe.skipIf(!sandboxWorks && !sandboxMustRun)("through the server, sandboxed (skipped only where bubblewrap does not work)", () =>
+  throughTheServer("required", hostileCases.filter((row) => row.sandbox)),
+);
+
+describe("a clean repository", () => {
+  /** Only keys git init and git clone write, and a submodule that is not checked out. */
+  function ordinaryClone() {
+    cleanRepo(ws);
+    setConfig(ws, { "remote.origin.url": "https://example.invalid/x.git", "remote.origin.fetch": "+refs/heads/*:refs/remotes/origin/*" });
+    setConfig(ws, { "branch.main.remote": "origin", "branch.main.merge": "refs/heads/main" });
+    nestedRepo(ws, "sub");
+    rmSync(path.join(ws, "sub"), { recursive: true });
+    mkdirSync(path.join(ws, "sub"));
+  }
+
+  it("runs git status and git log without asking", async () => {
+    ordinaryClone();
+    expect(repoConfigRisk(ws)).toBeNull();
+    const { run, asked, close } = await connect("off", "decline");
+    try {
+      expect(await run("git status")).toMatchObject({ ran: true, approval: "not_required", exitCode: 0 });
+      expect((await run("git log --oneline")).stdout).toContain("add sub");
+      expect(asked).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("asks as soon as the config gains a key outside the list", async () => {
+    ordinaryClone();
+    const canary = canaryIn(ws);
+    const { run, asked, close } = await connect("off", "decline");
+    try {
+      expect(await run("git status")).toMatchObject({ ran: true, approval: "not_required" });
+      setConfig(ws, { "core.fsmonitor": canary.program });
+      expect(await run("git status")).toMatchObject({ ran: false, approval: "declined" });
+      expect(asked).toHaveLength(1);
+      expect(canary.runs()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  const config = () => path.join(ws, ".git/config");
+  it.each([
+    ["the submodule is checked out", () => git(path.join(ws, "sub"), "init", "-q"), /sub is a checked-out submodule/],
+    ["an include appears", () => setConfig(ws, { "include.path": "x.cfg" }), /include\.path=x\.cfg/],
+    // Same size as the harmless config written first: the inode or the times must tell.
+    ["the config is rewritten to the same size", () => write(config(), "[core]\n\tbare = 0\n[alias]\n\temai = e\n"), /alias\.emai=e/],
+    ["a .git directory is replaced by a .git file", () => {
+      rmSync(path.join(ws, ".git"), { recursive: true });
+      write(path.join(ws, ".git"), "gitdir: /somewhere/else\n");
+    }, /\.git is a file/],
+  ] as const)("notices when %s", (name, change, reason) => {
+    ordinaryClone();
+    if (name.includes("same size")) write(config(), "[core]\n\tbare = 0\n[user]\n\temail = e\n");
+    expect(repoConfigRisk(ws)).toBeNull();
+    change();
+    expect(repoConfigRisk(ws)).toMatch(reason);
+  });
+
+  it("answers from its cache, without running git, while no file it read has changed", () => {
+    ordinaryClone();
+    expect(repoConfigRisk(ws)).toBeNull();
+    const runs = gitRuns();
+    for (let i = 0; i < 100; i++) expect(repoConfigRisk(ws)).toBeNull();
+    expect(gitRuns()).toBe(runs);
+    setConfig(ws, { "user.name": "Someone Else" });
+    expect(repoConfigRisk(ws)).toBeNull();
+    expect(gitRuns()).toBeGreaterThan(runs);
+  });
+});
