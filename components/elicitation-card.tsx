@@ -2,21 +2,17 @@
 
 import { useAuiState, type DataMessagePartComponent } from "@assistant-ui/react";
 import { useEffect, useId, useMemo, useRef, type FormEvent } from "react";
-import { elicitationDataSchema, type ElicitationData, type ElicitationStatus } from "@/lib/elicitation/contract";
+import { elicitationDataSchema, type ElicitationData } from "@/lib/elicitation/contract";
+import { describeOutcome } from "@/lib/elicitation/outcome";
+import { AnswerButtons } from "./answer-buttons";
 import { ElicitationForm } from "./elicitation-form";
+import { ToolCallApproval } from "./tool-call-approval";
+import { ToolCallDetails, ToolCallSettled } from "./tool-call-details";
 import { UrlConsent } from "./url-consent";
+import { useCallOutcome } from "./use-call-outcome";
 import { useCountdown } from "./use-countdown";
 import { useElicitationAnswer } from "./use-elicitation-answer";
 import { useElicitationForm } from "./use-elicitation-form";
-
-const OUTCOME_TEXT: Record<Exclude<ElicitationStatus, "pending">, string> = {
-  accepted: "Approved",
-  declined: "Declined: it did not run",
-  cancelled: "Cancelled: it did not run",
-  expired: "Expired: nobody answered in time, so it did not run",
-};
-
-const BUTTON = "h-10 rounded-lg px-4 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
 
 function Countdown({ expiresAt }: { expiresAt: number }) {
   const { label, over } = useCountdown(expiresAt);
@@ -29,7 +25,7 @@ function Countdown({ expiresAt }: { expiresAt: number }) {
 
 type Answer = ReturnType<typeof useElicitationAnswer>;
 
-/** The pending part of a card: the form (if the request has fields) and the three answers. */
+/** The pending part of a question's card: the form (if the request has fields) and the three answers. */
 function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer }) {
   const form = useElicitationForm(data.requestedSchema);
   const errors = { ...form.errors, ...answer.fieldErrors };
@@ -49,31 +45,18 @@ function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer
           cancelled.
         </p>
       )}
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="submit" disabled={answer.busy || !form.valid} className={`${BUTTON} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}>
-          Accept
-        </button>
-        <button type="button" disabled={answer.busy} onClick={() => void answer.send({ action: "decline" })}
-          className={`${BUTTON} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 focus-visible:outline-zinc-500 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}>
-          Decline
-        </button>
-        <button type="button" disabled={answer.busy} onClick={() => void answer.send({ action: "cancel" })}
-          className={`${BUTTON} text-zinc-700 hover:underline focus-visible:outline-zinc-500 dark:text-zinc-300`}>
-          Cancel
-        </button>
+      <AnswerButtons busy={answer.busy} canAccept={form.valid} onAnswer={(action) => void answer.send({ action })}>
         <Countdown expiresAt={data.expiresAt} />
-      </div>
+      </AnswerButtons>
     </form>
   );
 }
 
-function Outcome({ status, note, url }: { status: Exclude<ElicitationStatus, "pending">; note?: string; url: boolean }) {
-  return (
-    <p role="status" className={`text-sm font-semibold ${status === "accepted" ? "text-emerald-700 dark:text-emerald-400" : "text-zinc-700 dark:text-zinc-300"}`}>
-      {url && status === "accepted" ? "Opened in a new tab" : OUTCOME_TEXT[status]}
-      {note && status === "cancelled" ? ` (${note})` : ""}
-    </p>
-  );
+function heading(data: ElicitationData, pending: boolean): string {
+  if (data.kind === "tool-call") return pending ? "Allow this tool call?" : "Tool call request";
+  if (data.mode === "url") return pending ? "Open a page?" : "Page request";
+  if (data.command) return pending ? "Approval needed" : "Approval request";
+  return pending ? "Input needed" : "Input request";
 }
 
 function Card({ data }: { data: ElicitationData }) {
@@ -83,8 +66,13 @@ function Card({ data }: { data: ElicitationData }) {
   const ref = useRef<HTMLElement>(null);
   const headingId = useId();
   const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
-  const note = data.note;
   const pending = status === "pending";
+  const { commandResult, callResult, note } = useCallOutcome(data, status, streamEnded);
+  const outcome = pending
+    ? undefined
+    : describeOutcome({ ...data, status, note, callResult, commandResult, turnEnded: streamEnded });
+  // What ran, when known; else what was approved; else what was proposed.
+  const shownCommand = commandResult?.command ?? data.approved?.command ?? data.command;
 
   // Focus the card itself, not a button: someone typing in the composer must not approve by pressing Enter.
   useEffect(() => {
@@ -97,7 +85,9 @@ function Card({ data }: { data: ElicitationData }) {
       tabIndex={-1}
       aria-labelledby={headingId}
       data-testid="elicitation-card"
+      data-kind={data.kind}
       data-status={status}
+      data-outcome={outcome?.state}
       data-elicitation-id={data.id}
       onKeyDown={(event) => {
         if (pending && event.key === "Escape") void answer.send({ action: "cancel" });
@@ -110,22 +100,38 @@ function Card({ data }: { data: ElicitationData }) {
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h3 id={headingId} className={`text-sm font-semibold ${pending ? "text-amber-900 dark:text-amber-200" : ""}`}>
-          {data.mode === "url" ? (pending ? "Open a page?" : "Page request") : pending ? (data.command ? "Approval needed" : "Input needed") : data.command ? "Approval request" : "Input request"}
+          {heading(data, pending)}
         </h3>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
-          asked by MCP server <strong className="font-mono">{data.serverName}</strong>
+          {data.kind === "tool-call" ? "a call to" : "asked by"} MCP server <strong className="font-mono" data-testid="elicitation-server">{data.serverName}</strong>
         </span>
       </div>
       {data.risk && <p className="mt-1 text-sm font-medium text-amber-900 dark:text-amber-200">This command {data.risk.replace(/:.*/, "")}.</p>}
-      {data.command && (
+      {data.toolCall && <ToolCallDetails toolCall={data.toolCall} />}
+      {shownCommand !== undefined && (
         <pre className="mt-3 overflow-x-auto rounded-lg bg-zinc-900 px-3 py-2 font-mono text-sm whitespace-pre-wrap break-all text-zinc-50" data-testid="elicitation-command">
-          {data.command}
+          {shownCommand}
         </pre>
+      )}
+      {data.command !== undefined && shownCommand !== data.command && (
+        <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid="elicitation-proposed">
+          Edited before approval; proposed: <code className="font-mono">{data.command}</code>
+        </p>
       )}
       <p className="mt-3 text-sm whitespace-pre-wrap text-zinc-700 dark:text-zinc-300">{data.message}</p>
       <div className="mt-4 flex flex-col gap-3">
-        {!pending ? (
-          <Outcome status={status} note={note} url={data.mode === "url"} />
+        {outcome ? (
+          <>
+            {data.toolCall && <ToolCallSettled data={data} toolCall={data.toolCall} />}
+            <p role="status" data-testid="elicitation-outcome"
+              className={`text-sm font-semibold ${outcome.state === "ran" || outcome.state === "approved" ? "text-emerald-700 dark:text-emerald-400" : outcome.state === "unknown" ? "text-amber-800 dark:text-amber-300" : "text-zinc-700 dark:text-zinc-300"}`}>
+              {outcome.text}
+            </p>
+          </>
+        ) : data.toolCall ? (
+          <ToolCallApproval data={data} toolCall={data.toolCall} answer={answer}>
+            <Countdown expiresAt={data.expiresAt} />
+          </ToolCallApproval>
         ) : data.mode === "url" && data.url ? (
           <UrlConsent url={data.url} busy={answer.busy} onAnswer={(action) => void answer.send({ action })} />
         ) : (

@@ -24,9 +24,10 @@ const NOT_RUN_LABEL: Partial<Record<RunCommandOutput["approval"], string>> = {
   unavailable: "cannot ask",
 };
 
-function statusBadge(output: RunCommandOutput | undefined, running: boolean, awaitingApproval: boolean) {
+function statusBadge(output: RunCommandOutput | undefined, running: boolean, awaitingApproval: boolean, noResult: boolean) {
   if (!output && awaitingApproval) return <Badge tone="busy">waiting for approval</Badge>;
-  if (!output) return running ? <Badge tone="busy">running…</Badge> : <Badge tone="bad">failed</Badge>;
+  if (!output && running) return <Badge tone="busy">running…</Badge>;
+  if (!output) return noResult ? <Badge tone="muted">no result</Badge> : <Badge tone="bad">failed</Badge>;
   if (!output.ran) return <Badge tone="muted">not run · {NOT_RUN_LABEL[output.approval] ?? output.approval}</Badge>;
   if (output.timedOut) return <Badge tone="bad">timed out</Badge>;
   return <Badge tone={output.exitCode === 0 ? "ok" : "bad"}>exit {output.exitCode ?? output.signal}</Badge>;
@@ -83,7 +84,9 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
     ),
   );
   const text = output ? [output.stdout, output.stderr].filter(Boolean).join("\n") : "";
-  const failure = !output && !running ? describeFailure(result, isError) : undefined;
+  // The turn ended (Stop, a closed tab) before the call answered: nothing failed, and nothing says it ran.
+  const noResult = !running && result === undefined && !isError;
+  const failure = !output && !running ? (noResult ? NO_RESULT : describeFailure(result, isError)) : undefined;
 
   return (
     <section
@@ -96,16 +99,20 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
         <code className="min-w-0 flex-1 truncate font-mono text-sm" title={args.command}>
           {output?.command ?? args.command ?? "…"}
         </code>
-        {statusBadge(output, running, running && awaitingApproval)}
+        {statusBadge(output, running, running && awaitingApproval, noResult)}
       </header>
       {output?.ran && <RunFacts output={output} />}
       {output && !output.ran && <p className="border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">{output.summary}</p>}
       {text && <Output text={text} />}
       {output?.ran && !text && <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">No output.</p>}
-      {failure && <p className="border-t border-zinc-200 px-3 py-2 text-sm text-red-700 dark:border-zinc-800 dark:text-red-300">{failure}</p>}
+      {failure && (
+        <p className={`border-t border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800 ${noResult ? "text-zinc-600 dark:text-zinc-400" : "text-red-700 dark:text-red-300"}`}>{failure}</p>
+      )}
     </section>
   );
 };
+
+const NO_RESULT = "The turn ended before the command reported a result: if it had started, Stop ended it.";
 
 function describeFailure(result: unknown, isError: boolean | undefined): string {
   if (result && typeof result === "object" && "error" in result) return `The tool failed: ${String(result.error)}`;

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { PendingLimits } from "@/lib/elicitation/registry";
 
 export interface AppConfig {
   /** How long a card waits for a person before the server is told `cancel` and the card says expired. */
@@ -6,8 +7,13 @@ export interface AppConfig {
   workspaceDir: string;
   /** The longest a started command may run; the MCP tool-call timeout must outlast wait + run. */
   commandMaxTimeoutMs: number;
-  /** Questions one MCP server may have waiting at once; more are cancelled at once. */
-  maxPendingPerServer: number;
+  /** Questions waiting at once, per conversation and in the whole app; more are cancelled at once. */
+  pendingLimits: PendingLimits;
+  /**
+   * @deprecated The same limits as `pendingLimits`, under the name lib/server-state.ts still reads (the registry
+   * takes either shape). The old per-server count let one busy conversation cancel every other's questions.
+   */
+  maxPendingPerServer: PendingLimits;
   /** How long a turn keeps running with nobody watching (a reload reattaches within it; a closed tab does not). */
   reconnectGraceMs: number;
 }
@@ -27,11 +33,15 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
 }
 
 export function appConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // ELICITATION_MAX_PENDING_PER_SERVER is the old name, still read: the shell server is shared by every conversation.
+  const perConversation = positiveInt(env, "ELICITATION_MAX_PENDING_PER_CONVERSATION", positiveInt(env, "ELICITATION_MAX_PENDING_PER_SERVER", 20));
+  const pendingLimits = { perConversation, total: Math.max(positiveInt(env, "ELICITATION_MAX_PENDING_TOTAL", 200), perConversation) };
   return {
     elicitationTimeoutMs: positiveInt(env, "ELICITATION_TIMEOUT_MS", 300_000),
     workspaceDir: path.resolve(/*turbopackIgnore: true*/ env.WORKSPACE_DIR || "workspace"),
     commandMaxTimeoutMs: positiveInt(env, "COMMAND_MAX_TIMEOUT_MS", 120_000),
-    maxPendingPerServer: positiveInt(env, "ELICITATION_MAX_PENDING_PER_SERVER", 20),
+    pendingLimits,
+    maxPendingPerServer: pendingLimits,
     reconnectGraceMs: positiveInt(env, "CHAT_RECONNECT_GRACE_MS", 15_000),
   };
 }

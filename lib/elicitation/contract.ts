@@ -35,8 +35,51 @@ export type RequestedSchema = z.infer<typeof requestedSchemaSchema>;
 
 export const elicitationModeSchema = z.enum(["form", "url"]);
 
+/**
+ * question: an MCP server asked (an elicitation). tool-call: the app's own approval gate asks before calling a tool
+ * of a server from mcp.json (see lib/mcp/tool-approval.ts); the answer carries the (maybe edited) arguments.
+ */
+export const elicitationKindSchema = z.enum(["question", "tool-call"]);
+
+/** A JSON object: tool arguments, annotations and schemas as the MCP server sent them. */
+export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+/** What a tool-call card shows: who, what, why, and the arguments the model proposed. */
+export const toolCallRequestSchema = z.object({
+  /** The server's own name for the tool (not the `${server}_${tool}` name the model sees). */
+  toolName: z.string(),
+  description: z.string().optional(),
+  /** As the server declared them; they are hints from the server, shown as such. */
+  annotations: jsonObjectSchema.optional(),
+  arguments: jsonObjectSchema,
+  /** The tool's inputSchema: edited arguments are checked against it in the browser and again on the server. */
+  inputSchema: jsonObjectSchema,
+  /** Why the gate asks, e.g. "it is annotated destructive". */
+  reason: z.string(),
+  /** Whether the card may offer "always allow this tool in this conversation". */
+  rememberable: z.boolean(),
+  /** The model's tool call this card guards, so the card can be matched with its tool part. */
+  toolCallId: z.string().optional(),
+});
+export type ToolCallRequest = z.infer<typeof toolCallRequestSchema>;
+
+/** What an accept approved, recorded on the card: the command or arguments as sent, and whether they were edited. */
+export const approvedSchema = z.object({
+  command: z.string().optional(),
+  arguments: jsonObjectSchema.optional(),
+  edited: z.boolean(),
+  /** "Always allow this tool in this conversation" was chosen with the accept. */
+  remember: z.boolean().optional(),
+});
+export type Approved = z.infer<typeof approvedSchema>;
+
+/** What happened after an accept, when the app knows it (tool-call cards): whether the call was made at all. */
+export const callResultSchema = z.object({ called: z.boolean(), summary: z.string() });
+export type CallResult = z.infer<typeof callResultSchema>;
+
 export const elicitationDataSchema = z.object({
   id: z.string(),
+  kind: elicitationKindSchema.default("question"),
   /** form: fields to fill (maybe none: a plain yes/no); url: a page to open in the browser, after consent. */
   mode: elicitationModeSchema,
   /** URL mode only: the page the server wants the person to visit. Never fetched or opened without consent. */
@@ -54,14 +97,28 @@ export const elicitationDataSchema = z.object({
   createdAt: z.number(),
   /** Epoch milliseconds at which the request is answered with `cancel` and shown as expired. */
   expiresAt: z.number(),
-  /** Set once settled: how it ended, e.g. "the chat request was closed". */
+  /** Set once settled: how it ended, e.g. "the turn was stopped". */
   note: z.string().optional(),
+  /** kind "tool-call" only: the call waiting for a yes. */
+  toolCall: toolCallRequestSchema.optional(),
+  /** Set by an accept. */
+  approved: approvedSchema.optional(),
+  /** Set after an accepted tool call was made, or was not (e.g. the turn was stopped first). */
+  result: callResultSchema.optional(),
 });
 export type ElicitationData = z.infer<typeof elicitationDataSchema>;
 
-/** The body of POST /api/elicitations/{id}. Only accept carries content; decline and cancel carry none. */
+/**
+ * The body of POST /api/elicitations/{id}. Only accept carries anything: `content` answers a question's form;
+ * `arguments` (edited, omitted means as shown) and `remember` answer a tool-call card. Each is refused on the other.
+ */
 export const elicitationAnswerSchema = z.discriminatedUnion("action", [
-  z.strictObject({ action: z.literal("accept"), content: elicitationContentSchema.optional() }),
+  z.strictObject({
+    action: z.literal("accept"),
+    content: elicitationContentSchema.optional(),
+    arguments: jsonObjectSchema.optional(),
+    remember: z.boolean().optional(),
+  }),
   z.strictObject({ action: z.literal("decline") }),
   z.strictObject({ action: z.literal("cancel") }),
 ]);
@@ -72,6 +129,10 @@ export const elicitationOutcomeSchema = z.object({
   id: z.string(),
   status: elicitationStatusSchema.exclude(["pending"]),
   answeredAt: z.number(),
+  /** How it ended when no person answered, e.g. "the turn was stopped": for a tab whose stream ended first. */
+  note: z.string().optional(),
+  /** Tool-call cards: whether the accepted call was made (known once it was, or was not). */
+  result: callResultSchema.optional(),
 });
 export type ElicitationOutcome = z.infer<typeof elicitationOutcomeSchema>;
 

@@ -1,11 +1,13 @@
 /**
- * Pending elicitations: each is a promise an MCP elicitation handler awaits while a person decides.
- * It settles exactly once: by an answer, by the timeout (cancel, shown as expired) or by the chat request
- * closing (cancel). Whatever comes later is refused, so nothing is forwarded twice.
+ * Pending elicitations: each is a promise an MCP elicitation handler (or the tool-call gate) awaits while a person
+ * decides. It settles exactly once: by an answer, by the timeout (cancel, shown as expired) or by its signal
+ * (cancel, with the reason on the card). Whatever comes later is refused, so nothing is forwarded twice.
  */
 import { randomUUID } from "node:crypto";
 import {
   STATUS_BY_ACTION,
+  type Approved,
+  type CallResult,
   type ElicitationAction,
   type ElicitationAnswer,
   type ElicitationContent,
@@ -13,7 +15,9 @@ import {
   type ElicitationOutcome,
   type ElicitationStatus,
   type RequestedSchema,
+  type ToolCallRequest,
 } from "./contract";
+import { approvedOf, settlementOf } from "./settlement";
 
 export interface OpenElicitation {
   threadId: string;
@@ -25,17 +29,23 @@ export interface OpenElicitation {
   requestedSchema: RequestedSchema;
   command?: string;
   risk?: string;
+  /** Set for the tool-call gate's cards (kind "tool-call"). */
+  toolCall?: ToolCallRequest;
   timeoutMs: number;
-  /** The chat request's signal: when the browser goes away or Stop is pressed, the request is cancelled. */
+  /** The turn's signal (and the MCP request's): when it aborts, the request is cancelled. */
   signal?: AbortSignal;
-  /** Called with the card's data when it opens and once more when it settles. */
+  /** Says why the signal aborted, for the card's note; by default "the chat request was closed". */
+  abortNote?: () => string;
+  /** Called with the card's data when it opens, when it settles, and when a result is reported. */
   onChange: (data: ElicitationData) => void;
 }
 
-/** What the MCP client sends back to the server. */
+/** What the MCP client sends back to the server (or the gate gets): the tool-call fields only for tool-call cards. */
 export interface Settlement {
   action: ElicitationAction;
   content?: ElicitationContent;
+  arguments?: Record<string, unknown>;
+  remember?: boolean;
 }
 
 export type AnswerResult =
@@ -50,25 +60,37 @@ interface Entry {
   dispose: () => void;
 }
 
+export interface PendingLimits {
+  /** Questions one conversation may have waiting at once (all servers together). */
+  perConversation: number;
+  /** Questions waiting in the whole app at once. */
+  total: number;
+}
+
 const RETAIN_SETTLED_MS = 15 * 60_000;
 const MAX_SETTLED = 10_000;
-export const DEFAULT_MAX_PENDING_PER_SERVER = 20;
+export const DEFAULT_PENDING_LIMITS: PendingLimits = { perConversation: 20, total: 200 };
 
 export class ElicitationRegistry {
   private readonly pending = new Map<string, Entry>();
   private readonly settled = new Map<string, ElicitationOutcome>();
-  private readonly pendingByServer = new Map<string, number>();
-  /** A server asking more than this many questions at once gets the rest cancelled (the spec's rate limit SHOULD). */
-  maxPendingPerServer: number;
+  private readonly pendingByThread = new Map<string, number>();
+  /** Beyond either limit a new question is cancelled at once, with a note (the spec's rate limit SHOULD). */
+  limits: PendingLimits;
 
-  constructor(maxPendingPerServer = DEFAULT_MAX_PENDING_PER_SERVER) {
-    this.maxPendingPerServer = maxPendingPerServer;
+  /** A number is the per-conversation limit (how it was configured before there was a total). */
+  constructor(limits: number | Partial<PendingLimits> = {}) {
+    const given = typeof limits === "number" ? { perConversation: limits } : limits;
+    const perConversation = given.perConversation ?? DEFAULT_PENDING_LIMITS.perConversation;
+    // The total is never below one conversation's share.
+    this.limits = { perConversation, total: Math.max(given.total ?? DEFAULT_PENDING_LIMITS.total, perConversation) };
   }
 
-  open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement> } {
+  open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement>; report: (result: CallResult) => void } {
     const now = Date.now();
     const data: ElicitationData = {
       id: randomUUID(),
+      kind: request.toolCall ? "tool-call" : "question",
       mode: request.mode ?? "form",
       url: request.url,
       threadId: request.threadId,
@@ -77,6 +99,7 @@ export class ElicitationRegistry {
       requestedSchema: request.requestedSchema,
       command: request.command,
       risk: request.risk,
+      toolCall: request.toolCall,
       status: "pending",
       createdAt: now,
       expiresAt: now + request.timeoutMs,
@@ -85,29 +108,42 @@ export class ElicitationRegistry {
     const settled = new Promise<Settlement>((r) => (resolve = r));
 
     const timer = setTimeout(() => this.settle(data.id, "expired", { action: "cancel" }, "nobody answered in time"), request.timeoutMs);
-    const onAbort = () => this.settle(data.id, "cancelled", { action: "cancel" }, "the chat request was closed");
+    const onAbort = () => this.settle(data.id, "cancelled", { action: "cancel" }, request.abortNote?.() ?? "the chat request was closed");
     const dispose = () => {
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onAbort);
     };
-    const fromServer = this.pendingByServer.get(request.serverName) ?? 0;
-    this.pendingByServer.set(request.serverName, fromServer + 1);
-    this.pending.set(data.id, { data, onChange: request.onChange, resolve, dispose });
+    const fromThread = this.pendingByThread.get(request.threadId) ?? 0;
+    const total = this.pending.size;
+    this.pendingByThread.set(request.threadId, fromThread + 1);
+    const entry: Entry = { data, onChange: request.onChange, resolve, dispose };
+    this.pending.set(data.id, entry);
     notify(request.onChange, data);
 
-    if (fromServer >= this.maxPendingPerServer) {
-      const why = `${request.serverName} already has ${fromServer} questions waiting`;
-      this.settle(data.id, "cancelled", { action: "cancel" }, why);
+    if (fromThread >= this.limits.perConversation) {
+      this.settle(data.id, "cancelled", { action: "cancel" }, `this conversation already has ${fromThread} questions waiting`);
+    } else if (total >= this.limits.total) {
+      this.settle(data.id, "cancelled", { action: "cancel" }, `${total} questions are already waiting in this app`);
     } else if (request.signal?.aborted) onAbort();
     else request.signal?.addEventListener("abort", onAbort, { once: true });
-    return { data, settled };
+
+    // What became of an accepted call: shown on the card, and kept with the outcome for tabs that ask later.
+    const report = (result: CallResult) => {
+      if (entry.data.status !== "accepted") return;
+      const outcome = this.settled.get(data.id);
+      if (outcome) this.settled.set(data.id, { ...outcome, result });
+      entry.data = { ...entry.data, result };
+      notify(entry.onChange, entry.data);
+    };
+    return { data, settled, report };
   }
 
   /** A person's answer. Only the first settlement of an id counts. */
   answer(id: string, answer: ElicitationAnswer): AnswerResult {
-    if (this.pending.has(id)) {
-      const content = answer.action === "accept" ? (answer.content ?? {}) : undefined;
-      const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], { action: answer.action, content });
+    const entry = this.pending.get(id);
+    if (entry) {
+      const settlement = settlementOf(entry.data, answer);
+      const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], settlement, undefined, approvedOf(entry.data, settlement));
       if (outcome) return { kind: "answered", outcome };
     }
     const outcome = this.settledOutcome(id);
@@ -131,18 +167,18 @@ export class ElicitationRegistry {
     return [...this.pending.values()].map((e) => e.data).filter((d) => threadId === undefined || d.threadId === threadId);
   }
 
-  private settle(id: string, status: Exclude<ElicitationStatus, "pending">, settlement: Settlement, note?: string) {
+  private settle(id: string, status: Exclude<ElicitationStatus, "pending">, settlement: Settlement, note?: string, approved?: Approved) {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
-    const left = (this.pendingByServer.get(entry.data.serverName) ?? 1) - 1;
-    if (left > 0) this.pendingByServer.set(entry.data.serverName, left);
-    else this.pendingByServer.delete(entry.data.serverName);
+    const left = (this.pendingByThread.get(entry.data.threadId) ?? 1) - 1;
+    if (left > 0) this.pendingByThread.set(entry.data.threadId, left);
+    else this.pendingByThread.delete(entry.data.threadId);
     entry.dispose();
     const answeredAt = Date.now();
-    const outcome: ElicitationOutcome = { id, status, answeredAt };
+    const outcome: ElicitationOutcome = { id, status, answeredAt, ...(note && { note }) };
     this.remember(outcome);
-    entry.data = { ...entry.data, status, ...(note && { note }) };
+    entry.data = { ...entry.data, status, ...(note && { note }), ...(approved && { approved }) };
     notify(entry.onChange, entry.data);
     entry.resolve(settlement);
     return outcome;

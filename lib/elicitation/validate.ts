@@ -1,8 +1,10 @@
 /**
  * Checks accepted content against the request's own JSON Schema with Ajv (formats included), the same way in
  * the browser (inline messages, Accept disabled) and in POST /api/elicitations/{id} (422, never forwarded).
+ * Tool-call cards check edited arguments against the tool's inputSchema the same way (validateArguments).
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from "ajv";
+import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { errorMessage } from "@/lib/errors";
 import type { ElicitationContent, RequestedSchema } from "./contract";
@@ -24,12 +26,15 @@ addFormats(ajv, ["email", "uri", "date", "date-time"]);
  */
 function withCompiled<T>(schema: RequestedSchema, check: (validate: ValidateFunction) => T): T {
   const { $id: _ignored, ...rest } = schema as RequestedSchema & { $id?: unknown };
-  const compiledSchema = { ...rest, additionalProperties: false };
-  const validate = ajv.compile(compiledSchema);
+  return compiledWith(ajv, { ...rest, additionalProperties: false }, check);
+}
+
+function compiledWith<T>(instance: Ajv, schema: AnySchema, check: (validate: ValidateFunction) => T): T {
+  const validate = instance.compile(schema);
   try {
     return check(validate);
   } finally {
-    ajv.removeSchema(compiledSchema);
+    instance.removeSchema(schema);
   }
 }
 
@@ -45,6 +50,41 @@ function describe(error: ErrorObject): FieldError {
     return { field, message: "must be one of the offered choices" };
   }
   return { field, message: error.message ?? "is invalid" };
+}
+
+/** Same message for a person whatever the depth: "table.name must be string", "name is required". */
+function describeAnywhere(error: ErrorObject): FieldError {
+  const path = error.instancePath.split("/").filter(Boolean).map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+  if (error.keyword === "required") return { field: [...path, String(error.params.missingProperty)].join("."), message: "is required" };
+  if (error.keyword === "additionalProperties") {
+    return { field: [...path, String(error.params.additionalProperty)].join("."), message: "is not an argument of this tool" };
+  }
+  return { field: path.join("."), message: error.message ?? "is invalid" };
+}
+
+// Tool schemas say which dialect they are written in; MCP's default (and Mastra's, when a server says nothing) is 2020-12.
+const ajv2020 = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv2020);
+const ajvDraft7 = new Ajv({ allErrors: true, strict: false });
+addFormats(ajvDraft7);
+
+/**
+ * Checks a tool call's arguments against the tool's inputSchema as the server declared it. Unlike a form, the
+ * schema is the tool's own: nested objects, arrays and additional properties are whatever it allows. A schema that
+ * cannot be compiled fails the check (nothing is forwarded on a schema nobody could read).
+ */
+export function validateArguments(schema: Record<string, unknown>, args: Record<string, unknown>): FieldError[] {
+  const { $schema: dialect, $id: _id, ...rest } = schema;
+  const instance = typeof dialect === "string" && /draft-0[4-7]/.test(dialect) ? ajvDraft7 : ajv2020;
+  try {
+    return compiledWith(instance, rest, (validate) => {
+      if (validate(args)) return [];
+      const errors = (validate.errors ?? []).map(describeAnywhere);
+      return errors.filter((e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+    });
+  } catch (error) {
+    return [{ field: "", message: `the tool's input schema cannot be checked: ${errorMessage(error)}` }];
+  }
 }
 
 export function validateContent(schema: RequestedSchema, content: ElicitationContent): FieldError[] {

@@ -2,6 +2,7 @@ import type { MCPInputRequestHandler } from "@mastra/mcp";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "@/mcp-server/contract";
 import type { ChatRuns } from "@/lib/chat/runs";
 import { requestedSchemaSchema } from "@/lib/elicitation/contract";
+import { serverAbortNote, turnEndNote } from "./abort-notes";
 import { NO_FIELDS, safeHttpUrl } from "./url-elicitation";
 import type { ElicitationRegistry, OpenElicitation } from "@/lib/elicitation/registry";
 
@@ -41,6 +42,8 @@ export function createElicitationHandler({ serverName, runs, registry, timeoutMs
       timeoutMs,
       // The legacy protocol's request signal does not follow the tool call, so the run's signal is needed too.
       signal: AbortSignal.any([run.signal, signal]),
+      // The card says which of them ended it: a stopped turn and a crashed server are different stories.
+      abortNote: () => (run.signal.aborted ? turnEndNote(run.signal.reason) : serverAbortNote(signal.reason)),
       onChange: (data) => run.showElicitation(data),
     });
     const { action, content } = await settled;

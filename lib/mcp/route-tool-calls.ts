@@ -1,9 +1,14 @@
 import "server-only";
 import type { ToolExecutionContext } from "@mastra/core/tools";
 import type { MCPClient } from "@mastra/mcp";
-import { CORRELATION_META_KEY } from "@/mcp-server/contract";
+import { CONVERSATION_META_KEY, CORRELATION_META_KEY } from "@/mcp-server/contract";
 import type { ChatRuns } from "@/lib/chat/runs";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { errorMessage } from "@/lib/errors";
+import { BUNDLED_SERVER_NAME, loadMcpConfig } from "./config";
+import { passGate } from "./tool-approval";
+import { isDenied, type GateSettings } from "./tool-approval-decision";
+import { toolApprovals, type ToolApprovalMemory } from "./tool-approval-memory";
 import { showRequiredUrls } from "./url-elicitation";
 
 export type Toolsets = Awaited<ReturnType<MCPClient["listToolsets"]>>;
@@ -12,32 +17,64 @@ export type McpTool = Toolsets[string][string];
 /** The RequestContext key under which a chat request passes its run id down to tool calls. */
 export const RUN_ID_CONTEXT_KEY = "elicit-chat.runId";
 
+export interface RouteDeps {
+  runs: ChatRuns;
+  registry: ElicitationRegistry;
+  timeoutMs: number;
+  /**
+   * The approval-gate settings of each server from mcp.json, by server name. When omitted they are read from
+   * mcp.json here; a server missing from it gets the defaults (ask unless annotated read-only).
+   */
+  gates?: Record<string, GateSettings>;
+  /** "Always allow this tool here", per conversation; the process-wide memory by default. */
+  approvals?: ToolApprovalMemory;
+}
+
 /**
  * Names each MCP tool `${server}_${tool}` (two servers' tools never collide) and wraps it so its call carries
- * the chat run's correlation id in `_meta` (our server echoes it into its elicitations) and counts as in flight
- * on that server while it runs (how elicitations from servers that do not echo it are routed, see ChatRuns).
- * A call that fails with URLElicitationRequiredError shows the URLs it carries as cards instead of failing.
+ * the chat run's correlation id and the conversation id in `_meta` (our server echoes the first into its
+ * elicitations and scopes remembered approvals by the second) and counts as in flight on that server while it runs
+ * (how elicitations from servers that do not echo it are routed, see ChatRuns). A call that fails with
+ * URLElicitationRequiredError shows the URLs it carries as cards instead of failing.
+ *
+ * Every server but the bundled shell server (which asks by itself, per command) goes through the approval gate
+ * (lib/mcp/tool-approval.ts): its denyTools are not offered at all, and a call the gate does not let through is
+ * never made.
  */
-export function routeToolCalls(
-  toolsets: Toolsets,
-  { runs, registry, timeoutMs }: { runs: ChatRuns; registry: ElicitationRegistry; timeoutMs: number },
-): Record<string, McpTool> {
+export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<string, McpTool> {
+  const { runs, registry, timeoutMs } = deps;
+  const gates = deps.gates ?? loadMcpConfig().servers;
+  const memory = deps.approvals ?? toolApprovals();
   const routed: Record<string, McpTool> = {};
   for (const [serverName, tools] of Object.entries(toolsets)) {
+    // Only the bundled server is trusted to ask for itself; any other name, configured or not, is gated.
+    const settings = serverName === BUNDLED_SERVER_NAME ? undefined : (gates[serverName] ?? {});
     for (const [toolName, tool] of Object.entries(tools)) {
+      if (settings && isDenied(settings, toolName)) continue;
       routed[`${serverName}_${toolName}`] = tool;
       const execute = tool.execute?.bind(tool);
       if (!execute) continue;
       tool.execute = async (input: unknown, context: ToolExecutionContext) => {
         const run = runs.get(context?.requestContext?.get(RUN_ID_CONTEXT_KEY));
+        let report: ((result: { called: boolean; summary: string }) => void) | undefined;
+        if (settings) {
+          const toolCallId = context?.agent?.toolCallId ?? (context as { toolCallId?: string } | undefined)?.toolCallId;
+          const gate = await passGate({ run, serverName, toolName, settings, tool, input, toolCallId }, { registry, memory, timeoutMs });
+          if (!gate.proceed) return gate.result;
+          ({ input, report } = gate);
+        }
         const done = run ? runs.trackToolCall(run, serverName) : () => {};
         try {
           const withMeta: ToolExecutionContext & { _meta: Record<string, unknown> } = {
             ...context,
-            _meta: { [CORRELATION_META_KEY]: run?.id },
+            _meta: { [CORRELATION_META_KEY]: run?.id, [CONVERSATION_META_KEY]: run?.threadId },
           };
-          return await execute(input, withMeta);
+          const result = await execute(input, withMeta);
+          report?.({ called: true, summary: reportedError(result) ? "called; the tool reported an error" : "called" });
+          return result;
         } catch (error) {
+          const stopped = run?.signal.aborted;
+          report?.({ called: true, summary: stopped ? "called, then the turn was stopped before it finished" : `called; it failed: ${errorMessage(error)}` });
           const required = run && showRequiredUrls(error, { run, serverName, registry, timeoutMs });
           if (required) return required;
           throw error;
@@ -48,4 +85,8 @@ export function routeToolCalls(
     }
   }
   return routed;
+}
+
+function reportedError(result: unknown): boolean {
+  return !!result && typeof result === "object" && (result as { isError?: unknown }).isError === true;
 }

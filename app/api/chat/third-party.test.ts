@@ -13,7 +13,9 @@ import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
 let dir: string;
 beforeAll(() => {
   const everything = path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-  dir = useMcpConfig({ everything: { command: "node", args: [everything, "stdio"] } });
+  // trigger-elicitation-request asks by itself (what these tests are about); the client-side gate, which would ask
+  // first because the tool is not annotated read-only, is told to let it through (see tool-approval.test.ts).
+  dir = useMcpConfig({ everything: { command: "node", args: [everything, "stdio"], allowTools: ["trigger-elicitation-request"] } });
 });
 afterAll(() => forgetMcpConfig(dir));
 

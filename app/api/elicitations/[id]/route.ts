@@ -1,8 +1,8 @@
-import { elicitationAnswerSchema, MAX_ANSWER_BYTES } from "@/lib/elicitation/contract";
+import { elicitationAnswerSchema, MAX_ANSWER_BYTES, type ElicitationAnswer, type ElicitationData } from "@/lib/elicitation/contract";
 import { ApiError, errorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http";
 import { serverState } from "@/lib/server-state";
-import { validateContent } from "@/lib/elicitation/validate";
+import { validateArguments, validateContent, type FieldError } from "@/lib/elicitation/validate";
 
 export const dynamic = "force-dynamic";
 
@@ -15,9 +15,9 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
 }
 
 /**
- * A person's answer to one pending elicitation: resolves exactly that request, once.
- * 404 unknown or expired, 409 already answered (with the recorded outcome), 422 content that does not match the
- * request's schema (never forwarded), other 4xx for a malformed body.
+ * A person's answer to one pending elicitation or tool-call card: resolves exactly that request, once.
+ * 404 unknown or expired, 409 already answered (with the recorded outcome), 422 content or arguments that do not
+ * match the request's schema or the tool's inputSchema (never forwarded), other 4xx for a malformed body.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
@@ -25,15 +25,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     const answer = await readJsonBody(request, elicitationAnswerSchema, MAX_ANSWER_BYTES);
     const { registry } = serverState();
     const pending = registry.get(id);
-    if (pending && answer.action === "accept") {
-      const errors = validateContent(pending.requestedSchema, answer.content ?? {});
-      const [first] = errors;
-      if (first) {
-        throw new ApiError("invalid_content", `The answer does not fit the request: ${first.field || "content"} ${first.message}.`, {
-          details: errors,
-        });
-      }
-    }
+    if (pending && answer.action === "accept") checkAccept(pending, answer);
     const result = registry.answer(id, answer);
     switch (result.kind) {
       case "answered":
@@ -51,4 +43,25 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+/** An accept must fit its card: form content for a question, arguments (and remember) for a tool call. */
+function checkAccept(pending: ElicitationData, answer: Extract<ElicitationAnswer, { action: "accept" }>): void {
+  if (pending.toolCall) {
+    if (answer.content !== undefined) throw new ApiError("bad_request", "Invalid body: content: a tool-call card takes arguments, not content.");
+    if (answer.remember && !pending.toolCall.rememberable) {
+      throw new ApiError("bad_request", "Invalid body: remember: this server is set to ask before every call.");
+    }
+    if (answer.arguments) refuse(validateArguments(pending.toolCall.inputSchema, answer.arguments), "The arguments do not fit the tool", "arguments");
+    return;
+  }
+  if (answer.arguments !== undefined || answer.remember !== undefined) {
+    throw new ApiError("bad_request", "Invalid body: arguments and remember answer tool-call cards only.");
+  }
+  refuse(validateContent(pending.requestedSchema, answer.content ?? {}), "The answer does not fit the request", "content");
+}
+
+function refuse(errors: FieldError[], what: string, whole: string): void {
+  const [first] = errors;
+  if (first) throw new ApiError("invalid_content", `${what}: ${first.field || whole} ${first.message}.`, { details: errors });
 }

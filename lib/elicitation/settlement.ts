@@ -1,0 +1,46 @@
+/**
+ * What an answer means: what is sent back (to the MCP server, or to the tool-call gate) and what the card records
+ * as approved. Kept apart from the registry so each can be read on its own.
+ */
+import { APPROVAL_COMMAND_FIELD } from "@/mcp-server/contract";
+import type { Approved, ElicitationAnswer, ElicitationData } from "./contract";
+import type { Settlement } from "./registry";
+
+/** A question's accept carries form content; a tool-call card's, the arguments to call with (as shown if omitted). */
+export function settlementOf(data: ElicitationData, answer: ElicitationAnswer): Settlement {
+  if (answer.action !== "accept") return { action: answer.action };
+  if (data.toolCall) return { action: "accept", arguments: answer.arguments ?? data.toolCall.arguments, remember: answer.remember === true };
+  return { action: "accept", content: answer.content ?? {} };
+}
+
+/** What the card shows after an accept: for a command or a tool call, what was approved and whether it was edited. */
+export function approvedOf(data: ElicitationData, settlement: Settlement): Approved | undefined {
+  if (settlement.action !== "accept") return undefined;
+  if (data.toolCall && settlement.arguments) {
+    const edited = !sameJson(settlement.arguments, data.toolCall.arguments);
+    return { arguments: settlement.arguments, edited, remember: settlement.remember };
+  }
+  if (data.command === undefined) return undefined;
+  const sent = settlement.content?.[APPROVAL_COMMAND_FIELD];
+  const command = typeof sent === "string" && sent.trim() ? sent : data.command;
+  return { command, edited: command !== data.command };
+}
+
+
+/** Equal as JSON values, whatever the key order: an argument edit that only reorders keys is no edit. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON text with every object's keys sorted: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonical(value)) ?? "null";
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}
