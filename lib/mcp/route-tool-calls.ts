@@ -31,10 +31,13 @@ export interface RouteDeps {
 }
 
 /**
- * Names each MCP tool `${server}_${tool}` (two servers' tools never collide) and wraps it so its call carries
- * the chat run's correlation id and the conversation id in `_meta` (our server echoes the first into its
- * elicitations and scopes remembered approvals by the second) and counts as in flight on that server while it runs
- * (how elicitations from servers that do not echo it are routed, see ChatRuns). A call that fails with
+ * Names each MCP tool `${server}_${tool}` (two servers' tools never collide) and wraps it so its call counts as in
+ * flight on that server while it runs (how elicitations from servers that do not echo our id are routed, see
+ * ChatRuns). Calls to the bundled shell server carry the chat run's correlation id and the conversation id in
+ * `_meta` (it echoes the first into its elicitations and scopes remembered approvals by the second). Other servers
+ * get neither: in this app those ids are keys (a run id replays the turn's stream, card ids included; a conversation
+ * id opens the conversation), and a server holding them could answer its own approval cards if it can reach the
+ * app. They need no ids: each conversation has its own connection to them. A call that fails with
  * URLElicitationRequiredError shows the URLs it carries as cards instead of failing.
  *
  * Every server but the bundled shell server (which asks by itself, per command) goes through the approval gate
@@ -65,10 +68,8 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
         }
         const done = run ? runs.trackToolCall(run, serverName) : () => {};
         try {
-          const withMeta: ToolExecutionContext & { _meta: Record<string, unknown> } = {
-            ...context,
-            _meta: { [CORRELATION_META_KEY]: run?.id, [CONVERSATION_META_KEY]: run?.threadId },
-          };
+          const ids = settings ? {} : { [CORRELATION_META_KEY]: run?.id, [CONVERSATION_META_KEY]: run?.threadId };
+          const withMeta: ToolExecutionContext & { _meta: Record<string, unknown> } = { ...context, _meta: ids };
           const result = await execute(input, withMeta);
           report?.({ called: true, summary: reportedError(result) ? "called; the tool reported an error" : "called" });
           return result;

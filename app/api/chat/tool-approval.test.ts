@@ -32,14 +32,16 @@ afterAll(() => forgetMcpConfig(dir));
 const outputText = (chunk: { output?: unknown }) => mcpText(chunk.output) ?? JSON.stringify(chunk.output);
 
 describe("the approval gate for servers from mcp.json", () => {
-  it("runs a tool annotated read-only at once, with the conversation id and run id in _meta", async () => {
+  it("runs a tool annotated read-only at once, and sends a third-party server none of the app's ids", async () => {
     const stream = await chat('use `db.list_rows` {"table": "users"}', { threadId: "gate-read-only" });
     await stream.readToEnd();
     expect(stream.seen.filter(isCard())).toEqual([]);
     const [call] = recordedCalls(calls.db).filter((c) => c.tool === "list_rows");
     expect(call?.args).toEqual({ table: "users" });
-    expect(call?.meta[CONVERSATION_META_KEY]).toBe("gate-read-only");
-    expect(typeof call?.meta[CORRELATION_META_KEY]).toBe("string");
+    // A run id replays the turn (card ids included): a server that had it could answer its own cards.
+    expect(call?.meta).not.toHaveProperty(CONVERSATION_META_KEY);
+    expect(call?.meta).not.toHaveProperty(CORRELATION_META_KEY);
+    expect(JSON.stringify(call?.meta)).not.toContain("gate-read-only");
   });
 
   it("asks before a destructive tool, showing the server, tool, description, hints and arguments; decline calls nothing", async () => {
@@ -97,19 +99,19 @@ describe("the approval gate for servers from mcp.json", () => {
   });
 
   it.each([
-    ["an unannotated tool", 'use `db.rename_table` {"from": "a", "to": "b"}', "the server does not annotate it read-only"],
-    ["a tool that claims read-only and destructive at once", 'use `db.vacuum` {"table": "t"}', "the server annotates it both read-only and destructive"],
-    ["a read-only tool on a server set to approve always", 'use `strict.list_rows` {"table": "t"}', 'this server is set to "approve": "always"'],
+    ["an unannotated tool", 'use `db.rename_table` {"from": "ask-rename", "to": "b"}', "the server does not annotate it read-only"],
+    ["a tool that claims read-only and destructive at once", 'use `db.vacuum` {"table": "ask-vacuum"}', "the server annotates it both read-only and destructive"],
+    ["a read-only tool on a server set to approve always", 'use `strict.list_rows` {"table": "ask-strict"}', 'this server is set to "approve": "always"'],
   ])("asks before %s; cancel calls nothing", async (_what, text, reason) => {
-    const threadId = `gate-ask-${text.split("`")[1]}`;
-    const stream = await chat(text, { threadId });
+    const marker = /"(ask-[a-z]+)"/.exec(text)![1]!;
+    const stream = await chat(text, { threadId: `gate-${marker}` });
     const card = cardOf(await stream.waitFor(isCard("pending")));
     expect(card.toolCall?.reason).toBe(reason);
     expect((await answer(card.id, { action: "cancel" })).status).toBe(200);
     expect(outputText(await stream.waitFor(isToolOutput))).toMatch(/Not run: .* because the approval was cancelled/);
     await stream.readToEnd();
-    const fromHere = [...recordedCalls(calls.db), ...recordedCalls(calls.strict)].filter((c) => c.meta[CONVERSATION_META_KEY] === threadId);
-    expect(fromHere).toEqual([]);
+    const made = [...recordedCalls(calls.db), ...recordedCalls(calls.strict)].filter((c) => JSON.stringify(c.args).includes(marker));
+    expect(made).toEqual([]);
   });
 
   it("does not offer 'always allow' where the server is set to ask every time, and refuses it if sent", async () => {
