@@ -78,10 +78,17 @@ function commandHome(): string {
 
 /** Startup lines for the log: what the server will do, and every problem that made it ignore the policy file. */
 export function describeConfig(config: ShellServerConfig): string[] {
-  const { policy, sandbox } = config;
+  const { policy, sandbox, limits } = config;
+  const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
   return [
     `workspace ${config.workspaceDir}`,
     sandbox.active ? "commands run sandboxed (bubblewrap)" : `WARNING: commands run ${sandbox.description}`,
+    // Every property the probe checked, so a log shows which one failed, not only that one did.
+    ...sandbox.checks.map((check) => `sandbox check ${check.ok ? "ok" : "FAILED"}: ${check.name}: ${check.detail}`),
+    sandbox.active
+      ? `limits per command: ${limits.maxProcesses} processes, ${mb(limits.maxMemoryBytes)} memory, ${mb(limits.maxFileBytes)} per file, ` +
+        `${limits.maxCpuSeconds} s CPU per process, ${mb(limits.maxTmpBytes)} each for /tmp, HOME and /dev/shm; ${sandbox.limits}`
+      : "WARNING: no resource limits on commands outside the sandbox",
     ...policy.problems.map((problem) => `policy file ignored, using the built-in policy: ${problem}`),
     policy.source ? `policy file ${policy.source}${policy.rules.network ? " (network allowed in the sandbox)" : ""}` : "built-in policy",
   ];

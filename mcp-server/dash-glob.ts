@@ -11,7 +11,6 @@
  * Every directory the expansion reads must be inside the workspace, and the work is capped; otherwise it asks.
  */
 import { lstatSync, readdirSync } from "node:fs";
-import path from "node:path";
 import type { Issue } from "./risks.ts";
 import type { PatternToken } from "./shell-words.ts";
 import type { Workspace } from "./workspace-paths.ts";
@@ -49,7 +48,8 @@ export function expandPattern(tokens: readonly PatternToken[], text: string, wor
   if (root === null) return { issue: { risk: "outside-workspace", detail: "the workspace cannot be resolved" } };
   const components = splitComponents(tokens);
   const found: string[] = [];
-  const at = (relative: string) => path.resolve(root, relative || ".");
+  // Joined, never normalised: `link/..` must go where the kernel takes it, and `dir/` must stay a directory test.
+  const at = (relative: string) => (relative.startsWith("/") ? relative : `${root}/${relative || "."}`);
 
   const inside = (relative: string, why: string) => {
     let resolved: string;

@@ -28,6 +28,11 @@ export const tail: CommandSpec = {
     { numericCount: true },
   ),
   operands: "paths",
+  // GNU tail still reads `tail +5f FILE` the traditional way: an option, and `f` follows forever.
+  check: (parsed) =>
+    parsed.operands
+      .filter((operand) => operand.text.startsWith("+"))
+      .map((operand) => ({ risk: /f$/.test(operand.text) ? ("process" as const) : ("unchecked-option" as const), detail: `tail ${operand.text} is the obsolete option syntax` })),
 };
 
 export const wc: CommandSpec = {
@@ -102,7 +107,7 @@ export const comm: CommandSpec = {
 };
 
 export const cmp: CommandSpec = {
-  options: optionTable("b|print-bytes i|ignore-initial=text l|verbose n|bytes=text s|quiet|silent |help v|version"),
+  options: optionTable("b|print-bytes|print-chars i|ignore-initial=text l|verbose n|bytes=text s|quiet|silent |help v|version"),
   operands: "paths",
 };
 
@@ -153,7 +158,7 @@ export const diff: CommandSpec = {
       "I|ignore-matching-lines=text a|text |binary |strip-trailing-cr D|ifdef=text |line-format=text " +
       "|old-line-format=text |new-line-format=text |unchanged-line-format=text |old-group-format=text " +
       "|new-group-format=text |unchanged-group-format=text |changed-group-format=text d|minimal |horizon-lines=text " +
-      "H|speed-large-files |color?=text |palette=text |sdiff-merge-assist!unchecked-option |help v|version",
+      "H|speed-large-files |inhibit-hunk-merge |color?=text |palette=text |sdiff-merge-assist!unchecked-option |help v|version",
   ),
   operands: "paths",
   filesOnly: true,

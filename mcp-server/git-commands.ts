@@ -5,14 +5,14 @@
  * - No global option that points git elsewhere or runs a program: `-c`, `--config-env`, `--exec-path`, `-C`,
  *   `--git-dir`, `--work-tree`, `-p`/`--paginate` (pager)...
  * - No subcommand option that writes or runs a program: `--output`, `--ext-diff`, `--textconv`,
- *   `--show-signature` (gpg)...
+ *   `--show-signature` and `--format=%G?` (gpg)...
  * - Long options must be spelled in full: git accepts abbreviations among options this table does not list all of.
  * - Values are only ever taken attached (`-n5`, `--format=%h`): a separate word is then checked as an operand,
  *   which errs on the side of asking whatever git would have made of it.
  * The repository's own configuration (fsmonitor, pagers, diff drivers) is judged by ClassifyContext.gitRepoRisk.
  */
 import { specTool, type Tool } from "./command-spec.ts";
-import type { Arg } from "./option-parser.ts";
+import type { Arg, ParsedArgs } from "./option-parser.ts";
 import { optionTable } from "./option-table.ts";
 import type { Issue, Risk } from "./risks.ts";
 import type { Workspace } from "./workspace-paths.ts";
@@ -51,9 +51,16 @@ const REVISION_OPTIONS =
 
 const log = optionTable(`${DIFF_OPTIONS} ${REVISION_OPTIONS}`, { ...exact, numericCount: true });
 
+/** Format placeholders that make git verify signatures, which runs gpg (or what the config names instead). */
+function signatureFormats(parsed: ParsedArgs): Issue[] {
+  return parsed.options
+    .filter(({ def, value }) => def.longs.some((name) => name === "format" || name === "pretty") && value && /%G|%\(signature/.test(value.text))
+    .map(({ value }) => ({ risk: "code-execution", detail: `${value!.text} verifies signatures with gpg` }));
+}
+
 const SUBCOMMANDS: Record<string, Tool> = {
-  log: specTool({ options: log, operands: "paths" }),
-  show: specTool({ options: log, operands: "paths" }),
+  log: specTool({ options: log, operands: "paths", check: signatureFormats }),
+  show: specTool({ options: log, operands: "paths", check: signatureFormats }),
   diff: specTool({
     options: optionTable(`${DIFF_OPTIONS} |cached |staged |merge-base |no-index 1 2 3 |base |ours |theirs`, exact),
     operands: "paths",
@@ -108,10 +115,12 @@ const SUBCOMMANDS: Record<string, Tool> = {
     ),
     operands: "text",
     // `git branch NAME` creates a branch; names are patterns only when listing.
-    check: (parsed) =>
-      parsed.operands.length > 0 && !parsed.options.some(({ def }) => def.short === "l")
-        ? [{ risk: "write", detail: "git branch NAME creates a branch" }]
-        : [],
+    check: (parsed) => [
+      ...signatureFormats(parsed),
+      ...(parsed.operands.length > 0 && !parsed.options.some(({ def }) => def.short === "l")
+        ? [{ risk: "write" as const, detail: "git branch NAME creates a branch" }]
+        : []),
+    ],
   }),
 };
 

@@ -33,7 +33,7 @@ export function allowedCases(workspace: string): string[] {
     ...["sed -E 's/(a)/\\1/' notes.txt", "sed = notes.txt", "sed 5q notes.txt", "sed -n '/start/,/end/p' notes.txt"],
     ...["sed 'y/abc/xyz/' notes.txt", "sed '1!G;h;$!d' notes.txt", "sed '$!N;P;D' notes.txt", "sed -n 1p src/*.ts"],
     // sort and uniq to standard output
-    ...["sort names.txt", "sort -r names.txt | uniq -c", "sort -t, -k2 -n names.txt", "sort -rn names.txt", "sort --rev names.txt"],
+    ...["sort names.txt", "sort -r names.txt | uniq -c", "sort -t, -k2 -n names.txt", "sort -rn names.txt", "sort --rev names.txt", "sort -- -o names.txt"],
     // git's read-only subcommands
     ...["git status", "git status -sb", "git status --porcelain=v2 -uall", "git log --oneline -5", "git log -n 3 --stat"],
     ...["git log --format=%h -- src", "git diff HEAD~1 -- src", "git diff --cached --stat", "git branch -a", "git branch -vv"],
@@ -121,6 +121,7 @@ export const ASKED_CASES: AskedCases = {
     ["ls 2> err.txt", "write"],
     ["ls >| out.txt", "write"],
     ["echo x > /dev/sda", "write"],
+    ["ls &>/dev/null", "shell-syntax"],
   ],
   "writers, network, processes, privileges, installs": [
     ["mv a b", "write"],

@@ -2,7 +2,7 @@
  * The sandbox as the boundary: what a command that the person approved still cannot do. Skipped only when
  * bubblewrap really does not work here and SHELL_SANDBOX is not "required" (CI installs it, so they run there).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createTcpServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,6 +28,32 @@ const connect = (env: Record<string, string> = {}) =>
   connectInMemory({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "required", ...env }, () => ({ action: "accept", content: {} }));
 
 describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
+  it("start only after the probe saw every property hold from inside", () => {
+    const status = probeSandbox("required");
+    expect(status.active).toBe(true);
+    expect(status.checks.map((check) => check.name)).toEqual([
+      "no capabilities",
+      "own read-only /proc",
+      "no network",
+      "read-only allow-listed files",
+      "no nested user namespace",
+      "seccomp filter",
+    ]);
+    expect(status.checks.filter((check) => !check.ok)).toEqual([]);
+  });
+
+  it("can change what the workspace's owner made, and have a HOME that is empty and private", async () => {
+    writeFileSync(path.join(workspace, "notes.txt"), "from the host\n");
+    mkdirSync(path.join(workspace, "src"));
+    const { run, close } = await connect();
+    const output = await run('echo from the sandbox >> notes.txt && touch src/new && rm -r src && echo "home: $(ls -A "$HOME" | wc -l)" && touch "$HOME/.cache" && id -un');
+    expect(output).toMatchObject({ ran: true, sandboxed: true, exitCode: 0 });
+    expect(output.stdout).toBe("home: 0\nsandbox\n");
+    expect(readFileSync(path.join(workspace, "notes.txt"), "utf8")).toBe("from the host\nfrom the sandbox\n");
+    expect(existsSync(path.join(workspace, "src"))).toBe(false);
+    await close();
+  });
+
   it("can write the workspace but nothing outside it", async () => {
     const { run, close } = await connect();
     const output = await run(`touch inside; touch ${outside}/escaped; touch /var/tmp/escaped-$$; echo done`);
@@ -69,6 +95,26 @@ describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
       const plain = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "off" }, () => ({ action: "accept", content: {} }));
       expect((await plain.run(probe)).stdout).toContain("hello from the host");
       await plain.close();
+    } finally {
+      listener.close();
+    }
+  });
+
+  it("with the policy's network: true, shares the host's network but nothing else", async () => {
+    const listener: Server = createTcpServer((socket) => socket.end("hello from the host\n"));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const port = (listener.address() as { port: number }).port;
+    const policy = path.join(outside, "policy.json");
+    writeFileSync(policy, JSON.stringify({ network: true }));
+    try {
+      const { run, close } = await connect({ SHELL_POLICY: policy });
+      writeFileSync(path.join(workspace, "probe.js"), `require('net').connect(${port},'127.0.0.1').on('data',d=>process.stdout.write(d));\n`);
+      const output = await run("node probe.js; grep CapEff /proc/self/status; ls /root");
+      expect(output).toMatchObject({ ran: true, sandboxed: true });
+      expect(output.stdout).toContain("hello from the host");
+      expect(output.stdout).toMatch(/CapEff:\s+0{16}/);
+      expect(output.stderr).toContain("'/root': No such file");
+      await close();
     } finally {
       listener.close();
     }

@@ -1,21 +1,36 @@
 /**
- * Confinement with bubblewrap: the classifier only decides when to ask; this is the boundary. Each command sees
- * the host read-only, the workspace writable, a private /tmp, its own /proc and pid namespace (so it cannot read
- * the server's environment or signal its processes), and no network unless the policy file allows it.
+ * Confinement with bubblewrap: the classifier only decides when to ask; this is the boundary. Built for the
+ * common case of a server running as root in a container: each command gets a user namespace with no
+ * capabilities, its own pid/ipc/uts/cgroup namespaces and (unless the policy allows the network) its own empty
+ * network namespace, a read-only allow-list of the host's files, a private /tmp and HOME, a read-only /proc of
+ * its own, a seccomp filter, and limits on processes, memory, file size and CPU time.
+ * The pieces: sandbox-launcher.ts (the command line), sandbox-mounts.ts (what is visible), sandbox-seccomp.ts,
+ * sandbox-cgroup.ts, sandbox-probe.ts (the start-up check of each property, from inside).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { runProbe } from "./sandbox-probe.ts";
+
+export { DEFAULT_LIMITS, limitsLauncher, sandboxLauncher } from "./sandbox-launcher.ts";
 
 export type SandboxMode = "auto" | "required" | "off";
 
+/** One property the start-up probe checked from inside the sandbox. */
+export interface SandboxCheck {
+  name: string;
+  ok: boolean;
+  /** What was seen, e.g. "CapEff 0000000000000000". */
+  detail: string;
+}
+
 export interface SandboxStatus {
   mode: SandboxMode;
-  /** Whether commands run inside bwrap. */
+  /** Whether commands run inside bwrap: only when bwrap works and every check holds. */
   active: boolean;
-  /** For people: "bubblewrap" or why not, e.g. "off (SHELL_SANDBOX=off)". */
+  /** For people: "sandboxed (bubblewrap)" or why not, e.g. "off (SHELL_SANDBOX=off)" or the failed checks. */
   description: string;
+  /** Each isolation property checked from inside (empty when bwrap was not tried or did not start). */
+  checks: SandboxCheck[];
+  /** For people: how the resource limits are enforced here (cgroups, rlimits, and what is not capped). */
+  limits: string;
 }
 
 export function parseSandboxMode(value: string | undefined): SandboxMode {
@@ -24,57 +39,62 @@ export function parseSandboxMode(value: string | undefined): SandboxMode {
   throw new Error(`SHELL_SANDBOX must be auto, required or off, got "${value}"`);
 }
 
-/** Per-command resource limits (rlimits); see limitsFromEnv for the settings and defaults. */
+/** Per-command resource limits; see limitsFromEnv for the settings and defaults. */
 export interface SandboxLimits {
   /** Processes (and threads) the command may have at once. */
   maxProcesses: number;
-  /** Address space per process, in bytes. */
+  /** Address space per process (RLIMIT_AS), and the whole command's memory where there are cgroups, in bytes. */
   maxMemoryBytes: number;
   /** Largest file a command may write, in bytes. */
   maxFileBytes: number;
   /** CPU seconds per process. */
   maxCpuSeconds: number;
-}
-
-export function limitsFromEnv(_env: Record<string, string | undefined>): SandboxLimits {
-  return { maxProcesses: 256, maxMemoryBytes: 4 * 1024 ** 3, maxFileBytes: 1024 ** 3, maxCpuSeconds: 120 };
+  /** Size of each of the sandbox's private, memory-backed /tmp, HOME and /dev/shm, in bytes. */
+  maxTmpBytes: number;
 }
 
 export interface SandboxOptions {
   workspaceDir: string;
-  /** The command's HOME (see ShellServerConfig.homeDir): present and empty inside the sandbox. */
+  /** The command's HOME (see ShellServerConfig.homeDir): present, empty and private inside the sandbox. */
   homeDir?: string;
   limits?: SandboxLimits;
+  /** The policy's `network`: share the host's network namespace (and with it, its abstract unix sockets). */
   network: boolean;
 }
 
-/** The words that run a command line in the sandbox: bwrap's own, then /bin/sh -c is appended by the runner. */
-export function sandboxLauncher({ workspaceDir, network }: SandboxOptions): string[] {
-  const workspace = realpathSync(workspaceDir);
-  return [
-    "bwrap",
-    "--ro-bind", "/", "/",
-    "--dev", "/dev",
-    "--proc", "/proc",
-    // /tmp first, so a workspace under /tmp is bound on top of the private tmpfs, not hidden by it.
-    "--tmpfs", "/tmp",
-    "--bind", workspace, workspace,
-    "--unshare-pid",
-    "--unshare-ipc",
-    "--unshare-uts",
-    ...(network ? [] : ["--unshare-net"]),
-    "--die-with-parent",
-    "--new-session",
-    "--chdir", workspace,
-    "--",
-  ];
+const MB = 2 ** 20;
+
+/** The settings, their unit, and their default (in that unit). */
+const LIMIT_SETTINGS = [
+  ["SHELL_LIMIT_PROCESSES", "maxProcesses", 1, 256],
+  ["SHELL_LIMIT_MEMORY_MB", "maxMemoryBytes", MB, 4096],
+  ["SHELL_LIMIT_FILE_MB", "maxFileBytes", MB, 1024],
+  ["SHELL_LIMIT_CPU_SECONDS", "maxCpuSeconds", 1, 120],
+  ["SHELL_LIMIT_TMP_MB", "maxTmpBytes", MB, 512],
+] as const;
+
+export function limitsFromEnv(env: Record<string, string | undefined>): SandboxLimits {
+  const limits = {} as SandboxLimits;
+  for (const [name, key, unit, fallback] of LIMIT_SETTINGS) {
+    const value = env[name];
+    let parsed: number = fallback;
+    if (value !== undefined && value !== "") {
+      parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+      if (!Number.isSafeInteger(parsed * unit) || parsed <= 0) {
+        throw new Error(`${name} must be a positive whole number${unit === MB ? " of megabytes" : ""}, got "${value}"`);
+      }
+    }
+    limits[key] = parsed * unit;
+  }
+  return limits;
 }
 
-const probes = new Map<string, SandboxStatus>();
+const probes = new Map<SandboxMode, SandboxStatus>();
 
 /**
- * Finds out, once per process and mode, whether bwrap really works here by running it with the same flags a
- * command would get: being installed is not enough (user namespaces may be disabled, e.g. in some containers).
+ * Finds out, once per process and mode, whether the sandbox really holds here, by running bwrap with the same
+ * flags a command gets and checking each property from inside: being installed is not enough (user namespaces
+ * may be disabled, and as root a missing flag is the difference between a sandbox and none).
  */
 export function probeSandbox(mode: SandboxMode): SandboxStatus {
   const cached = probes.get(mode);
@@ -82,26 +102,4 @@ export function probeSandbox(mode: SandboxMode): SandboxStatus {
   const status = runProbe(mode);
   probes.set(mode, status);
   return status;
-}
-
-function runProbe(mode: SandboxMode): SandboxStatus {
-  if (mode === "off") return { mode, active: false, description: "not sandboxed (SHELL_SANDBOX=off)" };
-  if (process.platform !== "linux") {
-    return { mode, active: false, description: `not sandboxed: bubblewrap needs Linux, this is ${process.platform}` };
-  }
-  const scratch = mkdtempSync(path.join(tmpdir(), "shell-sandbox-probe-"));
-  try {
-    const [file, ...args] = sandboxLauncher({ workspaceDir: scratch, network: false });
-    // The cast only drops NODE_ENV, which Next's global types make required.
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    const result = spawnSync(file!, [...args, "/bin/sh", "-c", "true"], { timeout: 10_000, encoding: "utf8", env: env as NodeJS.ProcessEnv });
-    if (result.error) return { mode, active: false, description: `not sandboxed: bwrap could not start (${result.error.message})` };
-    if (result.status !== 0) {
-      const why = result.stderr.trim().split("\n")[0] || `exit ${result.status ?? result.signal}`;
-      return { mode, active: false, description: `not sandboxed: bwrap does not work here (${why})` };
-    }
-    return { mode, active: true, description: "sandboxed (bubblewrap)" };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
 }

@@ -101,6 +101,8 @@ function redirectIssue(redirect: Redirection): Issue | null {
     return { risk: "shell-syntax", detail: "a heredoc that expands" };
   }
   if (redirect.type === "Redirect") {
+    // bash's `&>` is `&` then `>` to dash: the command would run in the background.
+    if (redirect.operator === "&>" || redirect.operator === "&>>") return { risk: "shell-syntax", detail: `${redirect.operator} means & then > in /bin/sh` };
     const target = redirect.target ? literalValue(redirect.target) : null;
     const isStderrToStdout = redirect.operator === ">&" && redirect.descriptor?.type === "FileDescriptor" && target === "1";
     if (isStderrToStdout || (redirect.operator !== "<" && target !== null && SAFE_REDIRECT_TARGETS.has(target))) return null;

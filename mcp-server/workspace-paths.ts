@@ -61,6 +61,8 @@ export class Workspace {
         continue;
       }
       if (stats.isSymbolicLink()) {
+        // /proc/self, /dev/stdin...: where they lead depends on the process, and ours is not the command's.
+        if (next.startsWith("/proc/")) throw new Error(`${next} leads somewhere else for each process`);
         const state = `${next}\0${pending.join("/")}`;
         if (seen.has(state) || ++hops > MAX_SYMLINK_HOPS) throw new Error(`too many symlinks in ${value}`);
         seen.add(state);
