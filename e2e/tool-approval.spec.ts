@@ -146,4 +146,18 @@ test.describe("approval gate for servers from mcp.json", () => {
     await page.waitForTimeout(500);
     expect(callsNamed(name)).toEqual([]);
   });
+
+  test("the card fits a 375 px phone, and Escape cancels it", async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    const name = unique("phone");
+    await chat.send(`use \`db.drop_database\` {"name": "${name}", "force": true}`);
+    const card = new ToolCallCard(chat.approvalCards.last());
+    await expect(card.accept).toBeInViewport();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await card.root.focus();
+    await page.keyboard.press("Escape");
+    await expect(card.root).toHaveAttribute("data-status", "cancelled");
+    expect(callsNamed(name)).toEqual([]);
+  });
 });
