@@ -26,7 +26,7 @@ export interface CommandSpec {
   patternOptions?: readonly string[];
   /** More operands than this ask with the given risk (uniq IN OUT writes OUT). */
   maxOperands?: { count: number; risk: Risk; why: string };
-  /** Directory operands ask: the tool would read the files in them, following symlinks (diff). */
+  /** Directories (operands or path values) ask: the tool would read the files in them, following symlinks (diff). */
   filesOnly?: boolean;
   /** Tool-specific checks on the parsed words (sed scripts, date's operand). */
   check?: (parsed: ParsedArgs, workspace: Workspace) => Issue[];
@@ -40,21 +40,22 @@ function checkSpec(spec: CommandSpec, args: readonly Arg[], workspace: Workspace
   const parsed = parseOptions(spec.options, args);
   const issues: Issue[] = spec.inherent ? [{ risk: spec.inherent, inherent: true }] : [];
   issues.push(...parsed.issues);
+  const checkPath = (text: string, use: PathUse) => {
+    const issue = workspace.check(text, use);
+    pushIssue(issues, issue);
+    if (!issue && spec.filesOnly && text !== "/dev/null" && workspace.resolve(text).isDirectory) {
+      issues.push({ risk: "outside-workspace", detail: `${text} is a directory: its files are read through symlinks` });
+    }
+  };
   for (const { def, value } of parsed.options) {
     // A declared-risky option asks anyway; its own risk names it better than where its value points.
-    if (value && def.value !== "text" && !def.risk) pushIssue(issues, workspace.check(value.text, def.value === "dest" ? "write" : "read"));
+    if (value && def.value !== "text" && !def.risk) checkPath(value.text, def.value === "dest" ? "write" : "read");
   }
   let files = parsed.operands;
   if (spec.operands === "text") files = [];
   const patternGiven = parsed.options.some(({ def }) => def.longs.some((name) => spec.patternOptions?.includes(name)));
   if (spec.operands === "pattern-then-paths" && !patternGiven) files = files.slice(1);
-  for (const file of files) {
-    const issue = workspace.check(file.text, spec.pathUse ?? "read");
-    pushIssue(issues, issue);
-    if (!issue && spec.filesOnly && file.text !== "/dev/null" && workspace.resolve(file.text).isDirectory) {
-      issues.push({ risk: "outside-workspace", detail: `${file.text} is a directory: its files are read through symlinks` });
-    }
-  }
+  for (const file of files) checkPath(file.text, spec.pathUse ?? "read");
   if (spec.maxOperands && parsed.operands.length > spec.maxOperands.count) {
     issues.push({ risk: spec.maxOperands.risk, detail: spec.maxOperands.why });
   }

@@ -41,7 +41,7 @@ describe("parseOptions reads words as GNU getopt_long does", () => {
 
   it("resolves a prefix naming one option, or names of one option", () => {
     expect(parse("--li=3", "--out", "x", "--sil", "--qui").options).toEqual(["--lines=3", "--output=x", "--quiet", "--quiet"]);
-    expect(parse("--out=x").issues).toEqual(["write: --out=x (--output)"]);
+    expect(parse("--out=x").issues).toEqual(["write: --out=x means --output"]);
   });
 
   it("asks about an ambiguous prefix, an unknown option and a value given to a flag", () => {

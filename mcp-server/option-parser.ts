@@ -59,7 +59,7 @@ function longOption(table: OptionTable, args: readonly Arg[], i: number, parsed:
     parsed.issues.push({ risk: "unchecked-option", detail: found });
     return i;
   }
-  const spelled = `--${name}` === optionName(found) ? text : `${text} (${optionName(found)})`;
+  const spelled = `--${name}` === optionName(found) ? text : `${text} means ${optionName(found)}`;
   if (found.risk) parsed.issues.push({ risk: found.risk, detail: spelled });
   if (found.arg === "none") {
     if (equals !== -1) parsed.issues.push({ risk: "unchecked-option", detail: `${text}: ${optionName(found)} takes no value` });

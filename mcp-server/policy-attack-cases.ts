@@ -24,6 +24,7 @@ export function attackCases(workspace: string): AskedCases {
       ["date -r/etc/passwd", "outside-workspace"],
       ["diff --to-file=/etc/passwd a.ts", "outside-workspace"],
       ["diff --from-file ../x a.ts", "outside-workspace"],
+      ["diff --from-file=src a.ts", "outside-workspace"],
       ["realpath --relative-to=/etc src", "outside-workspace"],
       ["sort --random-source=/etc/passwd names.txt", "outside-workspace"],
       ["touch -r /etc/passwd x", "outside-workspace"],
