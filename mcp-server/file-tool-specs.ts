@@ -36,7 +36,7 @@ export const tail: CommandSpec = {
 };
 
 export const wc: CommandSpec = {
-  options: optionTable(`c|bytes m|chars l|lines |files0-from=path!outside-workspace L|max-line-length w|words |total=text ${HELP}`),
+  options: optionTable(`c|bytes m|chars l|lines |files0-from=path!outside-workspace L|max-line-length w|words ${HELP}`),
   operands: "paths",
 };
 
@@ -107,7 +107,7 @@ export const comm: CommandSpec = {
 };
 
 export const cmp: CommandSpec = {
-  options: optionTable("b|print-bytes|print-chars i|ignore-initial=text l|verbose n|bytes=text s|quiet|silent |help v|version"),
+  options: optionTable("b|print-bytes |print-chars i|ignore-initial=text l|verbose n|bytes=text s|quiet|silent |help v|version"),
   operands: "paths",
 };
 
@@ -168,7 +168,7 @@ export const diff: CommandSpec = {
 export const grep: CommandSpec = {
   options: optionTable(
     "G|basic-regexp E|extended-regexp F|fixed-strings|fixed-regexp P|perl-regexp A|after-context=text " +
-      "B|before-context=text |binary-files=text b|byte-offset C|context=text |color?=text |colour?=text c|count " +
+      "B|before-context=text |binary-files=text b|byte-offset C|context=text |color|colour?=text c|count " +
       "D|devices=text d|directories=text R|dereference-recursive!outside-workspace |exclude=text |exclude-from=path " +
       "|exclude-dir=text f|file=path l|files-with-matches L|files-without-match |group-separator=text |help " +
       "|include=text i|ignore-case y |no-ignore-case T|initial-tab |label=text |line-buffered n|line-number " +
