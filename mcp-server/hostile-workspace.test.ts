@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RISK_META_KEY } from "./contract.ts";
+import { allowedCases } from "./policy-cases.ts";
+import { createPolicyWorkspace } from "./policy-fixture.ts";
 import { RISK_TEXT, type Risk } from "./risks.ts";
 import { connectInMemory, type Answer } from "./test-client.ts";
 
@@ -149,5 +151,21 @@ describe("after a person remembers a prefix", () => {
     expect(asked).toHaveLength(2);
     expect(snapshot(workspace)).not.toHaveProperty("X");
     await close();
+  });
+});
+
+describe("what runs without asking", () => {
+  // The policy's own fixture: option-named files, symlinks out, a loop. Each allowed case really runs, unsandboxed.
+  const fixture = createPolicyWorkspace();
+  afterAll(() => fixture.remove());
+
+  it.each(allowedCases(fixture.workspace))("%j runs at once and changes nothing", async (command) => {
+    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: fixture.workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, decline);
+    const before = { inside: snapshot(fixture.workspace), outside: snapshot(fixture.outside) };
+    const output = await run(command, { timeoutMs: 3_000 });
+    await close();
+    expect(output).toMatchObject({ ran: true, approval: "not_required", timedOut: false });
+    expect(asked).toHaveLength(0);
+    expect({ inside: snapshot(fixture.workspace), outside: snapshot(fixture.outside) }).toEqual(before);
   });
 });
