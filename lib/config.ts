@@ -9,11 +9,6 @@ export interface AppConfig {
   commandMaxTimeoutMs: number;
   /** Questions waiting at once, per conversation and in the whole app; more are cancelled at once. */
   pendingLimits: PendingLimits;
-  /**
-   * @deprecated The same limits as `pendingLimits`, under the name lib/server-state.ts still reads (the registry
-   * takes either shape). The old per-server count let one busy conversation cancel every other's questions.
-   */
-  maxPendingPerServer: PendingLimits;
   /** How long a turn keeps running with nobody watching (a reload reattaches within it; a closed tab does not). */
   reconnectGraceMs: number;
 }
@@ -41,7 +36,6 @@ export function appConfig(env: Record<string, string | undefined> = process.env)
     workspaceDir: path.resolve(/*turbopackIgnore: true*/ env.WORKSPACE_DIR || "workspace"),
     commandMaxTimeoutMs: positiveInt(env, "COMMAND_MAX_TIMEOUT_MS", 120_000),
     pendingLimits,
-    maxPendingPerServer: pendingLimits,
     reconnectGraceMs: positiveInt(env, "CHAT_RECONNECT_GRACE_MS", 15_000),
   };
 }

@@ -30,7 +30,7 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
 export function serverState(): ServerState {
   const holder = globalThis as WithState;
   holder[KEY] ??= {
-    registry: new ElicitationRegistry(appConfig().maxPendingPerServer),
+    registry: new ElicitationRegistry(appConfig().pendingLimits),
     runs: new ChatRuns(appConfig().reconnectGraceMs),
     conversations: new Conversations(),
     threadMcp: new Map(),

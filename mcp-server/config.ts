@@ -53,7 +53,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     homeDir,
     limits: limitsFromEnv(env),
     commandEnv: {
-      PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      PATH: commandPath(env.PATH, workspaceDir),
       HOME: homeDir,
       ...neutralGitEnv(workspaceDir),
       LANG: env.LANG ?? "C.UTF-8",
@@ -62,6 +62,20 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       TERM: "dumb",
     },
   };
+}
+
+/**
+ * The server's PATH without entries a command's own files could answer: relative ones (`.`, `node_modules/.bin`)
+ * resolve in the workspace, and so would anything under it, so a planted `git-remote-x` or `ls` would run.
+ */
+export function commandPath(pathValue: string | undefined, workspaceDir: string): string {
+  const entries = (pathValue ?? "/usr/local/bin:/usr/bin:/bin").split(":");
+  const safe = entries.filter((entry) => path.isAbsolute(entry) && !isInside(path.resolve(entry), workspaceDir));
+  return safe.length > 0 ? [...new Set(safe)].join(":") : "/usr/bin:/bin";
+}
+
+function isInside(dir: string, workspaceDir: string): boolean {
+  return dir === workspaceDir || dir.startsWith(workspaceDir + path.sep);
 }
 
 let home: string | undefined;

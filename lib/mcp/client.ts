@@ -7,6 +7,7 @@ import { serverState } from "@/lib/server-state";
 import { BUNDLED_SERVER_NAME, loadMcpConfig } from "./config";
 import { createElicitationHandler } from "./elicitation-handler";
 import { routeToolCalls, type McpTool } from "./route-tool-calls";
+import type { GateSettings } from "./tool-approval-decision";
 import { bundledServer, configuredServer } from "./server-definitions";
 import { errorMessage } from "@/lib/errors";
 
@@ -31,13 +32,18 @@ export interface McpConnection {
   unavailable: ServerNotice[];
   /** The mcp.json entries this connection was made without (invalid), with why. */
   leftOut: ServerNotice[];
+  /** Each server's approval-gate settings from mcp.json (none for the bundled server, which asks by itself). */
+  gates: Record<string, GateSettings>;
 }
 
 const log = (message: string) => console.warn(`[mcp] ${message}`);
 let connections = 0;
 
 /** Lists every server's tools; one failing leaves the others working, and is named with the reason. */
-async function listTools(client: MCPClient, perServerTimeoutMs?: number): Promise<Pick<McpConnection, "tools" | "unavailable">> {
+async function listTools(
+  { client, gates }: Pick<McpConnection, "client" | "gates">,
+  perServerTimeoutMs?: number,
+): Promise<Pick<McpConnection, "tools" | "unavailable">> {
   const { toolsets, errors, errorDetails } = await client.listToolsetsWithErrors(perServerTimeoutMs ? { perServerTimeoutMs } : undefined);
   const unavailable = Object.entries(errors).map(([serverName, message]): ServerNotice => {
     const reason = describeServerFailure(serverName, errorDetails[serverName] ?? { message });
@@ -45,17 +51,17 @@ async function listTools(client: MCPClient, perServerTimeoutMs?: number): Promis
     return { kind: "unavailable", serverName, reason };
   });
   const { runs, registry } = serverState();
-  return { tools: routeToolCalls(toolsets, { runs, registry, timeoutMs: appConfig().elicitationTimeoutMs }), unavailable };
+  return { tools: routeToolCalls(toolsets, { runs, registry, timeoutMs: appConfig().elicitationTimeoutMs, gates }), unavailable };
 }
 
 async function connect(
   servers: Record<string, MastraMCPServerDefinition>,
-  { leftOut = [], perServerTimeoutMs }: { leftOut?: ServerNotice[]; perServerTimeoutMs?: number } = {},
+  { gates, leftOut = [], perServerTimeoutMs }: { gates: McpConnection["gates"]; leftOut?: ServerNotice[]; perServerTimeoutMs?: number },
 ): Promise<McpConnection> {
   connections += 1;
   const client = new MCPClient({ id: `elicit-chat-${process.pid}-${connections}`, servers });
   try {
-    return { client, leftOut, ...(await listTools(client, perServerTimeoutMs)) };
+    return { client, gates, leftOut, ...(await listTools({ client, gates }, perServerTimeoutMs)) };
   } catch (error) {
     await client.disconnect().catch(() => {});
     throw error;
@@ -72,7 +78,7 @@ export function mcpConnection(): Promise<McpConnection> {
     const config = appConfig();
     const { runs, registry } = state;
     const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, runs, registry, timeoutMs: config.elicitationTimeoutMs, log });
-    state.mcp = connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }).then(async (connection) => {
+    state.mcp = connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }, { gates: {} }).then(async (connection) => {
       if (!connection.tools[`${BUNDLED_SERVER_NAME}_run_command`]) {
         await connection.client.disconnect().catch(() => {});
         throw new Error(connection.unavailable[0]?.reason ?? "the shell MCP server offers no run_command tool");
@@ -132,7 +138,7 @@ function threadConnection(threadId: string): ThreadConnection {
     }),
   );
   makeRoomForOneMore();
-  const connection = connect(servers, { leftOut, perServerTimeoutMs: DISCOVERY_TIMEOUT_MS });
+  const connection = connect(servers, { gates: entries, leftOut, perServerTimeoutMs: DISCOVERY_TIMEOUT_MS });
   state.threadMcp.set(threadId, { connection });
   connection.catch(() => state.threadMcp.delete(threadId));
   return { connection, fresh: true, leftOut: [] };
@@ -200,7 +206,7 @@ async function configuredTools(threadId: string): Promise<Tools> {
     if (!connection) return { tools: {}, notices: thread.leftOut };
     // A reused connection lists again: a server that failed last turn gets another try (Mastra reconnects it), and
     // one that died since is named now rather than offered to the model and failing mid-answer.
-    const current = thread.fresh ? connection : await listTools(connection.client, DISCOVERY_TIMEOUT_MS);
+    const current = thread.fresh ? connection : await listTools(connection, DISCOVERY_TIMEOUT_MS);
     return { tools: current.tools, notices: [...connection.leftOut, ...current.unavailable] };
   } catch (error) {
     // Not a server failing (those are listed above) but the client itself: start afresh next turn.

@@ -5,7 +5,7 @@ import { CONVERSATION_META_KEY, CORRELATION_META_KEY } from "@/mcp-server/contra
 import type { ChatRuns } from "@/lib/chat/runs";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { errorMessage } from "@/lib/errors";
-import { BUNDLED_SERVER_NAME, loadMcpConfig } from "./config";
+import { BUNDLED_SERVER_NAME } from "./config";
 import { passGate } from "./tool-approval";
 import { isDenied, type GateSettings } from "./tool-approval-decision";
 import { toolApprovals, type ToolApprovalMemory } from "./tool-approval-memory";
@@ -22,10 +22,10 @@ export interface RouteDeps {
   registry: ElicitationRegistry;
   timeoutMs: number;
   /**
-   * The approval-gate settings of each server from mcp.json, by server name. When omitted they are read from
-   * mcp.json here; a server missing from it gets the defaults (ask unless annotated read-only).
+   * The approval-gate settings of each server from mcp.json, by server name, as the connection was made with them;
+   * a server missing from it gets the defaults (ask unless annotated read-only).
    */
-  gates?: Record<string, GateSettings>;
+  gates: Record<string, GateSettings>;
   /** "Always allow this tool here", per conversation; the process-wide memory by default. */
   approvals?: ToolApprovalMemory;
 }
@@ -46,7 +46,7 @@ export interface RouteDeps {
  */
 export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<string, McpTool> {
   const { runs, registry, timeoutMs } = deps;
-  const gates = deps.gates ?? loadMcpConfig().servers;
+  const { gates } = deps;
   const memory = deps.approvals ?? toolApprovals();
   const routed: Record<string, McpTool> = {};
   for (const [serverName, tools] of Object.entries(toolsets)) {

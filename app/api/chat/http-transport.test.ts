@@ -19,7 +19,8 @@ let server: RunningHttpServer;
 beforeAll(async () => {
   workspace = mkdtempSync(path.join(tmpdir(), "shell-http-workspace-"));
   server = await startHttpServer({ config: configFromEnv({ WORKSPACE_DIR: workspace, PATH: process.env.PATH }), port: 0, token: TOKEN });
-  dir = useMcpConfig({ "shell-http": { url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } } });
+  // The shell server asks for itself, per command: trusting it ("never") keeps the client's own gate out of the way.
+  dir = useMcpConfig({ "shell-http": { url: server.url, headers: { Authorization: `Bearer ${TOKEN}` }, approve: "never" } });
 });
 afterAll(async () => {
   await forgetMcpConfig(dir);
