@@ -11,6 +11,8 @@ import type { PathUse, Workspace } from "./workspace-paths.ts";
 export interface Tool {
   /** Whether words starting with `-` are options to it (then a file name must never become one). */
   takesOptions: boolean;
+  /** What the tool does whatever its words (rm deletes), when that does not depend on them. */
+  inherent?: Risk;
   check(args: readonly Arg[], workspace: Workspace): Issue[];
 }
 
@@ -33,7 +35,7 @@ export interface CommandSpec {
 }
 
 export function specTool(spec: CommandSpec): Tool {
-  return { takesOptions: true, check: (args, workspace) => checkSpec(spec, args, workspace) };
+  return { takesOptions: true, inherent: spec.inherent, check: (args, workspace) => checkSpec(spec, args, workspace) };
 }
 
 function checkSpec(spec: CommandSpec, args: readonly Arg[], workspace: Workspace): Issue[] {

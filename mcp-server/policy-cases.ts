@@ -58,6 +58,8 @@ export const ASKED_CASES: AskedCases = {
     ["r\\m x", "delete"],
     ["rmdir build", "delete"],
     ["unlink x", "delete"],
+    ["rm -rf $DIR", "delete"],
+    ["mkdir $(id)", "write"],
     ["l[s] src", "shell-syntax"],
     ["/bin/rm x", "unknown-command"],
     ["/bin/ls", "unknown-command"],

@@ -40,23 +40,20 @@ export function checkSimpleCommand(command: Command, context: CommandContext): C
     if (issue) issues.push(issue);
   }
 
-  const args: Arg[] = [];
-  for (const word of command.args) {
-    // `export A=1`-style assignment arguments: not something the listed tools take.
-    const read = word.type === "Word" ? readWord(word) : { kind: "unsupported" as const, why: `assignment ${word.text}` };
-    if (read.kind === "unsupported") return { issue: mostSevere([...issues, { risk: "shell-syntax", detail: read.why }])! };
-    if (!read.pattern) {
-      args.push({ text: read.text, fromGlob: false });
-      continue;
-    }
-    const expansion = expandPattern(read.pattern, read.text, workspace, context.budget);
-    if ("issue" in expansion) issues.push(expansion.issue);
-    else args.push(...expansion.words.map((text) => ({ text, fromGlob: expansion.matched })));
-  }
-
   // A remembered prefix counts only for tools whose every use the policy still bounds (defence in depth).
   const remembered = REMEMBERABLE.has(name) && findRule(words, context.rememberedPrefixes);
   const lift: AllowedBy | null = remembered ? "remembered" : rules && findRule(words, rules.allow) ? "policy" : null;
+
+  const read = readArgs(command, context);
+  if ("unsupported" in read) {
+    // The words cannot be known, but what the tool itself does can: `rm -rf $DIR` still deletes.
+    const inherent = lift ? undefined : (KNOWN_RISKS[name] ?? TOOLS[name]?.inherent);
+    const known: Issue[] = inherent ? [{ risk: inherent }] : [];
+    return { issue: mostSevere([...issues, ...known, { risk: "shell-syntax", detail: read.unsupported }])! };
+  }
+  const { args } = read;
+  issues.push(...read.issues);
+
   const tool = name.includes("/") ? undefined : TOOLS[name];
   if (tool) {
     issues.push(...tool.check(args, workspace));
@@ -80,6 +77,26 @@ export function checkSimpleCommand(command: Command, context: CommandContext): C
   // Remembering helps only when the tool's own risk is all that asks.
   const prefix = REMEMBERABLE.has(name) && remaining.every((issue) => issue.inherent) ? name : undefined;
   return { issue: mostSevere(remaining)!, ...(prefix && { prefix }) };
+}
+
+/** The arguments as dash will pass them, patterns expanded; or why they cannot be known before running. */
+function readArgs(command: Command, context: CommandContext): { args: Arg[]; issues: Issue[] } | { unsupported: string } {
+  const args: Arg[] = [];
+  const issues: Issue[] = [];
+  for (const word of command.args) {
+    // `export A=1`-style assignment arguments: not something the listed tools take.
+    if (word.type !== "Word") return { unsupported: `assignment ${word.text}` };
+    const read = readWord(word);
+    if (read.kind === "unsupported") return { unsupported: read.why };
+    if (!read.pattern) {
+      args.push({ text: read.text, fromGlob: false });
+      continue;
+    }
+    const expansion = expandPattern(read.pattern, read.text, context.workspace, context.budget);
+    if ("issue" in expansion) issues.push(expansion.issue);
+    else args.push(...expansion.words.map((text) => ({ text, fromGlob: expansion.matched })));
+  }
+  return { args, issues };
 }
 
 function genericPathIssues(args: readonly Arg[], workspace: Workspace): Issue[] {
