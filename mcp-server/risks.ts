@@ -71,19 +71,22 @@ export function mostSevere<T extends { risk: Risk }>(issues: readonly T[]): T | 
   return worst;
 }
 
-/** Commands that are never on the read-only list, with the risk that names what they do. */
+/**
+ * What commands that never run without asking do, for the question. tar and rsync are asked about as running code:
+ * their options can (`--to-command`, `-e`).
+ */
 export const KNOWN_RISKS: Record<string, Risk> = Object.fromEntries(
   (
     [
       ["delete", "rm rmdir unlink shred"],
-      ["write", "mv cp dd tee touch mkdir chmod chown chgrp ln install truncate rsync patch mkfs mount umount tree"],
+      ["write", "mv cp dd tee touch mkdir chmod chown chgrp ln install truncate patch mkfs mount umount tree"],
       ["process", "kill pkill killall shutdown reboot halt poweroff systemctl service crontab nohup timeout"],
       ["privilege", "sudo su doas chroot setcap pkexec passwd useradd usermod"],
       ["network", "curl wget ssh scp sftp nc ncat netcat telnet ftp socat ping"],
       [
         "code-execution",
         "sh bash zsh dash ksh fish eval exec source . python python3 node perl ruby php lua awk gawk mawk xargs env " +
-          "command builtin nice watch parallel make rg vi vim less more man",
+          "command builtin nice watch parallel make rg vi vim less more man tar rsync",
       ],
       ["install", "npm npx pnpm yarn bun pip pip3 apt apt-get dpkg brew cargo go gem"],
     ] as const
