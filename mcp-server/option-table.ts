@@ -13,7 +13,7 @@
  * A table lists every long option the tool has, allowed or not: GNU tools accept any unambiguous prefix of a long
  * option (`--o` is `--output`), and only the full list says what a prefix means.
  */
-import type { Risk } from "./risks.ts";
+import { RISK_TEXT, type Risk } from "./risks.ts";
 
 export type ValueKind = "text" | "path" | "dest";
 
@@ -35,7 +35,7 @@ export interface OptionTable {
   numericCount: boolean;
 }
 
-const RISKS = new Set<string>(["privilege", "code-execution", "delete", "network", "install", "outside-workspace", "write", "process", "unchecked-option"]);
+const RISKS = new Set<string>(Object.keys(RISK_TEXT));
 const TOKEN = /^([^|=?!]?)((?:\|[a-z0-9][a-z0-9-]*)*)(?:(\?)?=(text|path|dest))?(?:!([a-z-]+))?$/;
 
 export interface TableSettings {

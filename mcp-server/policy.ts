@@ -19,7 +19,6 @@ import { Workspace } from "./workspace-paths.ts";
 
 export type { Risk } from "./risks.ts";
 export type { AllowedBy } from "./simple-command.ts";
-export { rememberablePrefix } from "./read-only-commands.ts";
 
 export type Classification =
   | { decision: "allow"; by: AllowedBy }
