@@ -25,7 +25,7 @@ beforeAll(() => {
   mkdirSync(path.join(workspace, "build"));
   mkdirSync(outside);
   writeFileSync(path.join(workspace, ".git", "HEAD"), "ref: refs/heads/main\n");
-  for (const name of ["canary", "notes.txt", "-delete", "-exec", "--output=x", "-rf"]) writeFileSync(path.join(workspace, name), "alive\n");
+  for (const name of ["canary", "canary.txt", "notes.txt", "-delete", "-exec", "--output=x", "-rf"]) writeFileSync(path.join(workspace, name), "alive\n");
   writeFileSync(path.join(outside, "canary"), "alive\n");
   symlinkSync("/", path.join(workspace, "hostroot"));
   symlinkSync(outside, path.join(workspace, "outside-link"));
@@ -56,6 +56,7 @@ const HOSTILE: ReadonlyArray<readonly [string, Risk]> = [
   ["ls *", "outside-workspace"],
   ["rm -f -- [-]*", "delete"],
   ["wc -l -- -*", "unchecked-option"],
+  ["sort --o=canary.txt /dev/null", "write"],
   ["sort --o=canary /dev/null", "write"],
   ["sort --o=outside-link/canary /dev/null", "write"],
   ["sort -mo canary notes.txt", "write"],

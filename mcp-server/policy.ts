@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { forEachChild, parse } from "unbash";
-import type { AndOr, PipelineNode, Statement, SyntaxNode } from "unbash";
+import type { AndOr, PipelineNode, SyntaxNode } from "unbash";
 import { GlobBudget } from "./dash-glob.ts";
 import { findRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
 import { RISK_TEXT, mostSevere, type Issue, type Risk } from "./risks.ts";
@@ -83,7 +83,7 @@ export function classifyCommand(source: string, context: ClassifyContext): Class
         parts.push({ issue: result.issue, trigger: slice(source, node), prefix: result.prefix });
       }
     };
-    for (const statement of script.commands as Statement[]) {
+    for (const statement of script.commands) {
       if (statement.background) parts.push(structure(source, statement));
       else visit(statement.command);
     }
