@@ -1,6 +1,6 @@
 /**
  * The approval question: an MCP form elicitation (2025-11-25) whose fields let the person edit the command
- * before approving it and choose whether to remember the approval for this session.
+ * before approving it and choose whether to remember the approval in this conversation.
  */
 import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import {
@@ -14,9 +14,9 @@ import {
 export function approvalSchema(command: string, prefix: string | undefined): ElicitRequestFormParams["requestedSchema"] {
   const choices: Array<{ const: RememberChoice; title: string }> = [
     { const: "once", title: "This time only" },
-    { const: "command", title: "This exact command for this session" },
+    { const: "command", title: "This exact command, in this conversation" },
   ];
-  if (prefix) choices.push({ const: "prefix", title: `Commands starting with "${prefix}" for this session` });
+  if (prefix) choices.push({ const: "prefix", title: `Commands starting with "${prefix}", in this conversation` });
   return {
     type: "object",
     properties: {

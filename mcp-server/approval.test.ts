@@ -26,16 +26,16 @@ const accept = (content: Record<string, string> = {}): Answer => () => ({ action
 describe("the approval form", () => {
   it("offers the command as an editable field and a titled remember choice", async () => {
     const { run, asked, close } = await connect(accept());
-    await run("git commit -m wip");
+    await run("mkdir -p out");
     const schema = asked[0]?.params.mode !== "url" ? asked[0]?.params.requestedSchema : undefined;
-    expect(schema?.properties.command).toMatchObject({ type: "string", title: "Command", default: "git commit -m wip" });
+    expect(schema?.properties.command).toMatchObject({ type: "string", title: "Command", default: "mkdir -p out" });
     expect(schema?.properties.remember).toMatchObject({
       type: "string",
       default: "once",
       oneOf: [
         { const: "once", title: "This time only" },
-        { const: "command", title: "This exact command for this session" },
-        { const: "prefix", title: 'Commands starting with "git commit" for this session' },
+        { const: "command", title: "This exact command, in this conversation" },
+        { const: "prefix", title: 'Commands starting with "mkdir", in this conversation' },
       ],
     });
     await close();

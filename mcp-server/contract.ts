@@ -37,7 +37,7 @@ export const runCommandInputShape = {
 };
 
 /**
- * not_required: read-only or allowed by the policy file; remembered: a yes the person gave earlier this session;
+ * not_required: read-only or allowed by the policy file; remembered: a yes the person gave earlier in this conversation;
  * denied: a deny rule of the policy file refused it without asking; refused: it could not run safely (e.g. the
  * sandbox is required and does not work).
  */

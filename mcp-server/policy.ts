@@ -29,9 +29,9 @@ export interface ClassifyContext {
   /** Where commands run. Paths, patterns and symlinks are resolved against it on every call. */
   workspaceDir: string;
   rules?: PolicyRules;
-  /** Exact command lines the person approved for this session. */
+  /** Exact command lines the person approved in this conversation. */
   rememberedCommands?: ReadonlySet<string>;
-  /** Prefix rules the person approved for this session. */
+  /** Prefix rules the person approved in this conversation. */
   rememberedPrefixes?: readonly PrefixRule[];
   /**
    * Why git may run a program the repository chose (its config sets fsmonitor, a pager, textconv...), or null.

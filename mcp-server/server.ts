@@ -1,7 +1,7 @@
 /**
  * The bundled shell MCP server: `run_command`, which runs read-only commands at once and asks the person (an MCP
  * form elicitation) before anything that can delete, write, kill, escalate or that it cannot parse; plus
- * `list_rules` and `revoke_rule` for the approvals the person chose to remember in this session.
+ * `list_rules` and `revoke_rule` for the approvals the person chose to remember in a conversation.
  * It knows nothing of the chat app; any MCP client with elicitation support can drive it.
  * One instance serves one MCP session: remembered approvals live and die with it, kept apart per conversation
  * when the client names one in `_meta` (see conversation-rules.ts).
