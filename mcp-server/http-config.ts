@@ -24,6 +24,7 @@ export function httpSettingsFromEnv(env: Record<string, string | undefined>): Ht
     localOnly: env.MCP_HTTP_LOCAL_ONLY === "1",
     sessionLimits: {
       maxSessions: positive(env.MCP_HTTP_MAX_SESSIONS, DEFAULT_SESSION_LIMITS.maxSessions, "MCP_HTTP_MAX_SESSIONS"),
+      maxSessionsPerClient: positive(env.MCP_HTTP_MAX_SESSIONS_PER_CLIENT, DEFAULT_SESSION_LIMITS.maxSessionsPerClient, "MCP_HTTP_MAX_SESSIONS_PER_CLIENT"),
       idleMs: positive(env.MCP_HTTP_SESSION_IDLE_MS, DEFAULT_SESSION_LIMITS.idleMs, "MCP_HTTP_SESSION_IDLE_MS"),
     },
   };

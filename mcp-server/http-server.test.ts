@@ -9,7 +9,7 @@ import { configFromEnv } from "./config.ts";
 import { runCommandOutputSchema } from "./contract.ts";
 import { startHttpServer, type RunningHttpServer } from "./http-server.ts";
 
-const TOKEN = "test-token-5521";
+const TOKEN = "test-token-5521-0123456789";
 let workspace: string;
 let server: RunningHttpServer;
 const config = () => configFromEnv({ WORKSPACE_DIR: workspace, PATH: process.env.PATH });
@@ -83,6 +83,11 @@ describe("HTTP server", () => {
 
   it("answers 404 off /mcp", async () => {
     expect(await post({ authorization: `Bearer ${TOKEN}` }, "/other")).toBe(404);
+  });
+
+  it("refuses a token short enough to guess", async () => {
+    await expect(startHttpServer({ config: config(), port: 0, token: "short-token" })).rejects.toThrow(/shorter than 16/);
+    await expect(startHttpServer({ config: config(), port: 0, tokens: { ci: "x".repeat(15) } })).rejects.toThrow(/"ci" is shorter/);
   });
 
   it("refuses to start without a token unless local-only is explicit", async () => {

@@ -18,6 +18,8 @@ import { createServer } from "./server.ts";
 export const MCP_PATH = "/mcp";
 const LOOPBACK = "127.0.0.1";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A bearer token is the only thing between the network and a shell: refuse ones short enough to guess. */
+export const MIN_TOKEN_LENGTH = 16;
 
 export interface HttpServerOptions {
   config: ShellServerConfig;
@@ -46,6 +48,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   if (tokens.length === 0 && !localOnly) {
     throw new Error("MCP_HTTP_TOKEN is not set: refusing to serve a shell over HTTP without a token (set MCP_HTTP_LOCAL_ONLY=1 to run without one on loopback)");
   }
+  const weak = tokens.find(([, value]) => value.length < MIN_TOKEN_LENGTH);
+  if (weak) throw new Error(`the token of client "${weak[0]}" is shorter than ${MIN_TOKEN_LENGTH} characters: use e.g. openssl rand -hex 32`);
   if (tokens.length === 0) log("WARNING: no MCP_HTTP_TOKEN; any local user or process that can reach 127.0.0.1 can use this server");
   const sessions = new SessionTable(options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
   let allowedHosts = new Set<string>();
@@ -75,7 +79,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (sessionId !== undefined) return sendError(res, 404, "Session not found", -32001);
     if (req.method !== "POST" || !isInitializeRequest(body)) return sendError(res, 400, "Bad Request: no valid session; start with initialize");
-    if (!(await sessions.makeRoom())) return sendError(res, 503, "Too many sessions with calls in flight; try again later");
+    if (!(await sessions.makeRoom(client))) return sendError(res, 503, "Too many sessions with calls in flight; try again later");
 
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,

@@ -29,7 +29,7 @@ afterEach(async () => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
-const start = async (limits = { maxSessions: 8, idleMs: 60_000 }) => {
+const start = async (limits = { maxSessions: 8, maxSessionsPerClient: 8, idleMs: 60_000 }) => {
   const config = configFromEnv({ WORKSPACE_DIR: workspace, PATH: process.env.PATH, SHELL_SANDBOX: "off" });
   server = await startHttpServer({ config, port: 0, tokens: { alice: ALICE, bob: BOB }, sessionLimits: limits });
   return server;
@@ -98,7 +98,7 @@ describe("HTTP sessions", () => {
   });
 
   it("are capped: the least recently used idle session is closed for a new one", async () => {
-    const running = await start({ maxSessions: 2, idleMs: 60_000 });
+    const running = await start({ maxSessions: 2, maxSessionsPerClient: 2, idleMs: 60_000 });
     const first = await connect(running, ALICE);
     const second = await connect(running, ALICE);
     await second.client.listTools();
@@ -111,7 +111,7 @@ describe("HTTP sessions", () => {
   });
 
   it("refuse a new session rather than close one whose call is waiting", async () => {
-    const running = await start({ maxSessions: 1, idleMs: 60_000 });
+    const running = await start({ maxSessions: 1, maxSessionsPerClient: 1, idleMs: 60_000 });
     const busy = await connect(running, ALICE);
     void busy.client.callTool({ name: "run_command", arguments: { command: "rm -rf build" } }).catch(() => {});
     await busy.asked;
@@ -119,8 +119,23 @@ describe("HTTP sessions", () => {
     expect(running.sessionCount()).toBe(1);
   });
 
+  it("are capped per client: one client's busy sessions cannot lock another out", async () => {
+    const running = await start({ maxSessions: 3, maxSessionsPerClient: 2, idleMs: 60_000 });
+    for (let i = 0; i < 2; i++) {
+      const busy = await connect(running, ALICE);
+      void busy.client.callTool({ name: "run_command", arguments: { command: "rm -rf build" } }).catch(() => {});
+      await busy.asked;
+    }
+    // Alice is at her own cap with every session waiting: her next one is refused, Bob's is not.
+    expect(await post(running, ALICE, undefined, initialize)).toBe(503);
+    const bob = await connect(running, BOB);
+    await expect(bob.client.listTools()).resolves.toBeDefined();
+    expect(running.sessionCount()).toBe(3);
+    expect(existsSync(path.join(workspace, "build"))).toBe(true);
+  });
+
   it("expire when idle, but not while a question is waiting", async () => {
-    const running = await start({ maxSessions: 8, idleMs: 150 });
+    const running = await start({ maxSessions: 8, maxSessionsPerClient: 8, idleMs: 150 });
     const idle = await connect(running, ALICE);
     const waiting = await connect(running, BOB);
     void waiting.client.callTool({ name: "run_command", arguments: { command: "rm -rf build" } }).catch(() => {});
@@ -135,7 +150,7 @@ describe("HTTP sessions", () => {
 describe("httpSettingsFromEnv", () => {
   it("reads one token per client and the session limits", () => {
     const settings = httpSettingsFromEnv({ MCP_HTTP_TOKENS: `alice=${ALICE}, ci=${BOB}`, MCP_HTTP_MAX_SESSIONS: "4", MCP_HTTP_SESSION_IDLE_MS: "1000" });
-    expect(settings).toMatchObject({ tokens: { alice: ALICE, ci: BOB }, sessionLimits: { maxSessions: 4, idleMs: 1000 } });
+    expect(settings).toMatchObject({ tokens: { alice: ALICE, ci: BOB }, sessionLimits: { maxSessions: 4, maxSessionsPerClient: 8, idleMs: 1000 } });
   });
 
   it.each([

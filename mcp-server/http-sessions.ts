@@ -17,10 +17,12 @@ export interface Session {
 
 export interface SessionLimits {
   maxSessions: number;
+  /** Sessions one client may hold, so one client's busy sessions cannot lock the others out. */
+  maxSessionsPerClient: number;
   idleMs: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 32, idleMs: 30 * 60_000 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 32, maxSessionsPerClient: 8, idleMs: 30 * 60_000 };
 
 export class SessionTable {
   private readonly sessions = new Map<string, Session>();
@@ -54,12 +56,20 @@ export class SessionTable {
   }
 
   /**
-   * Makes room for one more session: closes the least recently active idle one when at the cap. Returns false
-   * when every session has a call in flight (the new client is refused rather than cutting off someone's call).
+   * Makes room for one more session of this client: at the client's own cap, closes its least recently active
+   * idle session; at the global cap, the least recently active idle one of anyone. Returns false when that would
+   * mean cutting off a call in flight: the new session is refused instead.
    */
-  async makeRoom(): Promise<boolean> {
-    if (this.sessions.size < this.limits.maxSessions) return true;
-    const idle = [...this.sessions.values()].filter((s) => s.inFlight === 0).sort((a, b) => a.lastActive - b.lastActive)[0];
+  async makeRoom(owner: string): Promise<boolean> {
+    const all = [...this.sessions.values()];
+    const own = all.filter((s) => s.owner === owner);
+    if (own.length >= this.limits.maxSessionsPerClient) return this.closeLeastRecentIdle(own);
+    if (all.length >= this.limits.maxSessions) return this.closeLeastRecentIdle(all);
+    return true;
+  }
+
+  private async closeLeastRecentIdle(candidates: Session[]): Promise<boolean> {
+    const idle = candidates.filter((s) => s.inFlight === 0).sort((a, b) => a.lastActive - b.lastActive)[0];
     if (!idle) return false;
     await idle.transport.close();
     return true;
