@@ -43,9 +43,9 @@ function driver(name: string, config: Record<string, string>, attribute: string,
 }
 
 const configCases: HostileCase[] = [
-  keys("core.fsmonitor", { "core.fsmonitor": "CANARY" }, /core\.fsmonitor=.*canary\.sh/, { approved: blocked("git status"), sandbox: true }),
+  keys("core.fsmonitor", { "core.fsmonitor": "CANARY" }, /sets core\.fsmonitor;/, { approved: blocked("git status"), sandbox: true }),
   keys("core.pager", { "core.pager": "CANARY" }, /core\.pager/, { approved: blocked("git log") }),
-  keys("pager.<command>", { "pager.status": "CANARY", "pager.diff": "CANARY", "pager.log": "CANARY", "pager.show": "CANARY" }, /pager\.status=.*pager\.diff=/, {
+  keys("pager.<command>", { "pager.status": "CANARY", "pager.diff": "CANARY", "pager.log": "CANARY", "pager.show": "CANARY" }, /pager\.status, pager\.diff, pager\.log, pager\.show;/, {
     approved: blocked("git diff"),
   }),
   keys("diff.external", { "diff.external": "CANARY" }, /diff\.external/, {
@@ -63,17 +63,18 @@ const configCases: HostileCase[] = [
     risk: /core\.hookspath/,
     approved: blocked("git commit -q --allow-empty -m x"),
   },
+  // An include asks however harmless the included file is: the check never reads it (see the README).
   {
     name: "include.path to a file in the workspace",
     build: (ws, c) => repo(ws, { "include.path": write(path.join(ws, "innocent.cfg"), `[core]\n\tfsmonitor = ${c}\n`) && "../innocent.cfg" }),
-    risk: /include\.path=\.\.\/innocent\.cfg, core\.fsmonitor=.* \(from \.git\/\.\.\/innocent\.cfg\)/,
+    risk: /sets include\.path;/,
     approved: blocked("git status"),
     sandbox: true,
   },
   {
     name: "includeIf",
     build: (ws, c) => repo(ws, { [`includeIf.gitdir:${ws}/.path`]: write(path.join(ws, "innocent.cfg"), `[core]\n\tfsmonitor = ${c}\n`) }),
-    risk: /includeif\..*core\.fsmonitor/,
+    risk: /sets includeif\.gitdir:.*\.path;/,
     approved: blocked("git status"),
   },
   keys("core.sshCommand", { "core.sshCommand": "CANARY" }, /core\.sshcommand/, { approved: blocked("git ls-remote ssh://example.invalid/x") }),
@@ -97,7 +98,7 @@ const configCases: HostileCase[] = [
   keys("an ext:: remote", { "protocol.ext.allow": "always", "remote.origin.url": "ext::CANARY %S" }, /protocol\.ext\.allow/, {
     approved: blocked("git fetch origin"),
   }),
-  keys("core.worktree", { "core.worktree": "/" }, /core\.worktree=\//),
+  keys("core.worktree", { "core.worktree": "/" }, /sets core\.worktree;/),
   keys("a partial clone (git may fetch while reading)", { "extensions.partialClone": "origin" }, /extensions\.partialclone/),
   keys("remote.<name>.uploadpack", { "remote.origin.uploadpack": "CANARY" }, /remote\.origin\.uploadpack/),
 ];

@@ -1,8 +1,10 @@
 /**
  * Test table, continued: repository layouts rather than config keys (where .git points, submodules, a
- * repository above the workspace, the old HOME, a bare workspace). See git-hostile-cases.ts.
+ * repository above the workspace, the old HOME, a bare workspace), then layouts that point git outside the
+ * workspace (leakCases). See git-hostile-cases.ts.
  */
-import { mkdirSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { linkSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import type { HostileCase } from "./git-hostile-cases.ts";
 import { cleanRepo, git, nestedRepo, setConfig, write } from "./git-test-repos.ts";
@@ -15,7 +17,7 @@ export const hostileLayouts: HostileCase[] = [
   {
     name: ".git is a file pointing elsewhere",
     build: (ws, c, root) => write(path.join(ws, ".git"), `gitdir: ${path.join(elsewhere(root, c), ".git")}\n`),
-    risk: /\.git is a file \(gitdir: .*elsewhere/,
+    risk: /^\.git is a file/,
     approved: blocked("git status"),
   },
   {
@@ -45,7 +47,7 @@ export const hostileLayouts: HostileCase[] = [
   {
     name: "worktree config",
     build: (ws, c) => setConfig(setConfig(cleanRepo(ws), { "extensions.worktreeConfig": "true" }), { "core.fsmonitor": c }, path.join(ws, ".git/config.worktree")),
-    risk: /extensions\.worktreeconfig=true, core\.fsmonitor=.*config\.worktree/,
+    risk: /sets extensions\.worktreeconfig;/,
     approved: blocked("git status"),
   },
   {
@@ -103,5 +105,122 @@ export const hostileLayouts: HostileCase[] = [
     },
     risk: null,
     shows: { command: "git log -p", output: /cannot use bare repository/ },
+  },
+];
+
+/** A value that must never reach the person's question or the model: the password in a host file. */
+export const SECRET = "S3cr3t-from-the-host";
+
+/**
+ * Test table: workspaces that point git at a file outside them (a host file that parses as git config, such as
+ * ~/.my.cnf, or another repository's config or index), or at a FIFO. The check must ask without reading what is
+ * pointed to, and name nothing that is in it. `outside` is a directory next to the workspace that the sandbox
+ * cannot see; `secret` a config file in it (the my.cnf of the report).
+ */
+export interface LeakCase {
+  name: string;
+  build(ws: string, outside: string, secret: string): void;
+  /** The reason repoConfigRisk must give. */
+  risk: RegExp;
+}
+
+/** ~/.my.cnf as git parses it: a [client] section with a password, and a key that is not on the harmless list. */
+export const hostSecretConfig = `[client]\n\tuser = root\n\tpassword = ${SECRET}\n[core]\n\tfsmonitor = /bin/${SECRET}\n`;
+
+const replaceConfig = (ws: string, make: (config: string) => void) => {
+  const config = path.join(cleanRepo(ws), ".git/config");
+  rmSync(config);
+  make(config);
+};
+
+export const leakCases: LeakCase[] = [
+  {
+    name: "include.path names a host file",
+    build: (ws, outside, secret) => setConfig(cleanRepo(ws), { "include.path": secret }),
+    risk: /sets include\.path;/,
+  },
+  {
+    name: "includeIf names a host file",
+    build: (ws, outside, secret) => setConfig(cleanRepo(ws), { [`includeIf.gitdir:${ws}/.path`]: secret }),
+    risk: /sets includeif\.gitdir:.*\.path;/,
+  },
+  {
+    name: "a chain of includes inside the workspace that ends at a host file",
+    build: (ws, outside, secret) => {
+      write(path.join(ws, "a.cfg"), "[include]\n\tpath = b.cfg\n");
+      write(path.join(ws, "b.cfg"), `[include]\n\tpath = ${secret}\n`);
+      setConfig(cleanRepo(ws), { "include.path": "../a.cfg" });
+    },
+    risk: /sets include\.path;/,
+  },
+  {
+    name: ".git/config is a symbolic link to a host file",
+    build: (ws, outside, secret) => replaceConfig(ws, (config) => symlinkSync(secret, config)),
+    risk: /\.git\/config is a symbolic link/,
+  },
+  {
+    name: ".git/config is a hard link to a host file",
+    build: (ws, outside, secret) => replaceConfig(ws, (config) => linkSync(secret, config)),
+    risk: /\.git\/config has other hard links/,
+  },
+  {
+    name: ".git/config is a FIFO",
+    build: (ws) => replaceConfig(ws, (config) => execFileSync("mkfifo", [config])),
+    risk: /\.git\/config is a FIFO/,
+  },
+  {
+    name: "include.path names a FIFO outside",
+    build: (ws, outside) => {
+      execFileSync("mkfifo", [path.join(outside, "fifo")]);
+      setConfig(cleanRepo(ws), { "include.path": path.join(outside, "fifo") });
+    },
+    risk: /sets include\.path;/,
+  },
+  {
+    name: ".git is a file whose gitdir: is a repository outside with a secret in its config",
+    build: (ws, outside) => {
+      const other = setConfig(cleanRepo(path.join(outside, "other")), { "remote.origin.url": `https://root:${SECRET}@example.invalid/x.git` });
+      write(path.join(ws, ".git"), `gitdir: ${path.join(other, ".git")}\n`);
+    },
+    risk: /\.git is a file/,
+  },
+  {
+    name: ".git/commondir names a repository outside",
+    build: (ws, outside, secret) => {
+      const other = setConfig(cleanRepo(path.join(outside, "other")), { "include.path": secret });
+      write(path.join(cleanRepo(ws), ".git/commondir"), `${path.join(other, ".git")}\n`);
+    },
+    risk: /commondir/,
+  },
+  {
+    // The other repository's index names a submodule after the secret; the workspace has a checked-out
+    // directory of that name, so reading the host's index would print it.
+    name: ".git/index is a symbolic link to another repository's index",
+    build: (ws, outside) => {
+      const other = nestedRepo(cleanRepo(path.join(outside, "other")), SECRET);
+      cleanRepo(ws);
+      mkdirSync(path.join(ws, SECRET, ".git"), { recursive: true });
+      rmSync(path.join(ws, ".git/index"));
+      symlinkSync(path.join(other, ".git/index"), path.join(ws, ".git/index"));
+    },
+    risk: /\.git\/index is a symbolic link/,
+  },
+  {
+    name: ".git/index is a FIFO",
+    build: (ws) => {
+      rmSync(path.join(cleanRepo(ws), ".git/index"));
+      execFileSync("mkfifo", [path.join(ws, ".git/index")]);
+    },
+    risk: /\.git\/index is a FIFO/,
+  },
+  {
+    name: ".git/objects is a symbolic link to a host directory",
+    build: (ws, outside) => {
+      const other = cleanRepo(path.join(outside, "other"));
+      write(path.join(other, ".git/objects/info/alternates"), `${path.join(outside, "objects")}\n`);
+      rmSync(path.join(cleanRepo(ws), ".git/objects"), { recursive: true });
+      symlinkSync(path.join(other, ".git/objects"), path.join(ws, ".git/objects"));
+    },
+    risk: /\.git\/objects is a symbolic link/,
   },
 ];

@@ -4,11 +4,12 @@
  * canary never runs; a person who approves still gets the neutral environment, which stops every key with a
  * fixed name. The rows marked `runs: true` are the documented gaps (drivers, aliases, diff.external).
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type HostileCase, hostileCases } from "./git-hostile-cases.ts";
+import { hostSecretConfig, leakCases, SECRET } from "./git-hostile-layouts.ts";
 import { repoConfigRisk } from "./git-safety.ts";
 import { canaryIn, cleanRepo, git, nestedRepo, setConfig, write } from "./git-test-repos.ts";
 import { probeSandbox } from "./sandbox.ts";
@@ -51,6 +52,8 @@ describe("repoConfigRisk on a hostile workspace", () => {
     const risk = repoConfigRisk(ws);
     if (row.risk) expect(risk).toMatch(row.risk);
     else expect(risk).toBeNull();
+    // Keys only: every value in these rows names the canary.
+    expect(risk ?? "").not.toContain("canary");
     // Reading the config and the index ran nothing the repository named.
     expect(canary.runs()).toEqual([]);
   });
@@ -145,13 +148,13 @@ describe("a clean repository", () => {
   const config = () => path.join(ws, ".git/config");
   it.each([
     ["the submodule is checked out", () => git(path.join(ws, "sub"), "init", "-q"), /sub is a checked-out submodule/],
-    ["an include appears", () => setConfig(ws, { "include.path": "x.cfg" }), /include\.path=x\.cfg/],
+    ["an include appears", () => setConfig(ws, { "include.path": "x.cfg" }), /sets include\.path;/],
     // Same size as the harmless config written first: the inode or the times must tell.
-    ["the config is rewritten to the same size", () => write(config(), "[core]\n\tbare = 0\n[alias]\n\temai = e\n"), /alias\.emai=e/],
+    ["the config is rewritten to the same size", () => write(config(), "[core]\n\tbare = 0\n[alias]\n\temai = e\n"), /sets alias\.emai;/],
     ["a .git directory is replaced by a .git file", () => {
       rmSync(path.join(ws, ".git"), { recursive: true });
       write(path.join(ws, ".git"), "gitdir: /somewhere/else\n");
-    }, /\.git is a file/],
+    }, /^\.git is a file/],
   ] as const)("notices when %s", (name, change, reason) => {
     ordinaryClone();
     if (name.includes("same size")) write(config(), "[core]\n\tbare = 0\n[user]\n\temail = e\n");
@@ -169,5 +172,77 @@ describe("a clean repository", () => {
     setConfig(ws, { "user.name": "Someone Else" });
     expect(repoConfigRisk(ws)).toBeNull();
     expect(gitRuns()).toBeGreaterThan(runs);
+  });
+});
+
+describe("the check reads nothing outside the workspace, and shows no value", () => {
+  let outside: string;
+  let secret: string;
+  beforeEach(() => {
+    outside = path.join(root, "outside");
+    mkdirSync(outside);
+    secret = path.join(outside, "my.cnf");
+    writeFileSync(secret, hostSecretConfig);
+  });
+  /** Nothing of the host file: not its values, not its keys, not the names in another repository's index. */
+  const expectNothingOf = (text: string) => {
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toMatch(/client\.|password/);
+  };
+
+  it.each(leakCases)("$name", (row) => {
+    row.build(ws, outside, secret);
+    const runs = vi.mocked(spawnSync).mock.calls.length;
+    const started = Date.now();
+    const risk = repoConfigRisk(ws);
+    // A FIFO is never opened: git's own read of one would block until the timeout.
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(risk).toMatch(row.risk);
+    expectNothingOf(risk!);
+    // git never ran where it could read the workspace, or anything the workspace points to.
+    for (const [file, , options] of vi.mocked(spawnSync).mock.calls.slice(runs)) {
+      if (file !== "git") continue;
+      for (const dir of [options?.cwd, options?.env?.GIT_DIR, options?.env?.GIT_WORK_TREE]) {
+        if (dir) expect(String(dir).startsWith(root)).toBe(false);
+      }
+    }
+  });
+
+  function throughTheServerWith(mode: "off" | "required") {
+    it.each(leakCases)("git status in: $name", async (row) => {
+      row.build(ws, outside, secret);
+      const { client, asked, close } = await connect(mode, "decline");
+      try {
+        // The whole result, as the model gets it: the structured output and the text.
+        const result = await client.callTool({ name: "run_command", arguments: { command: "git status" } });
+        expect(asked).toHaveLength(1);
+        expect(result.structuredContent).toMatchObject({ ran: false, approval: "declined", risk: expect.stringMatching(row.risk) });
+        expectNothingOf(JSON.stringify(result));
+        expectNothingOf(JSON.stringify(asked));
+      } finally {
+        await close();
+      }
+    });
+  }
+  describe("through the server, not sandboxed", () => throughTheServerWith("off"));
+  describe.skipIf(!sandboxWorks && !sandboxMustRun)("through the server, sandboxed", () => throughTheServerWith("required"));
+
+  it("asks for an include of a harmless file inside the workspace too, naming only include.path", () => {
+    cleanRepo(ws);
+    write(path.join(ws, "harmless.cfg"), "[user]\n\tname = Someone\n");
+    setConfig(ws, { "include.path": "../harmless.cfg" });
+    expect(repoConfigRisk(ws)).toBe("the repository's config sets include.path; git may run or read what it names");
+  });
+
+  it("reads the index of a sha256 repository", () => {
+    git(ws, "init", "-q", "--object-format=sha256", "-b", "main");
+    setConfig(ws, { "user.name": "Someone", "user.email": "someone@example.invalid" });
+    write(path.join(ws, "f.txt"), "one\n");
+    git(ws, "add", "f.txt");
+    expect(repoConfigRisk(ws)).toBeNull();
+    git(ws, "init", "-q", "--object-format=sha256", "sub");
+    git(path.join(ws, "sub"), "-c", "user.name=a", "-c", "user.email=a@example.invalid", "commit", "-q", "--allow-empty", "-m", "x");
+    git(ws, "add", "sub");
+    expect(repoConfigRisk(ws)).toMatch(/^sub is a checked-out submodule/);
   });
 });

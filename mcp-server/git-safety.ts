@@ -4,9 +4,9 @@
  * diff, textconv, hooks, credential helpers, aliases. Commands get a neutral git environment (git-env.ts), and
  * read-only git commands ask when the repository's own config sets anything outside a known-harmless list.
  */
-import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
+import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { type ConfigEntry, readConfig, readGitlinks } from "./git-repo-read.ts";
+import { type ConfigEntry, listGitlinks, MAX_CONFIG_BYTES, MAX_INDEX_BYTES, parseConfig, readOwnFile, walkInside } from "./git-repo-read.ts";
 
 export { neutralGitEnv } from "./git-env.ts";
 
@@ -35,7 +35,7 @@ function harmless(key: string): boolean {
 }
 
 interface Checked {
-  /** Identity of every path the answer depends on, taken before it was read. */
+  /** Identity of every path the answer depends on (lstat: a link is not followed), taken before it was read. */
   files: Map<string, string>;
   risk: string | null;
 }
@@ -43,8 +43,12 @@ const checked = new Map<string, Checked>();
 
 /**
  * Why a git command in this workspace must ask, or null when the repository's config holds only harmless keys
- * (or there is no repository). Cached by the identity of every file it read, so it is cheap to call per
- * classification: a cached answer costs a handful of stat calls, a changed file one or two runs of git.
+ * (or there is no repository). Cached by the identity of every path the answer depends on, so it is cheap to
+ * call per classification: a cached answer costs a handful of lstat calls, a changed file one or two runs of git.
+ *
+ * The reason goes into the question and into the tool result the model reads, so it names keys and
+ * workspace-relative paths only, never a value or anything read from a file; and nothing outside the workspace
+ * is read to produce it (git-repo-read.ts).
  */
 export function repoConfigRisk(workspaceDir: string): string | null {
   const workspace = path.resolve(workspaceDir);
@@ -62,80 +66,87 @@ function identity(file: string): string {
     const stat = lstatSync(file, { bigint: true });
     // A directory's times change whenever git writes a file in it: its inode is identity enough.
     if (stat.isDirectory()) return `dir ${stat.dev}:${stat.ino}`;
-    const target = stat.isSymbolicLink() ? statSync(file, { bigint: true, throwIfNoEntry: false }) : stat;
-    const of = (s: typeof stat | undefined) => (s ? `${s.dev}:${s.ino}:${s.mode}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : "dangling");
-    return stat.isSymbolicLink() ? `link ${of(stat)} -> ${of(target)}` : of(stat);
+    return `${stat.dev}:${stat.ino}:${stat.mode}:${stat.nlink}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
   } catch {
     return "missing";
   }
 }
 
-function assess(workspace: string, track: (file: string) => void): string | null {
-  const dotGit = path.join(workspace, ".git");
-  track(dotGit);
-  const kind = lstatSync(dotGit, { throwIfNoEntry: false });
-  if (kind?.isSymbolicLink()) return ".git is a symbolic link: git would use whatever repository it points to";
-  if (kind?.isFile()) return `.git is a file (${firstLine(dotGit)}): git would use a repository this check does not vouch for`;
-  if (kind && !kind.isDirectory()) return ".git is neither a directory nor a file";
-  // Without .git, discovery stops at the ceiling and a bare workspace is refused; git itself confirms below.
-  const gitDir = kind ? dotGit : workspace;
-  for (const name of ["config", "config.worktree", "commondir", "objects/info/alternates", "index"]) track(path.join(gitDir, name));
-  if (kind && lstatSync(path.join(gitDir, "commondir"), { throwIfNoEntry: false })) {
-    return ".git/commondir makes git read the config and objects of another repository";
+/** Why git would read something this check does not, for a path that is not plainly the workspace's own. */
+const NOT_OWN = "this check reads only the workspace's own regular files, and git would read what it points to";
+
+function assess(workspaceDir: string, track: (file: string) => void): string | null {
+  let workspace: string;
+  try {
+    workspace = realpathSync(workspaceDir);
+  } catch {
+    return null; // No workspace yet, so no repository.
   }
-  if (kind && lstatSync(path.join(gitDir, "objects/info/alternates"), { throwIfNoEntry: false })) {
-    return ".git/objects/info/alternates makes git read objects from other repositories";
+  track(workspaceDir);
+  /** lstat of the workspace's own `relative`, every directory on the way tracked; a string says why not. */
+  const own = (relative: string) => {
+    const { seen, error } = walkInside(workspace, relative);
+    seen.forEach(({ file }) => track(file));
+    if (error) return `${error}; ${NOT_OWN}`;
+    // The walk stops at the first missing part, which makes the path missing too.
+    return seen.at(-1)?.stat;
+  };
+
+  const dotGit = own(".git");
+  if (typeof dotGit === "string") return dotGit;
+  if (dotGit?.isSymbolicLink()) return ".git is a symbolic link: git would use whatever repository it points to";
+  if (dotGit?.isFile()) return ".git is a file: git would use the repository it names, which this check does not read";
+  if (dotGit && !dotGit.isDirectory()) return ".git is neither a directory nor a file";
+  // Without .git, discovery stops at the ceiling and a bare workspace is refused (safe.bareRepository=explicit).
+  if (!dotGit) return null;
+
+  for (const [relative, why] of [
+    [".git/commondir", ".git/commondir makes git read the config and objects of another repository"],
+    [".git/objects/info/alternates", ".git/objects/info/alternates makes git read objects from other repositories"],
+  ] as const) {
+    const stat = own(relative);
+    if (stat) return typeof stat === "string" ? stat : why;
   }
 
-  const config = readConfig(workspace);
+  own(".git/config");
+  const text = readOwnFile(workspace, ".git/config", MAX_CONFIG_BYTES);
+  if (!text.ok) return `${text.error}; ${NOT_OWN}`;
+  if (!text.value) return null; // No config: git does not take .git for a repository.
+  const config = parseConfig(text.value, ".git/config");
   if (!config.ok) return `git cannot read the repository's config (${config.error})`;
-  const own = config.value.filter((entry) => entry.scope !== "command");
-  // Included files are read by git too; the include itself is not on the list, so this already asks.
-  for (const origin of new Set(own.map((entry) => entry.origin))) {
-    if (origin.startsWith("file:")) track(path.resolve(workspace, origin.slice("file:".length)));
-  }
-  const unknown = own.filter((entry) => !harmless(entry.key));
+  // An include is not on the list, so it asks here, and what it names is never read: not even a file inside the
+  // workspace, since the reason could not say what is in it without reading it.
+  const unknown = config.value.filter((entry) => !harmless(entry.key));
   if (unknown.length > 0) return `the repository's config sets ${describe(unknown)}; git may run or read what it names`;
-  if (own.length === 0 || !lstatSync(path.join(gitDir, "index"), { throwIfNoEntry: false })) return null;
+  let objectFormat = "sha1";
+  for (const entry of config.value) if (entry.key === "extensions.objectformat") objectFormat = entry.value ?? "";
+  if (objectFormat !== "sha1" && objectFormat !== "sha256") return "the repository's config names an object format this check does not know";
 
   // git status and git diff run git inside every checked-out submodule, which has its own config.
-  const gitlinks = readGitlinks(workspace);
+  own(".git/index");
+  const index = readOwnFile(workspace, ".git/index", MAX_INDEX_BYTES);
+  if (!index.ok) return `${index.error}; ${NOT_OWN}`;
+  if (!index.value) return null;
+  const gitlinks = listGitlinks(index.value, objectFormat);
   if (!gitlinks.ok) return `git cannot list the repository's index (${gitlinks.error})`;
   for (const gitlink of gitlinks.value) {
-    const nested = path.join(workspace, gitlink, ".git");
-    track(nested);
-    if (lstatSync(nested, { throwIfNoEntry: false })) {
-      return `${gitlink} is a checked-out submodule: git status and git diff run git inside it, under its own config`;
-    }
+    const nested = own(`${gitlink}/.git`);
+    const shown = clip(gitlink);
+    if (typeof nested === "string") return `the index names ${shown}, which is not plainly inside the workspace`;
+    if (nested) return `${shown} is a checked-out submodule: git status and git diff run git inside it, under its own config`;
   }
   return null;
 }
 
+/** Keys only: a value may be a password or a token, and the reason reaches the model even when the person says no. */
 function describe(entries: readonly ConfigEntry[]): string {
-  const shown = entries.slice(0, 4).map(({ key, value, origin }) => {
-    const where = origin === "file:.git/config" ? "" : ` (from ${clip(origin.replace(/^file:/, ""))})`;
-    return `${key}${value === null ? "" : `=${clip(value)}`}${where}`;
-  });
-  return shown.join(", ") + (entries.length > shown.length ? ` and ${entries.length - shown.length} more` : "");
+  const keys = [...new Set(entries.map(({ key }) => clip(key)))];
+  const shown = keys.slice(0, 6);
+  return shown.join(", ") + (keys.length > shown.length ? ` and ${keys.length - shown.length} more` : "");
 }
 
-/** Values go into the question shown to the person: one line, no control characters, not too long. */
+/** Names from the workspace go into the question: one line, no control characters, not too long. */
 function clip(text: string): string {
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ");
   return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
-}
-
-/** The start of a `.git` file ("gitdir: ..."), read without loading a file that may be huge. */
-function firstLine(file: string): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, "r");
-    const buffer = Buffer.alloc(512);
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return clip(buffer.toString("utf8", 0, length).split("\n")[0] ?? "");
-  } catch {
-    return "unreadable";
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
