@@ -69,5 +69,32 @@ export function pushIssue(issues: Issue[], issue: Issue | null): void {
   if (issue) issues.push(issue);
 }
 
+/**
+ * The words of a command the policy has no option table for (a tool an allow rule covers, git's other
+ * subcommands), read the only way that is sound without knowing the tool: every operand and every `--name=value`
+ * value is checked as a path; `--name` and a single `-x` carry no value; a short option with more after its
+ * letter (`-F/etc/shadow`, `-C/etc`, but also `-am`) asks, since only the tool knows whether that is a cluster of
+ * flags or a flag with its value attached. Words after `--` are read the same way: the tool may pass them on.
+ */
+export function untabledArgIssues(args: readonly Arg[], workspace: Workspace): Issue[] {
+  const issues: Issue[] = [];
+  for (const { text } of args) {
+    if (text === "-" || text === "--" || /^-[^-]$/.test(text)) continue;
+    if (text.startsWith("--")) {
+      const equals = text.indexOf("=");
+      if (equals !== -1) pushIssue(issues, workspace.check(text.slice(equals + 1), "read"));
+      continue;
+    }
+    if (text.startsWith("-")) {
+      // Name where the value would lead when it is a path out; ask either way.
+      const attached = workspace.check(text.slice(2), "read");
+      issues.push(attached ? { ...attached, detail: `${text}: ${attached.detail}` } : { risk: "unchecked-option", detail: `${text}: an option with text attached, which the policy cannot read for this command` });
+      continue;
+    }
+    pushIssue(issues, workspace.check(text, "read"));
+  }
+  return issues;
+}
+
 /** Commands whose words are all text to print or compare: no options to misread, no files to open. */
 export const textOnly: Tool = { takesOptions: false, check: () => [] };

@@ -8,12 +8,13 @@
  * - fixed components after the last pattern are kept only if that path exists (lstat);
  * - the matches are sorted by byte value (strcmp); no match leaves the word as it was, quotes removed.
  * A glob library cannot be used here: they never let `.*` match `..`, and match characters, not bytes.
- * Every directory the expansion reads must be inside the workspace, and the work is capped; otherwise it asks.
+ * Every directory the expansion reads, and every path it tests, must be inside the workspace before it is looked
+ * at (so that what exists outside never changes the verdict), and the work is capped; otherwise it asks.
  */
 import { lstatSync, readdirSync } from "node:fs";
 import type { Issue } from "./risks.ts";
 import type { PatternToken } from "./shell-words.ts";
-import type { Workspace } from "./workspace-paths.ts";
+import { LeavesWorkspace, type Workspace } from "./workspace-paths.ts";
 
 /** Per classification: a command line may not make the classifier read more than this. */
 export class GlobBudget {
@@ -54,8 +55,9 @@ export function expandPattern(tokens: readonly PatternToken[], text: string, wor
   const inside = (relative: string, why: string) => {
     let resolved: string;
     try {
-      resolved = workspace.resolve(relative || ".").path;
+      resolved = workspace.resolve(relative || ".", true).path;
     } catch (error) {
+      if (error instanceof LeavesWorkspace) throw new Stop({ risk: "outside-workspace", detail: `${text} ${why} ${error.destination}` });
       throw new Stop({ risk: "outside-workspace", detail: `${text}: ${(error as Error).message}` });
     }
     if (!workspace.contains(resolved, "read")) throw new Stop({ risk: "outside-workspace", detail: `${text} ${why} ${resolved}` });
@@ -70,8 +72,9 @@ export function expandPattern(tokens: readonly PatternToken[], text: string, wor
       const candidate = dir.slice(0, -1);
       const candidateUtf8 = toUtf8(candidate);
       if (candidateUtf8 === null) throw new Stop({ risk: "shell-syntax", detail: `${text}: a matching name is not UTF-8` });
-      if (!exists(at(candidateUtf8))) return;
+      // Inside first: whether a path outside the workspace exists must not change the verdict (or be looked at).
       inside(candidateUtf8, "reaches");
+      if (!exists(at(candidateUtf8))) return;
       add(candidate);
       return;
     }

@@ -4,7 +4,9 @@
  * risk are declared only to be recognised, and ask. Options that make a tool read a list of file names from a
  * file (`--files0-from`, `file -f`, `md5sum -c`) ask: the names inside are not checked. Options that follow
  * symlinks found while walking directories (`grep -R`, `ls -L`, `du -L`) ask: they leave the workspace through
- * any link that points out.
+ * any link that points out. Walking a tree never opens a FIFO or device it finds: `grep -r` skips them (and
+ * `-D read` asks), `ls -R`, `du` and `find` only stat them. A FIFO or device named as an operand asks (see
+ * workspace-paths.ts).
  */
 import type { CommandSpec } from "./command-spec.ts";
 import { optionTable } from "./option-table.ts";
@@ -178,4 +180,9 @@ export const grep: CommandSpec = {
   ),
   operands: "pattern-then-paths",
   patternOptions: ["regexp", "file"],
+  // Recursing, grep skips FIFOs, sockets and devices unless told to read them, and reading a FIFO waits forever.
+  check: (parsed) =>
+    parsed.options
+      .filter(({ def, value }) => def.short === "D" && value?.text !== "skip")
+      .map(({ value }) => ({ risk: "process" as const, detail: `grep --devices=${value?.text ?? ""} would read FIFOs and devices found while recursing` })),
 };

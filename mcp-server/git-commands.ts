@@ -11,7 +11,7 @@
  *   which errs on the side of asking whatever git would have made of it.
  * The repository's own configuration (fsmonitor, pagers, diff drivers) is judged by ClassifyContext.gitRepoRisk.
  */
-import { specTool, type Tool } from "./command-spec.ts";
+import { specTool, untabledArgIssues, type Tool } from "./command-spec.ts";
 import type { Arg, ParsedArgs } from "./option-parser.ts";
 import { optionTable } from "./option-table.ts";
 import type { Issue, Risk } from "./risks.ts";
@@ -58,7 +58,8 @@ function signatureFormats(parsed: ParsedArgs): Issue[] {
     .map(({ value }) => ({ risk: "code-execution", detail: `${value!.text} verifies signatures with gpg` }));
 }
 
-const SUBCOMMANDS: Record<string, Tool> = {
+/** Maps, never plain objects: `git constructor` must find no subcommand. */
+const SUBCOMMANDS: ReadonlyMap<string, Tool> = new Map<string, Tool>(Object.entries({
   log: specTool({ options: log, operands: "paths", check: signatureFormats }),
   show: specTool({ options: log, operands: "paths", check: signatureFormats }),
   diff: specTool({
@@ -122,15 +123,15 @@ const SUBCOMMANDS: Record<string, Tool> = {
         : []),
     ],
   }),
-};
+}));
 
-const OTHER_SUBCOMMANDS: Record<string, Risk> = Object.fromEntries(
+const OTHER_SUBCOMMANDS: ReadonlyMap<string, Risk> = new Map<string, Risk>(
   (
     [
       ["network", "push fetch pull clone ls-remote remote submodule send-email request-pull"],
       ["delete", "rm clean prune gc"],
     ] as const
-  ).flatMap(([risk, names]) => names.split(" ").map((name) => [name, risk])),
+  ).flatMap(([risk, names]) => names.split(" ").map((name): [string, Risk] => [name, risk])),
 );
 
 export const git: Tool = {
@@ -148,15 +149,11 @@ export const git: Tool = {
     const sub = args[i]?.text;
     if (sub === undefined) return [...issues, { risk: "write", inherent: true, detail: "git without a subcommand" }];
     const rest = args.slice(i + 1);
-    const tool = SUBCOMMANDS[sub];
+    const tool = SUBCOMMANDS.get(sub);
     if (tool) return [...issues, ...tool.check(rest, workspace)];
-    // Not read-only: the subcommand's own risk, which an allow rule may lift; its words are checked as paths only.
-    issues.push({ risk: OTHER_SUBCOMMANDS[sub] ?? "write", inherent: true });
-    for (const arg of rest) {
-      const value = arg.text.startsWith("-") ? arg.text.slice(arg.text.indexOf("=") + 1 || arg.text.length) : arg.text;
-      const issue = value === "" ? null : workspace.check(value, "read");
-      if (issue) issues.push(issue);
-    }
+    // Not read-only: the subcommand's own risk, which an allow rule may lift; its words are read as for a tool without a table.
+    issues.push({ risk: OTHER_SUBCOMMANDS.get(sub) ?? "write", inherent: true });
+    issues.push(...untabledArgIssues(rest, workspace));
     return issues;
   },
 };

@@ -41,6 +41,9 @@ export function allowedCases(workspace: string): string[] {
     ...["git ls-files -z src", "git blame -L 1,5 README.md", "git --no-pager log -1"],
     // heredocs that expand nothing
     ...["cat <<'EOF'\nplain $HOME text\nEOF", "cat <<EOF\nplain text\nEOF"],
+    // delimiter forms bash and dash read alike: plain, quoted whole, backslashed; <<- strips tabs; two on a line
+    ...["cat <<\\EOF\nx\nEOF", "cat <<\"EOF\"\nx\nEOF", "cat <<-'E.1'\n\tx\n\tE.1", "cat <<A <<'B'\na\nA\nb\nB\npwd"],
+    ...["cat <<'EOF'\nkept \\\nEOF", "cat <<EOF\nEOF2\n EOF\nEOF"],
     // paths that stay inside the workspace
     ...["cat src/../README.md", `cat ${workspace}/notes.txt`, "cat inner-link/index.ts", "cat /dev/null", "cat -- -delete"],
     // patterns, expanded as dash will; no match leaves the word as written

@@ -171,6 +171,47 @@ describe("classifyCommand with a policy file", () => {
   });
 });
 
+// An allow rule for a tool the policy has no table for: an option word with text attached may be `-F/etc/shadow`.
+const untabled: PolicyRules = { allow: ["git commit", "npm test", "make"].map(rule), ask: [], deny: ["rm -rf", "git push"].map(rule), network: false };
+
+describe("allow rules for tools without an option table", () => {
+  it.each([
+    ["git commit -F /etc/shadow", "outside-workspace"],
+    ["git commit -F/etc/shadow", "outside-workspace"],
+    ["git commit --file=/etc/shadow", "outside-workspace"],
+    ["git commit -t/etc/shadow", "outside-workspace"],
+    ["git commit -qF/etc/shadow", "unchecked-option"],
+    ["git commit -F~/x", "outside-workspace"],
+    ["git commit -F../x", "outside-workspace"],
+    ["git commit -Fhostroot/etc/shadow", "outside-workspace"],
+    ["git commit -am wip", "unchecked-option"],
+    ["npm test -C/etc", "outside-workspace"],
+    ["npm test -- -C/etc", "outside-workspace"],
+    ["npm test -- /etc/passwd", "outside-workspace"],
+    ["npm test --prefix=/etc", "outside-workspace"],
+    ["make -C/etc", "outside-workspace"],
+    ["make -f/etc/passwd", "outside-workspace"],
+    ["make -j4", "unchecked-option"],
+  ] as const)("%j asks (%s)", (command, risk) => {
+    expect(classifyCommand(command, { workspaceDir, rules: untabled })).toMatchObject({ decision: "ask", risk });
+  });
+
+  it.each(["git commit -m wip", "git commit -a -m wip", "git commit --amend --no-edit", "npm test -- --watch", "make -j 4 all", "npm test -- src/a.test.ts"])(
+    "%j runs",
+    (command) => {
+      expect(classifyCommand(command, { workspaceDir, rules: untabled })).toEqual({ decision: "allow", by: "policy" });
+    },
+  );
+
+  it.each([
+    ["cat <<$'E'\nhi\n$E\nrm -rf build", "shell-syntax"],
+    ["cat <<$'E'\nhi\n$E\ngit push --force", "shell-syntax"],
+    ["cat <<$\"E\"\nhi\n$E\ngit push", "shell-syntax"],
+  ] as const)("a deny rule hidden behind a heredoc dash ends early still stops %j from running", (command, risk) => {
+    expect(classifyCommand(command, { workspaceDir, rules: untabled })).toMatchObject({ decision: "ask", risk });
+  });
+});
+
 describe("remembered prefixes", () => {
   const remembering = (...prefixes: string[]) => ({ workspaceDir, rules, rememberedPrefixes: prefixes.map(rule) });
 

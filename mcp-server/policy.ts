@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { forEachChild, parse } from "unbash";
-import type { AndOr, PipelineNode, SyntaxNode } from "unbash";
+import type { AndOr, HereDoc, PipelineNode, SyntaxNode } from "unbash";
 import { GlobBudget } from "./dash-glob.ts";
 import { findRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
 import { RISK_TEXT, mostSevere, type Issue, type Risk } from "./risks.ts";
@@ -57,6 +57,9 @@ export function classifyCommand(source: string, context: ClassifyContext): Class
     const denied = findDenied(script, source, context.rules?.deny ?? []);
     if (denied) return denied;
     if (context.rememberedCommands?.has(source)) return { decision: "allow", by: "remembered" };
+    // unbash reads heredocs as bash does; where dash could end one elsewhere, the rest of the tree is not to be trusted.
+    const hereDocIssue = checkHereDocs(script, source);
+    if (hereDocIssue) return ask({ issue: { risk: "shell-syntax", detail: hereDocIssue.detail }, trigger: hereDocIssue.trigger }, true);
 
     const commandContext: CommandContext = {
       workspace: new Workspace(context.workspaceDir),
@@ -128,6 +131,61 @@ function findDenied(root: SyntaxNode, source: string, deny: readonly PrefixRule[
   };
   visit(root);
   return found;
+}
+
+/**
+ * Heredoc delimiters whose meaning is the same in bash (unbash) and dash: plain characters, optionally quoted
+ * whole with '...' or "...", or with backslashes before plain characters. `$'EOF'`, `$"EOF"`, `E$'O'F`,
+ * `E\<newline>OF`, `"E\OF"` and anything else may end the heredoc at another line in dash, so they ask.
+ */
+const PLAIN_DELIMITER = /^(?:[A-Za-z0-9_.-]+|'[A-Za-z0-9_.-]+'|"[A-Za-z0-9_.-]+"|(?:\\?[A-Za-z0-9_.-])+)$/;
+
+/**
+ * Checks, independently of unbash, that every heredoc ends where dash would end it: the body starts at a line
+ * start, no line of it (after `<<-` strips leading tabs) is the delimiter, and the line after it is exactly the
+ * delimiter. Heredocs on one line follow each other. Whatever fails (or a body that runs to the end of the input,
+ * or an unquoted body with a backslash-newline, which dash and bash join differently) asks.
+ */
+function checkHereDocs(root: SyntaxNode, source: string): { trigger: string; detail: string } | null {
+  const hereDocs: HereDoc[] = [];
+  const visit = (node: SyntaxNode) => {
+    if (node.type === "HereDoc") hereDocs.push(node);
+    forEachChild(node, visit);
+  };
+  visit(root);
+  hereDocs.sort((a, b) => a.pos - b.pos);
+  const ends = new Map<HereDoc, number>();
+  for (const hereDoc of hereDocs) {
+    const trigger = slice(source, hereDoc);
+    const fail = (why: string) => ({ trigger, detail: `heredoc ${why}` });
+    const delimiter = hereDoc.delimiter;
+    if (!delimiter) return fail("without a delimiter");
+    const raw = source.slice(delimiter.pos, delimiter.end);
+    if (!PLAIN_DELIMITER.test(raw)) return fail(`delimiter ${JSON.stringify(raw)} may mean something else in /bin/sh`);
+    const quoted = /['"\\]/.test(raw);
+    const word = raw.replace(/['"\\]/g, "");
+    if (delimiter.value !== word || delimiter.quoted !== quoted) return fail(`delimiter ${JSON.stringify(raw)} is not read as ${word}`);
+    const { body } = hereDoc;
+    if (body.pos === 0 || source[body.pos - 1] !== "\n" || source.slice(body.pos, body.end) !== body.text) return fail("body does not start on its own line");
+    const strip = (line: string) => (hereDoc.operator === "<<-" ? line.replace(/^\t+/, "") : line);
+    const lines = body.text === "" ? [] : body.text.split("\n");
+    if (lines.length > 0 && lines.pop() !== "") return fail("body runs to the end of the input");
+    if (lines.some((line) => strip(line) === word)) return fail(`body holds the delimiter line ${word}`);
+    if (!quoted && body.text.includes("\\\n")) return fail("body continues a line with a backslash");
+    let closingEnd = source.indexOf("\n", body.end);
+    if (closingEnd === -1) closingEnd = source.length;
+    if (!hereDoc.closing || strip(source.slice(body.end, closingEnd)) !== word) return fail(`is not closed by the line ${word}`);
+    ends.set(hereDoc, closingEnd + 1);
+  }
+  // Heredocs started on the same line: each body starts right after the previous one's closing line.
+  for (let i = 1; i < hereDocs.length; i++) {
+    const previous = hereDocs[i - 1]!;
+    const current = hereDocs[i]!;
+    if (current.pos < previous.body.pos && current.body.pos !== ends.get(previous)) {
+      return { trigger: slice(source, current), detail: "heredoc body does not follow the previous one" };
+    }
+  }
+  return null;
 }
 
 function slice(source: string, node: { pos: number; end: number }): string {

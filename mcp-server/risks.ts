@@ -72,10 +72,10 @@ export function mostSevere<T extends { risk: Risk }>(issues: readonly T[]): T | 
 }
 
 /**
- * What commands that never run without asking do, for the question. tar and rsync are asked about as running code:
+ * What commands that never run without asking do (a Map: a word like `toString` must find nothing), for the question. tar and rsync are asked about as running code:
  * their options can (`--to-command`, `-e`).
  */
-export const KNOWN_RISKS: Record<string, Risk> = Object.fromEntries(
+export const KNOWN_RISKS: ReadonlyMap<string, Risk> = new Map<string, Risk>(
   (
     [
       ["delete", "rm rmdir unlink shred"],
@@ -90,5 +90,5 @@ export const KNOWN_RISKS: Record<string, Risk> = Object.fromEntries(
       ],
       ["install", "npm npx pnpm yarn bun pip pip3 apt apt-get dpkg brew cargo go gem"],
     ] as const
-  ).flatMap(([risk, names]) => names.split(" ").map((name) => [name, risk])),
+  ).flatMap(([risk, names]) => names.split(" ").map((name): [string, Risk] => [name, risk])),
 );

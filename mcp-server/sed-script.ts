@@ -13,7 +13,13 @@ import type { Issue, Risk } from "./risks.ts";
 
 const SIMPLE_COMMANDS = new Set("pP=ldDnNgGhHxzFqQ");
 const SUBSTITUTE_FLAGS = /^[gpiImM0-9]*$/;
-const DANGER: Record<string, Risk> = { e: "code-execution", w: "write", W: "write", r: "outside-workspace", R: "outside-workspace" };
+const DANGER: ReadonlyMap<string, Risk> = new Map<string, Risk>([
+  ["e", "code-execution"],
+  ["w", "write"],
+  ["W", "write"],
+  ["r", "outside-workspace"],
+  ["R", "outside-workspace"],
+]);
 
 class NotPrintOnly extends Error {
   readonly risk: Risk;
@@ -92,13 +98,13 @@ class ScriptReader {
       const flags = this.take(/[^\s;}#]/);
       if (name === "y" && flags !== "") throw new NotPrintOnly("unchecked-option", `y takes no flags`);
       if (!SUBSTITUTE_FLAGS.test(flags)) {
-        const bad = [...flags].find((flag) => DANGER[flag]);
-        throw new NotPrintOnly(bad ? DANGER[bad]! : "unchecked-option", `s flags "${flags}"`);
+        const bad = [...flags].find((flag) => DANGER.has(flag));
+        throw new NotPrintOnly((bad && DANGER.get(bad)) || "unchecked-option", `s flags "${flags}"`);
       }
       return;
     }
     if (!SIMPLE_COMMANDS.has(name)) {
-      throw new NotPrintOnly(DANGER[name] ?? "unchecked-option", `command "${name}" is not print-only`);
+      throw new NotPrintOnly(DANGER.get(name) ?? "unchecked-option", `command "${name}" is not print-only`);
     }
     // q, Q, l and L may take a number (exit code, line length).
     if ("qQl".includes(name)) {

@@ -5,6 +5,7 @@
  * risk (rm deletes): its options, its paths and the shell syntax around it are checked all the same.
  */
 import type { Command, DoubleQuotedChild, Redirection, Word, WordPart } from "unbash";
+import { untabledArgIssues } from "./command-spec.ts";
 import { expandPattern, type GlobBudget } from "./dash-glob.ts";
 import type { Arg } from "./option-parser.ts";
 import { findRule, type PolicyRules, type PrefixRule } from "./policy-rules.ts";
@@ -47,20 +48,20 @@ export function checkSimpleCommand(command: Command, context: CommandContext): C
   const read = readArgs(command, context);
   if ("unsupported" in read) {
     // The words cannot be known, but what the tool itself does can: `rm -rf $DIR` still deletes.
-    const inherent = lift ? undefined : (KNOWN_RISKS[name] ?? TOOLS[name]?.inherent);
+    const inherent = lift ? undefined : (KNOWN_RISKS.get(name) ?? TOOLS.get(name)?.inherent);
     const known: Issue[] = inherent ? [{ risk: inherent }] : [];
     return { issue: mostSevere([...issues, ...known, { risk: "shell-syntax", detail: read.unsupported }])! };
   }
   const { args } = read;
   issues.push(...read.issues);
 
-  const tool = name.includes("/") ? undefined : TOOLS[name];
+  const tool = name.includes("/") ? undefined : TOOLS.get(name);
   if (tool) {
     issues.push(...tool.check(args, workspace));
   } else {
-    issues.push({ risk: KNOWN_RISKS[name] ?? "unknown-command", inherent: true });
+    issues.push({ risk: KNOWN_RISKS.get(name) ?? "unknown-command", inherent: true });
     // An allow rule for a tool the policy does not know still keeps its file arguments inside the workspace.
-    if (lift) issues.push(...genericPathIssues(args, workspace));
+    if (lift) issues.push(...untabledArgIssues(args, workspace));
   }
   if (tool?.takesOptions ?? true) {
     for (const arg of args) {
@@ -99,19 +100,15 @@ function readArgs(command: Command, context: CommandContext): { args: Arg[]; iss
   return { args, issues };
 }
 
-function genericPathIssues(args: readonly Arg[], workspace: Workspace): Issue[] {
-  const issues: Issue[] = [];
-  for (const { text } of args) {
-    const value = text.startsWith("-") ? (text.includes("=") ? text.slice(text.indexOf("=") + 1) : "") : text;
-    const issue = value === "" ? null : workspace.check(value, "read");
-    if (issue) issues.push(issue);
-  }
-  return issues;
-}
-
 const SAFE_REDIRECT_TARGETS = new Set(["/dev/null"]);
 
 function redirectIssue(redirect: Redirection): Issue | null {
+  // dash reads only one digit before a redirect, and no `{name}`: `date 0101000020>/dev/null` is `date 0101000020`
+  // to dash (it sets the clock), and `{fd}>x` passes `{fd}` to the command. Either way a word unbash hides.
+  const descriptor = redirect.descriptor;
+  if (descriptor && (descriptor.type !== "FileDescriptor" || descriptor.end - descriptor.pos !== 1)) {
+    return { risk: "shell-syntax", detail: "a redirect's descriptor that /bin/sh reads as a word of the command" };
+  }
   if (redirect.type === "HereDoc") {
     // An unquoted heredoc body still expands $(...) and $VAR: plain only when quoted or free of expansions.
     if (redirect.delimiter?.quoted || !/[$`\\]/.test(redirect.body?.text ?? "")) return null;
@@ -122,7 +119,9 @@ function redirectIssue(redirect: Redirection): Issue | null {
     if (redirect.operator === "&>" || redirect.operator === "&>>") return { risk: "shell-syntax", detail: `${redirect.operator} means & then > in /bin/sh` };
     const target = redirect.target ? literalValue(redirect.target) : null;
     const isStderrToStdout = redirect.operator === ">&" && redirect.descriptor?.type === "FileDescriptor" && target === "1";
-    if (isStderrToStdout || (redirect.operator !== "<" && target !== null && SAFE_REDIRECT_TARGETS.has(target))) return null;
+    // Only plain `>` and `>>` to /dev/null: `>|`, `<>` and `>&FILE` differ between shells or do more.
+    const discards = (redirect.operator === ">" || redirect.operator === ">>") && target !== null && SAFE_REDIRECT_TARGETS.has(target);
+    if (isStderrToStdout || discards) return null;
     return { risk: redirect.operator === "<" ? "shell-syntax" : "write", detail: `redirect ${redirect.operator} ${target ?? "(expansion)"}` };
   }
   return { risk: "shell-syntax" };

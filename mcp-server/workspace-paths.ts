@@ -3,6 +3,11 @@
  * the kernel will do: each existing component is looked up with lstat and symlinks are followed (dangling ones
  * too, since writing through one creates its target), `..` applies to the real directory reached so far; from the
  * first missing component on, the rest (a path the command may create) is applied lexically.
+ * Checks (and pattern expansion) never look at anything outside the workspace other than its own ancestors: the
+ * moment a path (or a symlink's target) leaves for anywhere else it is outside, whether or not that place exists,
+ * so a command's verdict never tells the caller what exists on the host.
+ * A path inside the workspace that is neither a regular file nor a directory (a FIFO, a socket, a device) asks:
+ * reading a FIFO waits for a writer, and a device is not the workspace's data.
  * Nothing is cached: the workspace can change between two commands.
  */
 import { lstatSync, readlinkSync, realpathSync, type Stats } from "node:fs";
@@ -19,6 +24,18 @@ export interface ResolvedPath {
   path: string;
   exists: boolean;
   isDirectory: boolean;
+  /** What it is when it exists and is neither a regular file nor a directory (symlinks followed). */
+  special?: "FIFO" | "socket" | "device";
+}
+
+/** Thrown by resolve when the path leaves the workspace (for somewhere other than one of its ancestors). */
+export class LeavesWorkspace extends Error {
+  /** Where the path leads, read lexically from the point it left: nothing outside is looked at. */
+  readonly destination: string;
+  constructor(destination: string) {
+    super(`leads outside the workspace to ${destination}`);
+    this.destination = destination;
+  }
 }
 
 export class Workspace {
@@ -35,8 +52,11 @@ export class Workspace {
     this.root = root;
   }
 
-  /** Absolute, symlink-free (up to the first missing component) form of `value`, relative to the workspace. */
-  resolve(value: string): ResolvedPath {
+  /**
+   * Absolute, symlink-free (up to the first missing component) form of `value`, relative to the workspace.
+   * With `stayInside`, throws LeavesWorkspace instead of looking at anything outside (see the top of the file).
+   */
+  resolve(value: string, stayInside = false): ResolvedPath {
     if (this.root === null) throw new Error("the workspace cannot be resolved");
     const pending = value.split("/");
     let current = value.startsWith("/") ? "/" : this.root;
@@ -54,6 +74,7 @@ export class Workspace {
         continue;
       }
       const next = current === "/" ? `/${part}` : `${current}/${part}`;
+      if (stayInside && !this.insideOrAncestor(next)) throw new LeavesWorkspace(path.posix.resolve(next, ...pending.filter((rest) => rest !== "")));
       const stats = missing ? undefined : lstatQuietly(next);
       if (!stats) {
         missing = true;
@@ -75,7 +96,14 @@ export class Workspace {
       last = stats;
     }
     // `last` is unset when the path ended on the workspace, `/` or a `..`: directories all.
-    return { path: current, exists: !missing, isDirectory: !missing && (last?.isDirectory() ?? true) };
+    const special = missing || !last || last.isFile() || last.isDirectory() ? undefined : last.isFIFO() ? "FIFO" : last.isSocket() ? "socket" : "device";
+    return { path: current, exists: !missing, isDirectory: !missing && (last?.isDirectory() ?? true), ...(special && { special }) };
+  }
+
+  /** The workspace, a path inside it, or one of its ancestors (`/`, the directories above it): all it may look at. */
+  private insideOrAncestor(resolved: string): boolean {
+    const root = this.root!;
+    return resolved === root || resolved.startsWith(`${root}/`) || root.startsWith(resolved === "/" ? "/" : `${resolved}/`);
   }
 
   contains(resolved: string, use: PathUse): boolean {
@@ -91,14 +119,22 @@ export class Workspace {
     if (value.startsWith("~")) return { risk: "outside-workspace", detail: `${value}: ~ is the home directory` };
     if (use === "read" && value === "/dev/null") return null;
     try {
-      const resolved = this.resolve(value);
-      if (this.contains(resolved.path, use)) return null;
+      const resolved = this.resolve(value, true);
+      if (this.contains(resolved.path, use)) return resolved.special ? specialFileIssue(value, resolved.special) : null;
       const where = resolved.path === this.root ? "the workspace itself" : resolved.path;
       return { risk: "outside-workspace", detail: resolved.path === value ? value : `${value} → ${where}` };
     } catch (error) {
+      if (error instanceof LeavesWorkspace) {
+        return { risk: "outside-workspace", detail: error.destination === value ? value : `${value} → ${error.destination}` };
+      }
       return { risk: "outside-workspace", detail: `${value}: ${(error as Error).message}` };
     }
   }
+}
+
+function specialFileIssue(value: string, special: NonNullable<ResolvedPath["special"]>): Issue {
+  if (special === "device") return { risk: "outside-workspace", detail: `${value} is a device: it is not the workspace's data` };
+  return { risk: "process", detail: `${value} is a ${special}: opening it can wait on another process until the command times out` };
 }
 
 /** lstat, with "does not exist" (or "a component is not a directory") as undefined; other errors throw. */
