@@ -4,14 +4,17 @@
  * way, no FIFO, device or socket, no second hard link); git then parses the bytes it is handed: the config on
  * standard input, the index as a copy in a private scratch repository. So git, which runs on the host and
  * outside the sandbox, opens nothing the workspace names: no include, no `gitdir:` or `commondir` target, no
- * host file a symbolic link points to. Neither command runs anything a config could name (git-safety.test.ts
- * checks this with canaries), and both have a short timeout.
+ * host file a symbolic link points to. And where bubblewrap works, git runs in the sandbox, which sees only the
+ * scratch directory: git parsing bytes a stranger wrote does so with no capabilities and none of the host's
+ * files. Neither command runs anything a config could name (git-safety.test.ts checks this with canaries), and
+ * both have a short timeout.
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { neutralGitEnv } from "./git-env.ts";
+import { probeSandbox, sandboxLauncher } from "./sandbox.ts";
 
 export interface ConfigEntry {
   /** Section and variable names lowercased by git; a subsection keeps its case. */
@@ -117,12 +120,26 @@ function inScratch<T>(run: (dir: string) => T): T {
   }
 }
 
-function git(cwd: string, args: readonly string[], input: Buffer | undefined, extra: Record<string, string> = {}): GitRead<string> {
+/** Enough for git to parse a config or list an index of MAX_INDEX_BYTES (which it maps into memory). */
+const READ_LIMITS = { maxProcesses: 16, maxMemoryBytes: 2 ** 30, maxFileBytes: 2 ** 20, maxCpuSeconds: 5, maxTmpBytes: 2 ** 20 };
+
+/**
+ * The sandbox's words before `git`, when it works here. SHELL_SANDBOX=off in this process's environment (the
+ * server's setting) keeps bwrap from even being tried; otherwise the probe runs once per process.
+ */
+function sandboxWords(scratch: string): string[] {
+  if (process.env.SHELL_SANDBOX === "off" || !probeSandbox("auto").active) return [];
+  return sandboxLauncher({ workspaceDir: scratch, limits: READ_LIMITS, network: false });
+}
+
+/** git in the scratch directory `dir` (its current directory), in the sandbox where there is one. */
+function git(dir: string, args: readonly string[], input: Buffer | undefined, extra: Record<string, string> = {}): GitRead<string> {
   // The commands' git environment (no system or global config, forced settings), with discovery stopped at the
-  // private directory's parent; nothing of this process's own GIT_* settings.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LANG: "C", ...neutralGitEnv(cwd), ...extra };
-  const result = spawnSync("git", args, {
-    cwd,
+  // scratch directory's parent; nothing of this process's own GIT_* settings.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LANG: "C", ...neutralGitEnv(dir), ...extra };
+  const [file = "git", ...words] = [...sandboxWords(dir), "git", ...args];
+  const result = spawnSync(file, words, {
+    cwd: dir,
     // The cast only drops NODE_ENV, which Next's global types make required; git gets exactly this env.
     env: env as NodeJS.ProcessEnv,
     input: input ?? Buffer.alloc(0),
@@ -173,13 +190,12 @@ export function parseConfig(text: Buffer, shownAs: string): GitRead<ConfigEntry[
 export function listGitlinks(index: Buffer, objectFormat: "sha1" | "sha256"): GitRead<string[]> {
   const listed = inScratch((dir) => {
     const gitDir = path.join(dir, "repo");
-    for (const sub of ["objects", "refs", "worktree"]) mkdirSync(path.join(gitDir, sub), { recursive: true });
+    for (const sub of ["objects", "refs"]) mkdirSync(path.join(gitDir, sub), { recursive: true });
     writeFileSync(path.join(gitDir, "HEAD"), "ref: refs/heads/main\n");
     const format = objectFormat === "sha256" ? "\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n" : "\trepositoryformatversion = 0\n";
     writeFileSync(path.join(gitDir, "config"), `[core]\n${format}`);
     writeFileSync(path.join(gitDir, "index"), index);
-    const worktree = path.join(gitDir, "worktree");
-    return git(worktree, ["ls-files", "--stage", "-z"], undefined, { GIT_DIR: gitDir, GIT_WORK_TREE: worktree });
+    return git(dir, ["ls-files", "--stage", "-z"], undefined, { GIT_DIR: gitDir, GIT_WORK_TREE: dir });
   });
   if (!listed.ok) return listed;
   // "<mode> <object> <stage>\t<path>"; mode 160000 is a gitlink.

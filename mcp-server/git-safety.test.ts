@@ -20,7 +20,9 @@ vi.mock("node:child_process", async (importOriginal) => {
   return { ...actual, spawnSync: vi.fn(actual.spawnSync) };
 });
 const { spawnSync } = await import("node:child_process");
-const gitRuns = () => vi.mocked(spawnSync).mock.calls.filter(([file]) => file === "git").length;
+/** Runs of git, on the host or in the sandbox (where git is a word of the launcher's command line). */
+const isGit = (file: string, args: readonly string[] | undefined) => file === "git" || (args ?? []).includes("git");
+const gitRuns = () => vi.mocked(spawnSync).mock.calls.filter(([file, args]) => isGit(file, args)).length;
 
 const READ_ONLY_GIT = ["git status", "git diff", "git log -p", "git show"];
 const sandboxWorks = probeSandbox("auto").active;
@@ -200,8 +202,8 @@ describe("the check reads nothing outside the workspace, and shows no value", ()
     expect(risk).toMatch(row.risk);
     expectNothingOf(risk!);
     // git never ran where it could read the workspace, or anything the workspace points to.
-    for (const [file, , options] of vi.mocked(spawnSync).mock.calls.slice(runs)) {
-      if (file !== "git") continue;
+    for (const [file, args, options] of vi.mocked(spawnSync).mock.calls.slice(runs)) {
+      if (!isGit(file, args)) continue;
       for (const dir of [options?.cwd, options?.env?.GIT_DIR, options?.env?.GIT_WORK_TREE]) {
         if (dir) expect(String(dir).startsWith(root)).toBe(false);
       }
@@ -226,6 +228,17 @@ describe("the check reads nothing outside the workspace, and shows no value", ()
   }
   describe("through the server, not sandboxed", () => throughTheServerWith("off"));
   describe.skipIf(!sandboxWorks && !sandboxMustRun)("through the server, sandboxed", () => throughTheServerWith("required"));
+
+  // SHELL_SANDBOX=off in the server's own environment keeps the check from trying bwrap.
+  it.skipIf((!sandboxWorks && !sandboxMustRun) || process.env.SHELL_SANDBOX === "off")("runs git for the check in the sandbox, which sees only a scratch directory", () => {
+    cleanRepo(ws);
+    const runs = vi.mocked(spawnSync).mock.calls.length;
+    expect(repoConfigRisk(ws)).toBeNull();
+    const launched = vi.mocked(spawnSync).mock.calls.slice(runs).filter(([file, args]) => isGit(file, args));
+    // The config, then the index.
+    expect(launched).toHaveLength(2);
+    for (const [file, args] of launched) expect([file, ...(args ?? [])]).toContain("bwrap");
+  });
 
   it("asks for an include of a harmless file inside the workspace too, naming only include.path", () => {
     cleanRepo(ws);
