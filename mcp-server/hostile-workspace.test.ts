@@ -23,6 +23,9 @@ const policyFile = path.join(base, "policy.json");
 beforeAll(() => {
   mkdirSync(path.join(workspace, ".git"), { recursive: true });
   mkdirSync(path.join(workspace, "build"));
+  // GNU find reads a leading `,` as a starting point: a repository can ship a directory of that name.
+  mkdirSync(path.join(workspace, ","));
+  writeFileSync(path.join(workspace, ",", "readme"), "x\n");
   mkdirSync(outside);
   writeFileSync(path.join(workspace, ".git", "HEAD"), "ref: refs/heads/main\n");
   for (const name of ["canary", "canary.txt", "notes.txt", "-delete", "-exec", "--output=x", "-rf"]) writeFileSync(path.join(workspace, name), "alive\n");
@@ -86,6 +89,24 @@ const HOSTILE: ReadonlyArray<readonly [string, Risk]> = [
   ["touch outside-link/new", "outside-workspace"],
   ["cp canary outside-link/copy", "outside-workspace"],
   ["mkdir -p build && rm -rf build", "delete"],
+  // heredoc delimiters dash reads differently from bash: the lines after `$EOF` run as commands in dash
+  ["cat <<$'EOF'\nhello\n$EOF\nsh -c 'touch PWNED; rm -f canary'", "shell-syntax"],
+  ["cat <<$'EOF'\nhello\n$EOF\nsh -c 'touch PWNED'\nEOF", "shell-syntax"],
+  ['cat <<$"EOF"\nhello\n$EOF\ntouch PWNED\nEOF', "shell-syntax"],
+  ["cat <<E$'O'F\nhello\nE$OF\ntouch PWNED\nEOF", "shell-syntax"],
+  ["cat <<$'E\\x4fF'\nhello\n$'E\\x4fF'\ntouch PWNED\nEOF", "shell-syntax"],
+  ["cat <<EOF\nx\nEO\\\nF\ntouch PWNED\nEOF", "shell-syntax"],
+  // words dash passes to the command that unbash took for a redirect's descriptor
+  ["sed {e}>/dev/null p notes.txt", "shell-syntax"],
+  ["touch 12>/dev/null", "write"],
+  // find's starting points, and Object.prototype names as find primaries
+  ["find , __proto__ -exec sh -c 'touch PWNED' ;", "code-execution"],
+  ["find , constructor -exec touch PWNED2 +", "code-execution"],
+  ["find ')' toString -delete", "delete"],
+  ["find , valueOf -fprint canary", "write"],
+  // whether a file outside exists must not change the verdict
+  ["echo */../../../../../../../../../etc/hostname", "outside-workspace"],
+  ["echo */../../../../../../../../../etc/no-such-file-here", "outside-workspace"],
 ];
 
 const decline: Answer = () => ({ action: "decline" });
@@ -151,6 +172,45 @@ describe("after a person remembers a prefix", () => {
     expect(await run("sed '1e touch X' notes.txt")).toMatchObject({ ran: false, approval: "declined" });
     expect(asked).toHaveLength(2);
     expect(snapshot(workspace)).not.toHaveProperty("X");
+    await close();
+  });
+});
+
+describe("with allow rules for tools the policy has no table for", () => {
+  const rulesFile = path.join(base, "rules.json");
+  beforeAll(() => writeFileSync(rulesFile, JSON.stringify({ allow: ["git commit", "cat"], deny: ["rm -rf"] })));
+
+  it.each([
+    ["git commit -F/etc/hostname", "outside-workspace"],
+    ["git commit -t/etc/hostname", "outside-workspace"],
+    ["git commit -F outside-link/canary", "outside-workspace"],
+    ["git commit -qFoutside-link/canary", "unchecked-option"],
+    ["cat <<$'E'\nhi\n$E\nrm -rf build", "shell-syntax"],
+  ] as const)("%j asks, is declined, and changes nothing", async (command, risk) => {
+    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: rulesFile, SHELL_SANDBOX: "off" }, decline);
+    const before = { inside: snapshot(workspace), outside: snapshot(outside) };
+    const output = await run(command, { timeoutMs: 2_000 });
+    await close();
+    expect(output).toMatchObject({ ran: false, approval: "declined" });
+    expect(asked).toHaveLength(1);
+    expect(String(asked[0]?.params._meta?.[RISK_META_KEY])).toMatch(new RegExp(`^${RISK_TEXT[risk]}: `));
+    expect({ inside: snapshot(workspace), outside: snapshot(outside) }).toEqual(before);
+  });
+});
+
+describe("after a person remembers mkdir", () => {
+  it("a directory named , it makes does not let find run -exec", async () => {
+    let answers = 0;
+    const answer: Answer = () => (answers++ === 0 ? { action: "accept", content: { remember: "prefix" } } : { action: "decline" });
+    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, answer);
+    expect(await run("mkdir -p build/made")).toMatchObject({ ran: true, approval: "approved" });
+    expect(await run("mkdir -p ,")).toMatchObject({ ran: true, approval: "remembered" });
+    const before = { inside: snapshot(workspace), outside: snapshot(outside) };
+    for (const command of ["find , constructor -exec sh -c 'touch PWNED' ';'", "find , __proto__ -exec touch PWNED2 +"]) {
+      expect(await run(command)).toMatchObject({ ran: false, approval: "declined" });
+    }
+    expect(asked).toHaveLength(3);
+    expect({ inside: snapshot(workspace), outside: snapshot(outside) }).toEqual(before);
     await close();
   });
 });
