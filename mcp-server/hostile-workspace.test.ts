@@ -185,7 +185,7 @@ describe("with allow rules for tools the policy has no table for", () => {
     ["git commit -t/etc/hostname", "outside-workspace"],
     ["git commit -F outside-link/canary", "outside-workspace"],
     ["git commit -qFoutside-link/canary", "unchecked-option"],
-    ["cat <<$'E'\nhi\n$E\nrm -rf build", "shell-syntax"],
+    ["cat <<$'E'\nhi\n$E\nrm -f canary", "shell-syntax"],
   ] as const)("%j asks, is declined, and changes nothing", async (command, risk) => {
     const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: rulesFile, SHELL_SANDBOX: "off" }, decline);
     const before = { inside: snapshot(workspace), outside: snapshot(outside) };
@@ -196,6 +196,17 @@ describe("with allow rules for tools the policy has no table for", () => {
     expect(String(asked[0]?.params._meta?.[RISK_META_KEY])).toMatch(new RegExp(`^${RISK_TEXT[risk]}: `));
     expect({ inside: snapshot(workspace), outside: snapshot(outside) }).toEqual(before);
   });
+});
+
+it("a deny rule behind a heredoc dash ends early refuses without asking", async () => {
+  const rulesFile = path.join(base, "deny.json");
+  writeFileSync(rulesFile, JSON.stringify({ deny: ["rm -rf"] }));
+  const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: rulesFile, SHELL_SANDBOX: "off" }, decline);
+  const before = { inside: snapshot(workspace), outside: snapshot(outside) };
+  expect(await run("cat <<$'E'\nhi\n$E\nrm -rf build")).toMatchObject({ ran: false, approval: "denied" });
+  await close();
+  expect(asked).toHaveLength(0);
+  expect({ inside: snapshot(workspace), outside: snapshot(outside) }).toEqual(before);
 });
 
 describe("after a person remembers mkdir", () => {

@@ -204,11 +204,17 @@ describe("allow rules for tools without an option table", () => {
   );
 
   it.each([
-    ["cat <<$'E'\nhi\n$E\nrm -rf build", "shell-syntax"],
-    ["cat <<$'E'\nhi\n$E\ngit push --force", "shell-syntax"],
-    ["cat <<$\"E\"\nhi\n$E\ngit push", "shell-syntax"],
-  ] as const)("a deny rule hidden behind a heredoc dash ends early still stops %j from running", (command, risk) => {
-    expect(classifyCommand(command, { workspaceDir, rules: untabled })).toMatchObject({ decision: "ask", risk });
+    ["cat <<$'E'\nhi\n$E\nrm -rf build", "rm -rf"],
+    ["cat <<$'E'\nhi\n$E\ngit push --force", "git push"],
+    ["cat <<$\"E\"\nhi\n$E\ngit push", "git push"],
+    ["cat <<E$'O'F\nhi\nE$OF\nls; rm -rf build\nEOF", "rm -rf"],
+    ["cat <<EOF\nx\nEO\\\nF\necho $(git push)\nEOF", "git push"],
+  ] as const)("a deny rule hidden behind a heredoc dash ends early still refuses %j", (command, denied) => {
+    expect(classifyCommand(command, { workspaceDir, rules: untabled })).toMatchObject({ decision: "deny", rule: denied });
+  });
+
+  it("a heredoc dash ends early with no denied command after it asks", () => {
+    expect(classifyCommand("cat <<$'E'\nhi\n$E\nmake", { workspaceDir, rules: untabled })).toMatchObject({ decision: "ask", risk: "shell-syntax" });
   });
 });
 

@@ -59,7 +59,11 @@ export function classifyCommand(source: string, context: ClassifyContext): Class
     if (context.rememberedCommands?.has(source)) return { decision: "allow", by: "remembered" };
     // unbash reads heredocs as bash does; where dash could end one elsewhere, the rest of the tree is not to be trusted.
     const hereDocIssue = checkHereDocs(script, source);
-    if (hereDocIssue) return ask({ issue: { risk: "shell-syntax", detail: hereDocIssue.detail }, trigger: hereDocIssue.trigger }, true);
+    if (hereDocIssue) {
+      // Any line may then be a command to dash: a deny rule matching one refuses, as it would have in any other place.
+      const denied = denyOnAnyLine(source, context.rules?.deny ?? []);
+      return denied ?? ask({ issue: { risk: "shell-syntax", detail: hereDocIssue.detail }, trigger: hereDocIssue.trigger }, true);
+    }
 
     const commandContext: CommandContext = {
       workspace: new Workspace(context.workspaceDir),
@@ -131,6 +135,22 @@ function findDenied(root: SyntaxNode, source: string, deny: readonly PrefixRule[
   };
   visit(root);
   return found;
+}
+
+/** Each line read on its own, for when the script's own reading of heredocs cannot be trusted. */
+function denyOnAnyLine(source: string, deny: readonly PrefixRule[]): Classification | null {
+  if (deny.length === 0) return null;
+  for (const line of source.split("\n")) {
+    let script: SyntaxNode;
+    try {
+      script = parse(line);
+    } catch {
+      continue;
+    }
+    const denied = findDenied(script, line, deny);
+    if (denied) return denied;
+  }
+  return null;
 }
 
 /**
