@@ -1,27 +1,48 @@
 import "server-only";
+import type { Agent } from "@mastra/core/agent";
+import { createChatAgent } from "@/lib/agent/agent";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatRuns } from "@/lib/chat/runs";
-import { appConfig } from "@/lib/config";
+import { appConfig, type AppConfig } from "@/lib/config";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
-import type { McpConnection } from "@/lib/mcp/client";
+import { mastraConnector } from "@/lib/mcp/client";
+import { loadMcpConfig } from "@/lib/mcp/config";
+import { McpConnections } from "@/lib/mcp/connections";
+import { ToolApprovalMemory } from "@/lib/mcp/tool-approval-memory";
+import { selectModel } from "@/lib/models/select-model";
 
-interface ThreadMcp {
-  connection: Promise<McpConnection>;
-  idleTimer?: ReturnType<typeof setTimeout>;
-}
-
-interface ServerState {
+/** Every server-side service, built once here and handed to whoever needs it; nothing else creates them. */
+export interface ServerState {
+  config: AppConfig;
   registry: ElicitationRegistry;
   runs: ChatRuns;
   conversations: Conversations;
-  /** The bundled shell server's connection, shared by all conversations. */
-  mcp?: Promise<McpConnection>;
-  /** Each conversation's own connection to the servers from mcp.json. */
-  threadMcp: Map<string, ThreadMcp>;
+  /** "Always allow this tool in this conversation". */
+  approvals: ToolApprovalMemory;
+  /** Every MCP connection: the bundled shell server's, and each conversation's to the servers from mcp.json. */
+  mcp: McpConnections;
+  /** The agent; tools are passed per turn (they come from the MCP connections). */
+  agent: Agent;
 }
 
 const KEY = Symbol.for("elicit-chat.server-state");
 type WithState = typeof globalThis & { [KEY]?: ServerState };
+
+/** The composition root: reads the settings once and wires the services together. */
+export function createServerState(env: Record<string, string | undefined> = process.env): ServerState {
+  const config = appConfig(env);
+  const registry = new ElicitationRegistry(config.pendingLimits);
+  const runs = new ChatRuns(config.reconnectGraceMs);
+  const approvals = new ToolApprovalMemory();
+  const log = (message: string) => console.warn(`[mcp] ${message}`);
+  const mcp = new McpConnections({
+    connector: mastraConnector({ runs, registry, approvals, config, log }),
+    isBusy: (conversationId) => runs.hasRunFor(conversationId),
+    loadConfig: () => loadMcpConfig(env),
+    log,
+  });
+  return { config, registry, runs, conversations: new Conversations(), approvals, mcp, agent: createChatAgent(selectModel(env)) };
+}
 
 /**
  * Process-wide state. Kept on globalThis because Next.js bundles each route separately (a module-level Map would
@@ -29,11 +50,6 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
  */
 export function serverState(): ServerState {
   const holder = globalThis as WithState;
-  holder[KEY] ??= {
-    registry: new ElicitationRegistry(appConfig().pendingLimits),
-    runs: new ChatRuns(appConfig().reconnectGraceMs),
-    conversations: new Conversations(),
-    threadMcp: new Map(),
-  };
+  holder[KEY] ??= createServerState();
   return holder[KEY];
 }

@@ -1,25 +1,20 @@
 import "server-only";
 import { Agent } from "@mastra/core/agent";
 import type { MastraModelConfig } from "@mastra/core/llm";
-import { selectModel } from "@/lib/models/select-model";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 
 const INSTRUCTIONS = `You are the assistant in elicit-chat. You can run shell commands in the user's workspace with the
 run_command tool. Read-only commands run at once; anything that can change or delete something waits for the
 user's approval, and the tool result says whether it ran. If a command was declined or cancelled, say that it did
 not run and do not try it again unless the user asks. Keep answers short and put command output in code blocks.`;
 
-let cached: Agent | undefined;
-
-/** One agent per process. Tools are passed per request (they come from the MCP connection). */
-export function chatAgent(): Agent {
-  if (!cached) {
-    cached = new Agent({
-      id: "elicit-chat",
-      name: "elicit-chat",
-      instructions: INSTRUCTIONS,
-      // Mastra bundles an older copy of the AI SDK provider types; the runtime accepts spec v4 models.
-      model: selectModel() as unknown as MastraModelConfig,
-    });
-  }
-  return cached;
+/** The chat agent (one per process, built by serverState()). Tools are passed per turn (they come from MCP). */
+export function createChatAgent(model: LanguageModelV4): Agent {
+  return new Agent({
+    id: "elicit-chat",
+    name: "elicit-chat",
+    instructions: INSTRUCTIONS,
+    // Mastra bundles an older copy of the AI SDK provider types; the runtime accepts spec v4 models.
+    model: model as unknown as MastraModelConfig,
+  });
 }

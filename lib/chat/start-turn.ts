@@ -3,10 +3,9 @@ import type { MessageListInput } from "@mastra/core/agent/message-list";
 import { RequestContext } from "@mastra/core/request-context";
 import { toAISdkStream } from "@mastra/ai-sdk";
 import type { UIMessage, UIMessageChunk } from "ai";
-import { chatAgent } from "@/lib/agent/agent";
 import { errorMessage } from "@/lib/errors";
-import { RUN_ID_CONTEXT_KEY, toolsForTurn } from "@/lib/mcp/client";
-import { serverState } from "@/lib/server-state";
+import { RUN_ID_CONTEXT_KEY } from "@/lib/mcp/route-tool-calls";
+import { serverState, type ServerState } from "@/lib/server-state";
 import type { ChatRun } from "./runs";
 import { SERVER_NOTICE_PART_TYPE, type ServerNotice } from "./server-notice";
 
@@ -24,24 +23,24 @@ interface ChatTurn {
  * turn, or a reloaded tab's.
  */
 export function startTurn({ threadId, messages }: ChatTurn): ChatRun {
-  const { runs, conversations } = serverState();
-  const run = runs.open(threadId);
-  conversations.follow(threadId, messages as unknown as UIMessage[], run);
-  void drive(run, messages).finally(() => runs.close(run));
+  const state = serverState();
+  const run = state.runs.open(threadId);
+  state.conversations.follow(threadId, messages as unknown as UIMessage[], run);
+  void drive(state, run, messages).finally(() => state.runs.close(run));
   return run;
 }
 
-async function drive(run: ChatRun, messages: ChatTurn["messages"]): Promise<void> {
+async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: ChatRun, messages: ChatTurn["messages"]): Promise<void> {
   let release = () => {};
   let notices: ServerNotice[] = [];
   try {
-    const turnTools = await toolsForTurn(run.threadId);
+    const turnTools = await mcp.forTurn(run.threadId);
     release = turnTools.release;
     notices = turnTools.notices;
     const requestContext = new RequestContext();
     requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
     // Mastra's MessageListInput is typed against its own bundled copy of the AI SDK; the runtime takes UI messages.
-    const output = await chatAgent().stream(messages as unknown as MessageListInput, {
+    const output = await agent.stream(messages as unknown as MessageListInput, {
       // Also the progress token of the turn's MCP calls, which is how live command output finds this run.
       runId: run.id,
       abortSignal: run.signal,

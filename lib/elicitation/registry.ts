@@ -8,16 +8,14 @@ import {
   STATUS_BY_ACTION,
   type Approved,
   type CallResult,
-  type ElicitationAction,
   type ElicitationAnswer,
-  type ElicitationContent,
   type ElicitationData,
   type ElicitationOutcome,
   type ElicitationStatus,
   type RequestedSchema,
   type ToolCallRequest,
 } from "./contract";
-import { approvedOf, settlementOf } from "./settlement";
+import { approvedOf, settlementOf, type Settlement } from "./settlement";
 
 export interface OpenElicitation {
   threadId: string;
@@ -40,13 +38,7 @@ export interface OpenElicitation {
   onChange: (data: ElicitationData) => void;
 }
 
-/** What the MCP client sends back to the server (or the gate gets): the tool-call fields only for tool-call cards. */
-export interface Settlement {
-  action: ElicitationAction;
-  content?: ElicitationContent;
-  arguments?: Record<string, unknown>;
-  remember?: boolean;
-}
+export type { Settlement } from "./settlement";
 
 export type AnswerResult =
   | { kind: "answered"; outcome: ElicitationOutcome }

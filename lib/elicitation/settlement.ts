@@ -3,8 +3,15 @@
  * as approved. Kept apart from the registry so each can be read on its own.
  */
 import { APPROVAL_COMMAND_FIELD } from "@/mcp-server/contract";
-import type { Approved, ElicitationAnswer, ElicitationData } from "./contract";
-import type { Settlement } from "./registry";
+import type { Approved, ElicitationAction, ElicitationAnswer, ElicitationContent, ElicitationData } from "./contract";
+
+/** What the MCP client sends back to the server (or the gate gets): the tool-call fields only for tool-call cards. */
+export interface Settlement {
+  action: ElicitationAction;
+  content?: ElicitationContent;
+  arguments?: Record<string, unknown>;
+  remember?: boolean;
+}
 
 /** A question's accept carries form content; a tool-call card's, the arguments to call with (as shown if omitted). */
 export function settlementOf(data: ElicitationData, answer: ElicitationAnswer): Settlement {

@@ -8,7 +8,7 @@ import { errorMessage } from "@/lib/errors";
 import { BUNDLED_SERVER_NAME } from "./config";
 import { passGate } from "./tool-approval";
 import { isDenied, type GateSettings } from "./tool-approval-decision";
-import { toolApprovals, type ToolApprovalMemory } from "./tool-approval-memory";
+import type { ToolApprovalMemory } from "./tool-approval-memory";
 import { showRequiredUrls } from "./url-elicitation";
 
 export type Toolsets = Awaited<ReturnType<MCPClient["listToolsets"]>>;
@@ -26,8 +26,8 @@ export interface RouteDeps {
    * a server missing from it gets the defaults (ask unless annotated read-only).
    */
   gates: Record<string, GateSettings>;
-  /** "Always allow this tool here", per conversation; the process-wide memory by default. */
-  approvals?: ToolApprovalMemory;
+  /** "Always allow this tool here", per conversation. */
+  approvals: ToolApprovalMemory;
 }
 
 /**
@@ -45,9 +45,7 @@ export interface RouteDeps {
  * never made.
  */
 export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<string, McpTool> {
-  const { runs, registry, timeoutMs } = deps;
-  const { gates } = deps;
-  const memory = deps.approvals ?? toolApprovals();
+  const { runs, registry, timeoutMs, gates, approvals: memory } = deps;
   const routed: Record<string, McpTool> = {};
   for (const [serverName, tools] of Object.entries(toolsets)) {
     // Only the bundled server is trusted to ask for itself; any other name, configured or not, is gated.

@@ -54,13 +54,3 @@ export class ToolApprovalMemory {
 function key(serverName: string, toolName: string): string {
   return JSON.stringify([serverName, toolName]);
 }
-
-const KEY = Symbol.for("elicit-chat.tool-approvals");
-type WithMemory = typeof globalThis & { [KEY]?: ToolApprovalMemory };
-
-/** The process-wide memory, on globalThis like the rest of the server state (each route is bundled separately). */
-export function toolApprovals(): ToolApprovalMemory {
-  const holder = globalThis as WithMemory;
-  holder[KEY] ??= new ToolApprovalMemory();
-  return holder[KEY];
-}

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ApiError, errorResponse } from "@/lib/errors";
 import { toolApprovalListQuerySchema, toolApprovalRevokeQuerySchema } from "@/lib/mcp/tool-approval-contract";
-import { toolApprovals } from "@/lib/mcp/tool-approval-memory";
+import { serverState } from "@/lib/server-state";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,7 @@ function query<T extends z.ZodType>(request: Request, schema: T, hint: string): 
 export async function GET(request: Request) {
   try {
     const { threadId } = query(request, toolApprovalListQuerySchema, "Give the conversation as ?threadId=...");
-    return Response.json({ approvals: toolApprovals().list(threadId) });
+    return Response.json({ approvals: serverState().approvals.list(threadId) });
   } catch (error) {
     return errorResponse(error);
   }
@@ -25,7 +25,7 @@ export async function GET(request: Request) {
 export async function DELETE(request: Request) {
   try {
     const { threadId, serverName, toolName } = query(request, toolApprovalRevokeQuerySchema, "Give ?threadId=...&serverName=...&toolName=...");
-    return Response.json({ revoked: toolApprovals().revoke(threadId, serverName, toolName) });
+    return Response.json({ revoked: serverState().approvals.revoke(threadId, serverName, toolName) });
   } catch (error) {
     return errorResponse(error);
   }
