@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { neutralGitEnv } from "./git-safety.ts";
-import { policyFromEnv, type PolicyLoad } from "./policy-rules.ts";
-import { limitsFromEnv, parseSandboxMode, probeSandbox, type SandboxLimits, type SandboxStatus } from "./sandbox.ts";
+import { neutralGitEnv } from "./git/git-safety.ts";
+import { policyFromEnv, type PolicyLoad } from "./policy/prefix-rules.ts";
+import { limitsFromEnv, parseSandboxMode, probeSandbox, type SandboxLimits, type SandboxStatus } from "./sandbox/sandbox.ts";
 
 export interface ShellServerConfig {
   workspaceDir: string;

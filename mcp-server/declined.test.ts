@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommandOutputSchema } from "./contract.ts";
-import { connectStdio } from "./test-client.ts";
+import { connectStdio } from "./testing/test-client.ts";
 
 let workspace: string;
 let outside: string;

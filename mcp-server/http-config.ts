@@ -2,7 +2,7 @@
  * Settings of the Streamable HTTP entry point, read once from the environment. Bad values stop start-up with a
  * message naming the setting: a shell on a port must not start with a configuration it did not understand.
  */
-import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./http-sessions.ts";
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./transports/http-sessions.ts";
 
 export interface HttpSettings {
   port: number;

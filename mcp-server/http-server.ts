@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ShellServerConfig } from "./config.ts";
-import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from "./http-sessions.ts";
+import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from "./transports/http-sessions.ts";
 import { createServer } from "./server.ts";
 
 export const MCP_PATH = "/mcp";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "./contract.ts";
-import { connectInMemory, type Answer } from "./test-client.ts";
+import { connectInMemory, type Answer } from "./testing/test-client.ts";
 
 let workspace: string;
 beforeEach(() => {

@@ -18,9 +18,9 @@ import {
   runCommandInputShape,
   runCommandOutputShape,
 } from "./contract.ts";
-import { registerConformanceFixtures } from "./conformance-fixtures.ts";
-import { handleRunCommand } from "./run-command-tool.ts";
-import { ConversationRules } from "./conversation-rules.ts";
+import { registerConformanceFixtures } from "./testing/conformance-fixtures.ts";
+import { handleRunCommand } from "./run/run-command-tool.ts";
+import { ConversationRules } from "./approvals/conversation-rules.ts";
 
 type Log = (message: string) => void;
 

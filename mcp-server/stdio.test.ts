@@ -10,7 +10,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCommandOutputSchema } from "./contract.ts";
-import { connectStdio } from "./test-client.ts";
+import { connectStdio } from "./testing/test-client.ts";
 
 let workspace: string;
 let client: Client | undefined;

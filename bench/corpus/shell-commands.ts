@@ -3,10 +3,10 @@
  * policy-attack-cases.ts), against the same fixture workspace the tests use, so path resolution and pattern
  * expansion do their real work (symlinks, option-named files, patterns that reach outside).
  */
-import { attackCases } from "../../mcp-server/policy-attack-cases.ts";
-import { ASKED_CASES, allowedCases } from "../../mcp-server/policy-cases.ts";
+import { attackCases } from "../../mcp-server/testing/policy-attack-cases.ts";
+import { ASKED_CASES, allowedCases } from "../../mcp-server/testing/policy-cases.ts";
 
-export { createPolicyWorkspace } from "../../mcp-server/policy-fixture.ts";
+export { createPolicyWorkspace } from "../../mcp-server/testing/policy-fixture.ts";
 
 export function policyCorpus(workspace: string): string[] {
   const asked = Object.values({ ...ASKED_CASES, ...attackCases(workspace) }).flatMap((cases) => cases.map(([command]) => command));

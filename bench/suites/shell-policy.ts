@@ -3,7 +3,7 @@
  * Baseline: parsing the same command with unbash alone, which every classification starts with.
  */
 import { parse } from "unbash";
-import { classifyCommand } from "../../mcp-server/policy.ts";
+import { classifyCommand } from "../../mcp-server/policy/classifier.ts";
 import { LONG_COMMAND, createPolicyWorkspace, policyCorpus } from "../corpus/shell-commands.ts";
 import { figure, type Figure } from "../lib/figures.ts";
 import { histogramOf } from "../lib/histogram.ts";
