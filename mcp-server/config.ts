@@ -24,8 +24,6 @@ export interface ShellServerConfig {
   /** The policy file's rules (or the built-in policy) and any problems that made the server ignore the file. */
   policy: PolicyLoad;
   sandbox: SandboxStatus;
-  /** Test only: registers the conformance suite's elicitation fixture tools (MCP_CONFORMANCE_FIXTURES=1). */
-  conformanceFixtures: boolean;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -49,7 +47,6 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxOutputChars: positiveInt(env.COMMAND_MAX_OUTPUT_CHARS, 30_000, "COMMAND_MAX_OUTPUT_CHARS"),
     policy: policyFromEnv(env),
     sandbox: probeSandbox(parseSandboxMode(env.SHELL_SANDBOX)),
-    conformanceFixtures: env.MCP_CONFORMANCE_FIXTURES === "1",
     homeDir,
     limits: limitsFromEnv(env),
     commandEnv: {

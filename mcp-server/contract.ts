@@ -41,7 +41,7 @@ export const runCommandInputShape = {
  * denied: a deny rule of the policy file refused it without asking; refused: it could not run safely (e.g. the
  * sandbox is required and does not work).
  */
-export const approvalSchema = z.enum([
+export const approvalOutcomeSchema = z.enum([
   "not_required",
   "approved",
   "remembered",
@@ -52,7 +52,7 @@ export const approvalSchema = z.enum([
   "denied",
   "refused",
 ]);
-export type Approval = z.infer<typeof approvalSchema>;
+export type Approval = z.infer<typeof approvalOutcomeSchema>;
 
 export const runCommandOutputShape = {
   command: z.string().describe("The command that ran (or would have): the person's edited text when they edited it."),
@@ -60,7 +60,7 @@ export const runCommandOutputShape = {
   edited: z.boolean().describe("True when the person changed the command before approving it."),
   summary: z.string().describe("One line for people and models, e.g. 'Not run: the person declined.'"),
   ran: z.boolean().describe("False when the command was not started; then nothing it would have changed changed."),
-  approval: approvalSchema,
+  approval: approvalOutcomeSchema,
   risk: z.string().optional().describe("Why approval was needed, e.g. 'deletes files: rm -rf build'."),
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),

@@ -13,7 +13,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ShellServerConfig } from "./config.ts";
 import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from "./transports/http-sessions.ts";
-import { createServer } from "./server.ts";
+import { createServer, type ServerExtension } from "./server.ts";
 
 export const MCP_PATH = "/mcp";
 const LOOPBACK = "127.0.0.1";
@@ -33,6 +33,8 @@ export interface HttpServerOptions {
   /** Runs without a token: anyone who can reach 127.0.0.1 (any local user or process) can run commands. */
   localOnly?: boolean;
   log?: (message: string) => void;
+  /** Runs on each session's server after createServer built it. */
+  extend?: ServerExtension;
 }
 
 export interface RunningHttpServer {
@@ -85,7 +87,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id: string) => sessions.add(id, transport, client),
     });
-    const server = createServer(config, log);
+    const server = createServer(config, log, options.extend);
     transport.onclose = () => {
       if (transport.sessionId) sessions.remove(transport.sessionId);
       void server.close();

@@ -18,13 +18,15 @@ import {
   runCommandInputShape,
   runCommandOutputShape,
 } from "./contract.ts";
-import { registerConformanceFixtures } from "./testing/conformance-fixtures.ts";
 import { handleRunCommand } from "./run/run-command-tool.ts";
 import { ConversationRules } from "./approvals/conversation-rules.ts";
 
 type Log = (message: string) => void;
 
-export function createServer(config: ShellServerConfig, log: Log = () => {}): McpServer {
+/** Registers more tools on a server once createServer has built it (the conformance suite's fixtures do, in its test). */
+export type ServerExtension = (server: McpServer) => void;
+
+export function createServer(config: ShellServerConfig, log: Log = () => {}, extend?: ServerExtension): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: "0.2.0" }, { capabilities: { tools: {}, logging: {} } });
   const rules = new ConversationRules();
 
@@ -77,6 +79,6 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}): Mc
     },
   );
 
-  if (config.conformanceFixtures) registerConformanceFixtures(server);
+  extend?.(server);
   return server;
 }

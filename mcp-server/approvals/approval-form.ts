@@ -11,7 +11,7 @@ import {
   type RememberChoice,
 } from "../contract.ts";
 
-export function approvalSchema(command: string, prefix: string | undefined): ElicitRequestFormParams["requestedSchema"] {
+export function approvalFormSchema(command: string, prefix: string | undefined): ElicitRequestFormParams["requestedSchema"] {
   const choices: Array<{ const: RememberChoice; title: string }> = [
     { const: "once", title: "This time only" },
     { const: "command", title: "This exact command, in this conversation" },

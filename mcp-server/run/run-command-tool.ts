@@ -6,7 +6,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ElicitResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import { approvalSchema, readApproval } from "../approvals/approval-form.ts";
+import { approvalFormSchema, readApproval } from "../approvals/approval-form.ts";
 import type { ShellServerConfig } from "../config.ts";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY, type Approval, type RunCommandOutput } from "../contract.ts";
 import { repoConfigRisk } from "../git/git-safety.ts";
@@ -65,7 +65,7 @@ export async function handleRunCommand(
         {
           mode: "form",
           message: `Run \`${command}\`? It ${risk}.`,
-          requestedSchema: approvalSchema(command, verdict.prefix),
+          requestedSchema: approvalFormSchema(command, verdict.prefix),
           _meta: {
             [COMMAND_META_KEY]: command,
             [RISK_META_KEY]: risk,

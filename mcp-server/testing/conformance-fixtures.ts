@@ -1,7 +1,8 @@
 /**
  * Test-only tools the official MCP conformance suite calls to exercise elicitation (tools-call-elicitation,
- * elicitation-sep1034-defaults, elicitation-sep1330-enums). Registered only when MCP_CONFORMANCE_FIXTURES=1, so
- * that the elicitation scenarios really run against this server's transport and session handling.
+ * elicitation-sep1034-defaults, elicitation-sep1330-enums). The conformance test registers them on each
+ * session's server (startHttpServer's `extend`), so that the elicitation scenarios really run against this
+ * server's transport and session handling; production code never imports this file.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ElicitRequestFormParams } from "@modelcontextprotocol/sdk/types.js";

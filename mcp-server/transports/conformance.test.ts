@@ -13,6 +13,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnv } from "../config.ts";
 import { startHttpServer, type RunningHttpServer } from "../http-server.ts";
+import { registerConformanceFixtures } from "../testing/conformance-fixtures.ts";
 
 interface Check {
   id: string;
@@ -58,8 +59,8 @@ function readOutcomes(outputDir: string): void {
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), "shell-conformance-"));
-  const config = configFromEnv({ WORKSPACE_DIR: path.join(scratch, "workspace"), PATH: process.env.PATH, MCP_CONFORMANCE_FIXTURES: "1" });
-  server = await startHttpServer({ config, port: 0, localOnly: true });
+  const config = configFromEnv({ WORKSPACE_DIR: path.join(scratch, "workspace"), PATH: process.env.PATH });
+  server = await startHttpServer({ config, port: 0, localOnly: true, extend: registerConformanceFixtures });
   const resultsDir = path.join(scratch, "results");
   const output = await runSuite(server.url, resultsDir);
   readOutcomes(resultsDir);

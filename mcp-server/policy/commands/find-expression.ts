@@ -57,7 +57,7 @@ const NEWER_XY = /^-newer[aBcm]([aBcmt])$/;
  */
 const isExpressionStart = (text: string) => (text.startsWith("-") && text.length > 1) || text === "!" || text === "(";
 
-export const find: Tool = {
+export const findTool: Tool = {
   takesOptions: true,
   check(args: readonly Arg[], workspace: Workspace): Issue[] {
     const issues: Issue[] = [];

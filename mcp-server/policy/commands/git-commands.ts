@@ -134,7 +134,7 @@ const OTHER_SUBCOMMANDS: ReadonlyMap<string, Risk> = new Map<string, Risk>(
   ).flatMap(([risk, names]) => names.split(" ").map((name): [string, Risk] => [name, risk])),
 );
 
-export const git: Tool = {
+export const gitTool: Tool = {
   takesOptions: true,
   check(args: readonly Arg[], workspace: Workspace): Issue[] {
     const issues: Issue[] = [];

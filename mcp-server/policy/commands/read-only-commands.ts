@@ -6,8 +6,8 @@
  */
 import { specTool, textOnly, type Tool } from "./command-spec.ts";
 import * as files from "./file-tool-specs.ts";
-import { find } from "./find-expression.ts";
-import { git } from "./git-commands.ts";
+import { findTool } from "./find-expression.ts";
+import { gitTool } from "./git-commands.ts";
 import { sed } from "./sed-script.ts";
 import * as text from "./text-tool-specs.ts";
 import * as writers from "./write-tool-specs.ts";
@@ -53,8 +53,8 @@ export const TOOLS: ReadonlyMap<string, Tool> = new Map<string, Tool>([
   ["which", specTool(text.which)],
   ["date", specTool(text.date)],
   ["sed", specTool(sed)],
-  ["find", find],
-  ["git", git],
+  ["find", findTool],
+  ["git", gitTool],
   ["rm", specTool(writers.rm)],
   ["rmdir", specTool(writers.rmdir)],
   ["mkdir", specTool(writers.mkdir)],
