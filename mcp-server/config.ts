@@ -1,9 +1,17 @@
+/**
+ * The shell server's settings, read once from the environment and checked by zod schemas. Each default is written
+ * once: here, or (the sandbox's limits, the HTTP sessions' caps) in the module that applies it, and read from
+ * there. A bad value stops start-up with one error naming the variable and what it expects: a shell must not start
+ * with a configuration it did not understand. Unset and empty mean the same: the default.
+ */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { z } from "zod";
 import { neutralGitEnv } from "./git/git-safety.ts";
-import { policyFromEnv, type PolicyLoad } from "./policy/prefix-rules.ts";
-import { limitsFromEnv, parseSandboxMode, probeSandbox, type SandboxLimits, type SandboxStatus } from "./sandbox/sandbox.ts";
+import { loadPolicy, type PolicyLoad } from "./policy/prefix-rules.ts";
+import { DEFAULT_LIMITS, probeSandbox, type SandboxLimits, type SandboxStatus } from "./sandbox/sandbox.ts";
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./transports/http-sessions.ts";
 
 export interface ShellServerConfig {
   workspaceDir: string;
@@ -26,37 +34,218 @@ export interface ShellServerConfig {
   sandbox: SandboxStatus;
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === "") return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
-  return parsed;
+/** Settings of the Streamable HTTP entry point (http.ts). */
+export interface HttpSettings {
+  port: number;
+  token?: string;
+  tokens: Record<string, string>;
+  localOnly: boolean;
+  sessionLimits: SessionLimits;
 }
 
-export function configFromEnv(env: Record<string, string | undefined> = process.env): ShellServerConfig {
-  const workspaceDir = path.resolve(env.WORKSPACE_DIR || "workspace");
+type Env = Record<string, string | undefined>;
+
+const MB = 2 ** 20;
+const DEFAULT_ELICITATION_TIMEOUT_MS = 300_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_COMMAND_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_OUTPUT_CHARS = 30_000;
+const DEFAULT_HTTP_PORT = 3333;
+/** How much longer the server waits for an answer than the client (ELICITATION_TIMEOUT_MS): see commandTimeouts. */
+export const ELICITATION_MARGIN_MS = 30_000;
+/** A bearer token is the only thing between the network and a shell: refuse ones short enough to guess. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** Variables whose value must never appear in an error message (it would end up in a log). */
+const SECRET = new Set(["MCP_HTTP_TOKEN", "MCP_HTTP_TOKENS"]);
+
+const unset = (value: unknown) => (value === "" ? undefined : value);
+
+/** A whole number above zero, written in `unit` (times `scale` once read). */
+function wholeNumberText(unit: string, scale: number) {
+  const expects = `a positive whole number${unit}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: expects })
+    .transform((value) => Number(value) * scale)
+    .refine((value) => value > 0 && Number.isSafeInteger(value), { error: expects });
+}
+
+/** See wholeNumberText; unset, `fallback` (already scaled). */
+function wholeNumber(fallback: number, unit = "", scale = 1) {
+  return z.preprocess(unset, wholeNumberText(unit, scale).default(fallback));
+}
+
+function optionalWholeNumber(unit = "") {
+  return z.preprocess(unset, wholeNumberText(unit, 1).optional());
+}
+
+const limitsSchema = z.object({
+  SHELL_LIMIT_PROCESSES: wholeNumber(DEFAULT_LIMITS.maxProcesses),
+  SHELL_LIMIT_MEMORY_MB: wholeNumber(DEFAULT_LIMITS.maxMemoryBytes, " of megabytes", MB),
+  SHELL_LIMIT_FILE_MB: wholeNumber(DEFAULT_LIMITS.maxFileBytes, " of megabytes", MB),
+  SHELL_LIMIT_CPU_SECONDS: wholeNumber(DEFAULT_LIMITS.maxCpuSeconds, " of seconds"),
+  SHELL_LIMIT_TMP_MB: wholeNumber(DEFAULT_LIMITS.maxTmpBytes, " of megabytes", MB),
+});
+
+const shellSchema = z
+  .object({
+    WORKSPACE_DIR: z.preprocess(unset, z.string().default("workspace")),
+    SHELL_POLICY: z.preprocess(unset, z.string().optional()),
+    SHELL_SANDBOX: z.preprocess(unset, z.enum(["auto", "required", "off"], { error: "auto, required or off" }).default("auto")),
+    ELICITATION_TIMEOUT_MS: wholeNumber(DEFAULT_ELICITATION_TIMEOUT_MS, " of milliseconds"),
+    COMMAND_TIMEOUT_MS: optionalWholeNumber(" of milliseconds"),
+    COMMAND_MAX_TIMEOUT_MS: wholeNumber(DEFAULT_MAX_COMMAND_TIMEOUT_MS, " of milliseconds"),
+    COMMAND_MAX_OUTPUT_CHARS: wholeNumber(DEFAULT_MAX_OUTPUT_CHARS, " of characters"),
+    PATH: z.string().optional(),
+    LANG: z.string().default("C.UTF-8"),
+    ...limitsSchema.shape,
+  })
+  .superRefine((settings, context) => {
+    if (settings.COMMAND_TIMEOUT_MS !== undefined && settings.COMMAND_TIMEOUT_MS > settings.COMMAND_MAX_TIMEOUT_MS) {
+      const error = `at most COMMAND_MAX_TIMEOUT_MS (${settings.COMMAND_MAX_TIMEOUT_MS})`;
+      context.addIssue({ code: "custom", path: ["COMMAND_TIMEOUT_MS"], message: error });
+    }
+  });
+
+const CLIENT_NAME = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** `alice=token1,ci=token2`: one token per client, so each client's sessions are its own. */
+const tokensSchema = z.preprocess(
+  unset,
+  z
+    .string()
+    .default("")
+    .transform((text, context) => {
+      const tokens: Record<string, string> = {};
+      for (const entry of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+        const at = entry.indexOf("=");
+        const name = entry.slice(0, at);
+        const token = entry.slice(at + 1);
+        const problem =
+          at < 1 || !CLIENT_NAME.test(name)
+            ? `"${name || entry.slice(0, 20)}" is not one (a name of letters, digits, _ or -, then =, then the token)`
+            : token.length < MIN_TOKEN_LENGTH
+              ? `the token of "${name}" is shorter than ${MIN_TOKEN_LENGTH} characters`
+              : name in tokens
+                ? `"${name}" appears twice`
+                : undefined;
+        if (problem) {
+          context.addIssue({ code: "custom", message: `name=token pairs separated by commas, and ${problem}` });
+          return z.NEVER;
+        }
+        tokens[name] = token;
+      }
+      return tokens;
+    }),
+);
+
+const httpSchema = z.object({
+  MCP_HTTP_PORT: z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(/^\d+$/, { error: "a port number (0-65535)" })
+      .transform(Number)
+      .refine((port) => port <= 65_535, { error: "a port number (0-65535)" })
+      .default(DEFAULT_HTTP_PORT),
+  ),
+  MCP_HTTP_TOKEN: z.preprocess(
+    unset,
+    z.string().min(MIN_TOKEN_LENGTH, { error: `a token of ${MIN_TOKEN_LENGTH} or more characters (e.g. openssl rand -hex 32)` }).optional(),
+  ),
+  MCP_HTTP_TOKENS: tokensSchema,
+  MCP_HTTP_LOCAL_ONLY: z.preprocess(unset, z.enum(["1", "0"], { error: "1 (HTTP without a token, on loopback) or 0" }).default("0")),
+  MCP_HTTP_MAX_SESSIONS: wholeNumber(DEFAULT_SESSION_LIMITS.maxSessions),
+  MCP_HTTP_MAX_SESSIONS_PER_CLIENT: wholeNumber(DEFAULT_SESSION_LIMITS.maxSessionsPerClient),
+  MCP_HTTP_SESSION_IDLE_MS: wholeNumber(DEFAULT_SESSION_LIMITS.idleMs, " of milliseconds"),
+});
+
+/** Parses `env` with `schema`, or throws one Error naming each bad variable, what it expects, and what it got. */
+function read<Schema extends z.ZodType>(schema: Schema, env: Env): z.output<Schema> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const got = SECRET.has(name) ? "" : `, got "${env[name]}"`;
+    return `${name} must be ${issue.message}${got}`;
+  });
+  throw new Error(problems.join("; "));
+}
+
+/**
+ * Every timeout around one command, in one place:
+ * - The server waits for the person's answer ELICITATION_TIMEOUT_MS plus ELICITATION_MARGIN_MS (30 s). The client
+ *   (the chat app) expires a question after ELICITATION_TIMEOUT_MS and answers "cancel", so the client's cancel is
+ *   what ends the wait; the server's own timeout only catches a client that never answers.
+ * - A command runs for at most COMMAND_TIMEOUT_MS unless the call asks for another time, and never longer than
+ *   COMMAND_MAX_TIMEOUT_MS. Unset, the default is 30 s or the maximum, whichever is smaller; set above the
+ *   maximum, the server refuses to start (checked by the schema).
+ */
+export function commandTimeouts(settings: { elicitationTimeoutMs: number; commandTimeoutMs?: number; maxCommandTimeoutMs: number }) {
+  return {
+    elicitationTimeoutMs: settings.elicitationTimeoutMs + ELICITATION_MARGIN_MS,
+    defaultCommandTimeoutMs: settings.commandTimeoutMs ?? Math.min(DEFAULT_COMMAND_TIMEOUT_MS, settings.maxCommandTimeoutMs),
+    maxCommandTimeoutMs: settings.maxCommandTimeoutMs,
+  };
+}
+
+function limitsFrom(settings: z.output<typeof limitsSchema>): SandboxLimits {
+  return {
+    maxProcesses: settings.SHELL_LIMIT_PROCESSES,
+    maxMemoryBytes: settings.SHELL_LIMIT_MEMORY_MB,
+    maxFileBytes: settings.SHELL_LIMIT_FILE_MB,
+    maxCpuSeconds: settings.SHELL_LIMIT_CPU_SECONDS,
+    maxTmpBytes: settings.SHELL_LIMIT_TMP_MB,
+  };
+}
+
+/** The per-command resource limits (SHELL_LIMIT_*), in bytes and seconds. */
+export function limitsFromEnv(env: Env): SandboxLimits {
+  return limitsFrom(read(limitsSchema, env));
+}
+
+export function configFromEnv(env: Env = process.env): ShellServerConfig {
+  const settings = read(shellSchema, env);
+  const workspaceDir = path.resolve(settings.WORKSPACE_DIR);
   mkdirSync(workspaceDir, { recursive: true });
   const homeDir = commandHome();
-  const elicitationTimeoutMs = positiveInt(env.ELICITATION_TIMEOUT_MS, 300_000, "ELICITATION_TIMEOUT_MS");
   return {
     workspaceDir,
-    // A margin past the client's own timeout, so the client's "expired" (cancel) is what ends the wait.
-    elicitationTimeoutMs: elicitationTimeoutMs + 30_000,
-    defaultCommandTimeoutMs: positiveInt(env.COMMAND_TIMEOUT_MS, 30_000, "COMMAND_TIMEOUT_MS"),
-    maxCommandTimeoutMs: positiveInt(env.COMMAND_MAX_TIMEOUT_MS, 120_000, "COMMAND_MAX_TIMEOUT_MS"),
-    maxOutputChars: positiveInt(env.COMMAND_MAX_OUTPUT_CHARS, 30_000, "COMMAND_MAX_OUTPUT_CHARS"),
-    policy: policyFromEnv(env),
-    sandbox: probeSandbox(parseSandboxMode(env.SHELL_SANDBOX)),
+    ...commandTimeouts({
+      elicitationTimeoutMs: settings.ELICITATION_TIMEOUT_MS,
+      commandTimeoutMs: settings.COMMAND_TIMEOUT_MS,
+      maxCommandTimeoutMs: settings.COMMAND_MAX_TIMEOUT_MS,
+    }),
+    maxOutputChars: settings.COMMAND_MAX_OUTPUT_CHARS,
+    policy: loadPolicy(settings.SHELL_POLICY),
+    sandbox: probeSandbox(settings.SHELL_SANDBOX),
     homeDir,
-    limits: limitsFromEnv(env),
+    limits: limitsFrom(settings),
     commandEnv: {
-      PATH: commandPath(env.PATH, workspaceDir),
+      PATH: commandPath(settings.PATH, workspaceDir),
       HOME: homeDir,
       ...neutralGitEnv(workspaceDir),
-      LANG: env.LANG ?? "C.UTF-8",
+      LANG: settings.LANG,
       PAGER: "cat",
       GIT_PAGER: "cat",
       TERM: "dumb",
+    },
+  };
+}
+
+export function httpSettingsFromEnv(env: Env): HttpSettings {
+  const settings = read(httpSchema, env);
+  return {
+    port: settings.MCP_HTTP_PORT,
+    token: settings.MCP_HTTP_TOKEN,
+    tokens: settings.MCP_HTTP_TOKENS,
+    localOnly: settings.MCP_HTTP_LOCAL_ONLY === "1",
+    sessionLimits: {
+      maxSessions: settings.MCP_HTTP_MAX_SESSIONS,
+      maxSessionsPerClient: settings.MCP_HTTP_MAX_SESSIONS_PER_CLIENT,
+      idleMs: settings.MCP_HTTP_SESSION_IDLE_MS,
     },
   };
 }

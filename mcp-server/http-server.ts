@@ -11,15 +11,13 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { ShellServerConfig } from "./config.ts";
+import { MIN_TOKEN_LENGTH, type ShellServerConfig } from "./config.ts";
 import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from "./transports/http-sessions.ts";
 import { createServer, type ServerExtension } from "./server.ts";
 
 export const MCP_PATH = "/mcp";
 const LOOPBACK = "127.0.0.1";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** A bearer token is the only thing between the network and a shell: refuse ones short enough to guess. */
-export const MIN_TOKEN_LENGTH = 16;
 
 export interface HttpServerOptions {
   config: ShellServerConfig;

@@ -2,8 +2,7 @@
  * Entry point: serves the shell MCP server over Streamable HTTP at http://127.0.0.1:MCP_HTTP_PORT/mcp.
  * Run with `MCP_HTTP_TOKEN=... npm run mcp:http`; logs go to stderr.
  */
-import { configFromEnv, describeConfig } from "./config.ts";
-import { httpSettingsFromEnv } from "./http-config.ts";
+import { configFromEnv, describeConfig, httpSettingsFromEnv } from "./config.ts";
 import { startHttpServer } from "./http-server.ts";
 
 const log = (message: string) => process.stderr.write(`[shell-mcp http] ${message}\n`);

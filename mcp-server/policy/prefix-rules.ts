@@ -100,8 +100,7 @@ export function loadPolicyFile(filePath: string, required: boolean): PolicyLoad 
 }
 
 /** SHELL_POLICY names the file (and then it must exist); otherwise shell-policy.json at the project root, if any. */
-export function policyFromEnv(env: Record<string, string | undefined>): PolicyLoad {
-  const explicit = env.SHELL_POLICY;
+export function loadPolicy(explicit: string | undefined): PolicyLoad {
   const filePath = explicit ? path.resolve(explicit) : path.resolve(import.meta.dirname, "..", "..", "shell-policy.json");
   return loadPolicyFile(filePath, Boolean(explicit));
 }

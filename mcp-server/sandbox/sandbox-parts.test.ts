@@ -10,25 +10,7 @@ import { configFromEnv, describeConfig } from "../config.ts";
 import { ownCgroupDir, parseCgroupMounts } from "./sandbox-cgroup.ts";
 import { checksFrom } from "./sandbox-probe.ts";
 import { seccompProgram } from "./sandbox-seccomp.ts";
-import { limitsFromEnv, sandboxLauncher, type SandboxStatus } from "./sandbox.ts";
-
-const MB = 2 ** 20;
-
-describe("limitsFromEnv", () => {
-  it("has documented defaults", () => {
-    expect(limitsFromEnv({})).toEqual({ maxProcesses: 256, maxMemoryBytes: 4096 * MB, maxFileBytes: 1024 * MB, maxCpuSeconds: 120, maxTmpBytes: 512 * MB });
-  });
-
-  it("reads each setting in its unit", () => {
-    const env = { SHELL_LIMIT_PROCESSES: "20", SHELL_LIMIT_MEMORY_MB: "64", SHELL_LIMIT_FILE_MB: "2", SHELL_LIMIT_CPU_SECONDS: "5", SHELL_LIMIT_TMP_MB: "8" };
-    expect(limitsFromEnv(env)).toEqual({ maxProcesses: 20, maxMemoryBytes: 64 * MB, maxFileBytes: 2 * MB, maxCpuSeconds: 5, maxTmpBytes: 8 * MB });
-  });
-
-  it.each(["0", "-1", "1.5", "abc", "1e3", "10MB", "99999999999999999"])("rejects %j with the setting's name", (value) => {
-    expect(() => limitsFromEnv({ SHELL_LIMIT_MEMORY_MB: value })).toThrow(/SHELL_LIMIT_MEMORY_MB must be a positive whole number of megabytes/);
-    expect(() => limitsFromEnv({ SHELL_LIMIT_PROCESSES: value })).toThrow(/SHELL_LIMIT_PROCESSES must be a positive whole number, got/);
-  });
-});
+import { sandboxLauncher, type SandboxStatus } from "./sandbox.ts";
 
 describe("the probe's checks", () => {
   const own = { pidns: "pid:[1]", netns: "net:[2]" };

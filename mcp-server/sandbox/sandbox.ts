@@ -33,13 +33,7 @@ export interface SandboxStatus {
   limits: string;
 }
 
-export function parseSandboxMode(value: string | undefined): SandboxMode {
-  if (value === undefined || value === "") return "auto";
-  if (value === "auto" || value === "required" || value === "off") return value;
-  throw new Error(`SHELL_SANDBOX must be auto, required or off, got "${value}"`);
-}
-
-/** Per-command resource limits; see limitsFromEnv for the settings and defaults. */
+/** Per-command resource limits; the settings are read by limitsFromEnv (config.ts), the defaults are DEFAULT_LIMITS. */
 export interface SandboxLimits {
   /** Processes (and threads) the command may have at once. */
   maxProcesses: number;
@@ -60,33 +54,6 @@ export interface SandboxOptions {
   limits?: SandboxLimits;
   /** The policy's `network`: share the host's network namespace (and with it, its abstract unix sockets). */
   network: boolean;
-}
-
-const MB = 2 ** 20;
-
-/** The settings, their unit, and their default (in that unit). */
-const LIMIT_SETTINGS = [
-  ["SHELL_LIMIT_PROCESSES", "maxProcesses", 1, 256],
-  ["SHELL_LIMIT_MEMORY_MB", "maxMemoryBytes", MB, 4096],
-  ["SHELL_LIMIT_FILE_MB", "maxFileBytes", MB, 1024],
-  ["SHELL_LIMIT_CPU_SECONDS", "maxCpuSeconds", 1, 120],
-  ["SHELL_LIMIT_TMP_MB", "maxTmpBytes", MB, 512],
-] as const;
-
-export function limitsFromEnv(env: Record<string, string | undefined>): SandboxLimits {
-  const limits = {} as SandboxLimits;
-  for (const [name, key, unit, fallback] of LIMIT_SETTINGS) {
-    const value = env[name];
-    let parsed: number = fallback;
-    if (value !== undefined && value !== "") {
-      parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-      if (!Number.isSafeInteger(parsed * unit) || parsed <= 0) {
-        throw new Error(`${name} must be a positive whole number${unit === MB ? " of megabytes" : ""}, got "${value}"`);
-      }
-    }
-    limits[key] = parsed * unit;
-  }
-  return limits;
 }
 
 const probes = new Map<SandboxMode, SandboxStatus>();

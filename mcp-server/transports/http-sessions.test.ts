@@ -12,7 +12,6 @@ import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sd
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configFromEnv } from "../config.ts";
 import { runCommandOutputSchema } from "../contract.ts";
-import { httpSettingsFromEnv } from "../http-config.ts";
 import { startHttpServer, type RunningHttpServer } from "../http-server.ts";
 
 const ALICE = "alice-token-0123456789";
@@ -144,24 +143,5 @@ describe("HTTP sessions", () => {
     expect(running.sessionCount()).toBe(1);
     await expect(idle.client.listTools()).rejects.toThrow();
     expect(existsSync(path.join(workspace, "build"))).toBe(true);
-  });
-});
-
-describe("httpSettingsFromEnv", () => {
-  it("reads one token per client and the session limits", () => {
-    const settings = httpSettingsFromEnv({ MCP_HTTP_TOKENS: `alice=${ALICE}, ci=${BOB}`, MCP_HTTP_MAX_SESSIONS: "4", MCP_HTTP_SESSION_IDLE_MS: "1000" });
-    expect(settings).toMatchObject({ tokens: { alice: ALICE, ci: BOB }, sessionLimits: { maxSessions: 4, maxSessionsPerClient: 8, idleMs: 1000 } });
-  });
-
-  it.each([
-    [{ MCP_HTTP_TOKENS: "alice" }, /name=token/],
-    [{ MCP_HTTP_TOKENS: "=abcdefabcdefabcdef" }, /name=token/],
-    [{ MCP_HTTP_TOKENS: "alice=short" }, /shorter than 16/],
-    [{ MCP_HTTP_TOKENS: `a=${ALICE},a=${BOB}` }, /twice/],
-    [{ MCP_HTTP_MAX_SESSIONS: "0" }, /MCP_HTTP_MAX_SESSIONS/],
-    [{ MCP_HTTP_SESSION_IDLE_MS: "soon" }, /MCP_HTTP_SESSION_IDLE_MS/],
-    [{ MCP_HTTP_PORT: "70000" }, /MCP_HTTP_PORT/],
-  ])("refuses %j", (env, message) => {
-    expect(() => httpSettingsFromEnv(env)).toThrow(message);
   });
 });
