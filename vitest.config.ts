@@ -6,7 +6,7 @@ export default defineConfig({
     alias: {
       "@": path.resolve(import.meta.dirname),
       // `server-only` throws outside React Server Components; tests call server modules directly.
-      "server-only": path.resolve(import.meta.dirname, "lib/testing/server-only-stub.ts"),
+      "server-only": path.resolve(import.meta.dirname, "testing/server-only-stub.ts"),
     },
   },
   test: {

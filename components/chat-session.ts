@@ -2,7 +2,8 @@
 
 import { AssistantChatTransport, createResumableSessionStorage } from "@assistant-ui/react-ai-sdk";
 import type { UIMessage } from "ai";
-import { RUN_ID_HEADER, runStopPath, runStreamPath } from "@/lib/chat/resume";
+import { apiPaths } from "@/lib/api-contract";
+import { RUN_ID_HEADER } from "@/lib/chat/resume";
 
 /**
  * What lets a conversation survive a reload and open in another tab. Its id is in the address (`?thread=`); this
@@ -46,7 +47,7 @@ export async function openSession(): Promise<ChatSession> {
   const own = readMessages(threadId);
   if (own) return { threadId, messages: own };
   // Another tab's conversation (or this tab's, from before its storage was cleared): ask the server.
-  const response = await fetch(`/api/chat/threads/${encodeURIComponent(threadId)}`).catch(() => undefined);
+  const response = await fetch(apiPaths.conversation(threadId)).catch(() => undefined);
   const state = (await response?.json().catch(() => undefined)) as { messages?: UIMessage[]; runId?: string | null } | undefined;
   if (state?.runId) sessionStorage.setItem(RUN_KEY, state.runId);
   return { threadId, messages: Array.isArray(state?.messages) ? state.messages : [] };
@@ -76,7 +77,7 @@ function chatFetch(threadId: string): typeof fetch {
       init.signal.addEventListener(
         "abort",
         () => {
-          if (!unloading) void fetch(runStopPath(runId), { method: "POST", keepalive: true }).catch(() => {});
+          if (!unloading) void fetch(apiPaths.runStop(runId), { method: "POST", keepalive: true }).catch(() => {});
         },
         { once: true },
       );
@@ -88,8 +89,8 @@ function chatFetch(threadId: string): typeof fetch {
 export function createChatTransport(threadId: string): AssistantChatTransport<UIMessage> {
   window.addEventListener("pagehide", () => (unloading = true));
   return new AssistantChatTransport({
-    api: "/api/chat",
+    api: apiPaths.chat,
     fetch: chatFetch(threadId),
-    resumable: { storage: createResumableSessionStorage({ key: RUN_KEY }), resumeApi: runStreamPath },
+    resumable: { storage: createResumableSessionStorage({ key: RUN_KEY }), resumeApi: apiPaths.runStream },
   });
 }

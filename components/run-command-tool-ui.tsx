@@ -3,6 +3,7 @@
 import { useAuiState, type ToolCallMessagePartComponent } from "@assistant-ui/react";
 import { useState } from "react";
 import { runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
+import { ELICITATION_PART_NAME, elicitationDataSchema } from "@/lib/elicitation/contract";
 
 const COLLAPSED_LINES = 12;
 
@@ -75,13 +76,11 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
   const running = status.type === "running" && result === undefined;
   // The approval card for this command is a separate part of the same message; while it waits, so does this call.
   const awaitingApproval = useAuiState((s) =>
-    s.message.parts.some(
-      (part) =>
-        part.type === "data" &&
-        part.name === "elicitation" &&
-        (part.data as { command?: string; status?: string } | undefined)?.command === args.command &&
-        (part.data as { status?: string }).status === "pending",
-    ),
+    s.message.parts.some((part) => {
+      if (part.type !== "data" || part.name !== ELICITATION_PART_NAME) return false;
+      const card = elicitationDataSchema.safeParse(part.data);
+      return card.success && card.data.command === args.command && card.data.status === "pending";
+    }),
   );
   const text = output ? [output.stdout, output.stderr].filter(Boolean).join("\n") : "";
   // The turn ended (Stop, a closed tab) before the call answered: nothing failed, and nothing says it ran.

@@ -7,12 +7,16 @@ import { LiveOutput } from "./live-output";
 import { RunCommandToolUI } from "./run-command-tool-ui";
 import { ServerNotice } from "./server-notice";
 import { ToolFallback } from "./tool-fallback";
+import { LIVE_OUTPUT_PART_NAME } from "@/lib/chat/live-output";
+import { SERVER_NOTICE_PART_NAME } from "@/lib/chat/server-notice";
+import { ELICITATION_PART_NAME } from "@/lib/elicitation/contract";
+import { RUN_COMMAND_TOOL_KEY } from "@/lib/mcp/tool-names";
 
 // Module scope: the parts renderer memoizes on this object.
 const ASSISTANT_PARTS = {
   Text: LazyMarkdownText,
-  tools: { by_name: { shell_run_command: RunCommandToolUI }, Fallback: ToolFallback },
-  data: { by_name: { elicitation: ElicitationCard, "command-output": LiveOutput, "server-notice": ServerNotice } },
+  tools: { by_name: { [RUN_COMMAND_TOOL_KEY]: RunCommandToolUI }, Fallback: ToolFallback },
+  data: { by_name: { [ELICITATION_PART_NAME]: ElicitationCard, [LIVE_OUTPUT_PART_NAME]: LiveOutput, [SERVER_NOTICE_PART_NAME]: ServerNotice } },
 };
 
 function UserMessage() {

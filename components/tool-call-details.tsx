@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ElicitationData, ToolCallRequest } from "@/lib/elicitation/contract";
 import { toolApprovalRevokeResultSchema } from "@/lib/mcp/tool-approval-contract";
+import { apiPaths } from "@/lib/api-contract";
 
 /** The server's hints, as it declared them: shown as hints, not as facts. */
 function Annotations({ annotations }: { annotations?: Record<string, unknown> }) {
@@ -54,9 +55,8 @@ function RevokeAllowance({ data, toolName }: { data: ElicitationData; toolName: 
   const [state, setState] = useState<"allowed" | "busy" | "revoked" | "failed">("allowed");
   const revoke = async () => {
     setState("busy");
-    const query = new URLSearchParams({ threadId: data.threadId, serverName: data.serverName, toolName });
     try {
-      const response = await fetch(`/api/tool-approvals?${query}`, { method: "DELETE" });
+      const response = await fetch(apiPaths.toolApprovals({ threadId: data.threadId, serverName: data.serverName, toolName }), { method: "DELETE" });
       const parsed = toolApprovalRevokeResultSchema.safeParse(await response.json());
       setState(response.ok && parsed.success ? "revoked" : "failed");
     } catch {

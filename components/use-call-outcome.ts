@@ -4,6 +4,8 @@ import { useAuiState } from "@assistant-ui/react";
 import { useEffect, useMemo, useState } from "react";
 import { RUN_COMMAND_TOOL, runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
 import { elicitationStateSchema, type CallResult, type ElicitationData, type ElicitationStatus } from "@/lib/elicitation/contract";
+import { apiPaths } from "@/lib/api-contract";
+import { toolKey } from "@/lib/mcp/tool-names";
 
 /**
  * What became of an accepted card's command or call, for its outcome line.
@@ -14,7 +16,7 @@ import { elicitationStateSchema, type CallResult, type ElicitationData, type Eli
  * asked once: it keeps the note (why it was cancelled) and the result with the outcome.
  */
 export function useCallOutcome(data: ElicitationData, status: ElicitationStatus, streamEnded: boolean) {
-  const toolName = `${data.serverName}_${RUN_COMMAND_TOOL}`;
+  const toolName = toolKey(data.serverName, RUN_COMMAND_TOOL);
   const rawResult = useAuiState((s) => {
     if (data.command === undefined || status !== "accepted") return undefined;
     for (const part of s.message.parts) {
@@ -34,7 +36,7 @@ export function useCallOutcome(data: ElicitationData, status: ElicitationStatus,
   useEffect(() => {
     if (!ask) return;
     let live = true;
-    void fetch(`/api/elicitations/${encodeURIComponent(data.id)}`)
+    void fetch(apiPaths.elicitation(data.id))
       .then((response) => response.json())
       .then((json: unknown) => {
         const state = elicitationStateSchema.safeParse(json);

@@ -7,6 +7,7 @@ import {
   type ElicitationAnswer,
   type ElicitationStatus,
 } from "@/lib/elicitation/contract";
+import { apiErrorOf, apiPaths } from "@/lib/api-contract";
 
 export interface AnswerState {
   /** The outcome this tab learned from its own POST (the stream's update may come a moment later, or never). */
@@ -17,14 +18,14 @@ export interface AnswerState {
 }
 
 async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState> {
-  const response = await fetch(`/api/elicitations/${encodeURIComponent(id)}`, {
+  const response = await fetch(apiPaths.elicitation(id), {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(answer),
   });
   const json: unknown = await response.json().catch(() => undefined);
   if (response.ok) return { status: elicitationOutcomeSchema.parse(json).status };
-  const error = (json as { error?: { message?: string; details?: unknown } } | undefined)?.error;
+  const error = apiErrorOf(json);
   if (response.status === 409) {
     // Someone (another tab) answered first: show what they chose.
     const recorded = elicitationOutcomeSchema.safeParse(error?.details);
@@ -54,7 +55,7 @@ export function useElicitationAnswer(id: string, pending: boolean, streamEnded: 
   useEffect(() => {
     if (!pending || state.status) return;
     const check = async () => {
-      const response = await fetch(`/api/elicitations/${encodeURIComponent(id)}`).catch(() => undefined);
+      const response = await fetch(apiPaths.elicitation(id)).catch(() => undefined);
       if (response?.status === 404) return setState((old) => (old.status ? old : { status: "expired" }));
       const parsed = elicitationStateSchema.safeParse(await response?.json().catch(() => undefined));
       if (parsed.success && "settled" in parsed.data) {

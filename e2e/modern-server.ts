@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startModernHttpServer, type RunningFixtureServer } from "../lib/testing/fixtures/modern-http-server";
+import { startModernHttpServer, type RunningFixtureServer } from "../testing/fixtures/modern-http-server";
 
 /**
  * The 2026-07-28 server the e2e app reaches over Streamable HTTP ("deploys" in mcp.e2e.json, which names this

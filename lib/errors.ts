@@ -1,25 +1,11 @@
 /**
  * One error type for every API route: a code the client can branch on, a status, a message a person can read,
- * and optional details (e.g. which field was wrong). `toResponse()` logs the cause and returns clean JSON.
+ * and optional details (e.g. which field was wrong). `toResponse()` logs the cause and returns the envelope of
+ * lib/api-contract.ts.
  */
-export type ErrorCode =
-  | "bad_request"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "not_found"
-  | "conflict"
-  | "invalid_content"
-  | "internal";
+import { API_ERROR_STATUS, apiErrorBody, type ApiErrorCode } from "@/lib/api-contract";
 
-const STATUS: Record<ErrorCode, number> = {
-  bad_request: 400,
-  not_found: 404,
-  conflict: 409,
-  invalid_content: 422,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  internal: 500,
-};
+export type ErrorCode = ApiErrorCode;
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -31,15 +17,12 @@ export class ApiError extends Error {
   }
 
   get status(): number {
-    return STATUS[this.code];
+    return API_ERROR_STATUS[this.code];
   }
 
   toResponse(): Response {
     if (this.code === "internal") console.error(`[api] ${this.message}`, this.cause ?? "");
-    return Response.json(
-      { error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) } },
-      { status: this.status },
-    );
+    return Response.json(apiErrorBody(this.code, this.message, this.details), { status: this.status });
   }
 }
 

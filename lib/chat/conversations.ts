@@ -1,3 +1,4 @@
+import "server-only";
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
 import type { ChatRun } from "./runs";
 

@@ -4,6 +4,3 @@
  * RESUMABLE_STREAM_ID_HEADER, which lives in a client-only module.)
  */
 export const RUN_ID_HEADER = "x-resumable-stream-id";
-
-export const runStreamPath = (runId: string) => `/api/chat/runs/${encodeURIComponent(runId)}/stream`;
-export const runStopPath = (runId: string) => `/api/chat/runs/${encodeURIComponent(runId)}/stop`;

@@ -1,3 +1,4 @@
+import "server-only";
 import type { UIMessageChunk } from "ai";
 
 type Listener = (chunk: UIMessageChunk | null) => void;

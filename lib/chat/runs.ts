@@ -7,6 +7,7 @@
  * MCP client's elicitation handler (the request arrives on the transport's data event), so routing is explicit:
  * by correlation id, see routeOf().
  */
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
 import { LIVE_OUTPUT_PART_TYPE, liveOutputCollector } from "./live-output";

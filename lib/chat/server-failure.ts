@@ -3,6 +3,7 @@
  * a person can act on. Its messages carry class names, wrapped prefixes, raw HTTP bodies and even stack traces;
  * the chat shows none of that, only what went wrong and, when known, the code a search would need.
  */
+import "server-only";
 import type { MCPDiscoveryErrorDetails } from "@mastra/mcp";
 
 const MAX_CHARS = 300;

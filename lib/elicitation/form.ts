@@ -3,7 +3,7 @@
  * field descriptions the card renders, and the card's raw input values back into typed content.
  * Shared by the browser (rendering) and the tests; validation itself is Ajv's job (validate.ts).
  */
-import type { ElicitationContent, RequestedSchema } from "./contract";
+import type { ElicitationContent, RequestedSchema } from "@/lib/elicitation/contract";
 
 export interface Option {
   value: string;

@@ -3,7 +3,7 @@
  * thing ran (the turn may have been stopped first, a deny rule may have refused the edited command), so an accepted
  * card reads the result when there is one, and says so when the turn ended without one.
  */
-import type { Approved, CallResult, ElicitationStatus } from "./contract";
+import type { Approved, CallResult, ElicitationStatus } from "@/lib/elicitation/contract";
 
 export interface OutcomeFacts {
   status: Exclude<ElicitationStatus, "pending">;

@@ -3,6 +3,7 @@
  * decides. It settles exactly once: by an answer, by the timeout (cancel, shown as expired) or by its signal
  * (cancel, with the reason on the card). Whatever comes later is refused, so nothing is forwarded twice.
  */
+import "server-only";
 import { randomUUID } from "node:crypto";
 import {
   STATUS_BY_ACTION,

@@ -3,7 +3,7 @@
  * as approved. Kept apart from the registry so each can be read on its own.
  */
 import { APPROVAL_COMMAND_FIELD } from "@/mcp-server/contract";
-import type { Approved, ElicitationAction, ElicitationAnswer, ElicitationContent, ElicitationData } from "./contract";
+import type { Approved, ElicitationAction, ElicitationAnswer, ElicitationContent, ElicitationData } from "@/lib/elicitation/contract";
 
 /** What the MCP client sends back to the server (or the gate gets): the tool-call fields only for tool-call cards. */
 export interface Settlement {

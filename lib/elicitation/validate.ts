@@ -7,7 +7,7 @@ import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from "aj
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { errorMessage } from "@/lib/errors";
-import type { ElicitationContent, RequestedSchema } from "./contract";
+import type { ElicitationContent, RequestedSchema } from "@/lib/elicitation/contract";
 
 export interface FieldError {
   /** The property name, or "" for the content as a whole. */

@@ -3,6 +3,8 @@
  * aborts with the reason lib/chat/runs.ts gives; an MCP request's signal aborts when the server cancels the
  * request or the connection closes (the MCP client aborts every open request with "Connection closed").
  */
+
+import "server-only";
 const TURN_NOTES: Record<string, string> = {
   "stopped by the person": "the turn was stopped",
   "nobody is watching this turn": "the chat request was closed",

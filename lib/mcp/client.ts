@@ -5,7 +5,8 @@ import { describeServerFailure } from "@/lib/chat/server-failure";
 import type { ServerNotice } from "@/lib/chat/server-notice";
 import type { AppConfig } from "@/lib/config";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
-import { BUNDLED_SERVER_NAME, type ServerEntry } from "./config";
+import type { ServerEntry } from "./config";
+import { RUN_COMMAND_TOOL_KEY, BUNDLED_SERVER_NAME } from "./tool-names";
 import { createElicitationHandler } from "./elicitation-handler";
 import { routeToolCalls, type McpTool } from "./route-tool-calls";
 import type { GateSettings } from "./tool-approval-decision";
@@ -88,7 +89,7 @@ export function mastraConnector({ runs, registry, approvals, config, log }: Conn
     async connectBundled() {
       const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, runs, registry, timeoutMs, log });
       const connection = await connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }, { gates: {} });
-      if (!connection.tools[`${BUNDLED_SERVER_NAME}_run_command`]) {
+      if (!connection.tools[RUN_COMMAND_TOOL_KEY]) {
         await connection.client.disconnect().catch(() => {});
         throw new Error(connection.unavailable[0]?.reason ?? "the shell MCP server offers no run_command tool");
       }

@@ -4,13 +4,14 @@
  * approval-gate settings. A bad entry is reported by name with the reason and left out; the others still load, and
  * a missing file just means no extra servers.
  */
+import "server-only";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { MCP_CLIENT_PROTOCOL_VERSION } from "@mastra/mcp";
 import { z } from "zod";
 import { errorMessage } from "@/lib/errors";
+import { BUNDLED_SERVER_NAME } from "./tool-names";
 
-export const BUNDLED_SERVER_NAME = "shell";
 
 /**
  * The client-side approval gate for a server's tools (see lib/mcp/tool-approval.ts): "always" asks before every

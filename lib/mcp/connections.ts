@@ -2,7 +2,8 @@ import "server-only";
 import type { ServerNotice } from "@/lib/chat/server-notice";
 import { errorMessage } from "@/lib/errors";
 import type { McpConnection, McpConnector } from "./client";
-import { BUNDLED_SERVER_NAME, type McpConfig } from "./config";
+import type { McpConfig } from "./config";
+import { BUNDLED_SERVER_NAME } from "./tool-names";
 import type { McpTool } from "./route-tool-calls";
 
 export interface ConnectionLimits {

@@ -1,3 +1,4 @@
+import "server-only";
 import type { MCPInputRequestHandler } from "@mastra/mcp";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "@/mcp-server/contract";
 import type { ChatRuns } from "@/lib/chat/runs";

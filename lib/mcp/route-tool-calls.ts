@@ -5,10 +5,10 @@ import { CONVERSATION_META_KEY, CORRELATION_META_KEY } from "@/mcp-server/contra
 import type { ChatRuns } from "@/lib/chat/runs";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { errorMessage } from "@/lib/errors";
-import { BUNDLED_SERVER_NAME } from "./config";
 import { passGate } from "./tool-approval";
 import { isDenied, type GateSettings } from "./tool-approval-decision";
 import type { ToolApprovalMemory } from "./tool-approval-memory";
+import { BUNDLED_SERVER_NAME, toolKey } from "./tool-names";
 import { showRequiredUrls } from "./url-elicitation";
 
 export type Toolsets = Awaited<ReturnType<MCPClient["listToolsets"]>>;
@@ -52,7 +52,7 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
     const settings = serverName === BUNDLED_SERVER_NAME ? undefined : (gates[serverName] ?? {});
     for (const [toolName, tool] of Object.entries(tools)) {
       if (settings && isDenied(settings, toolName)) continue;
-      routed[`${serverName}_${toolName}`] = tool;
+      routed[toolKey(serverName, toolName)] = tool;
       const execute = tool.execute?.bind(tool);
       if (!execute) continue;
       tool.execute = async (input: unknown, context: ToolExecutionContext) => {

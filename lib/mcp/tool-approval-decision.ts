@@ -4,6 +4,7 @@
  * the server: only an unambiguous `readOnlyHint: true` skips the question, and a tool that also claims
  * `destructiveHint: true` asks (a server cannot talk its way past the gate with contradictory hints).
  */
+import "server-only";
 import type { ApproveSetting } from "./config";
 
 /** The gate settings of one mcp.json entry (see lib/mcp/config.ts). */

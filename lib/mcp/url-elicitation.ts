@@ -1,3 +1,4 @@
+import "server-only";
 import type { ChatRun } from "@/lib/chat/runs";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { remoteModelSettings } from "./model-settings";
 
 export interface ModelDescription {

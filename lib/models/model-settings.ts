@@ -1,3 +1,5 @@
+import "server-only";
+
 export const DEFAULT_OPENAI_MODEL = "gpt-5-mini";
 
 /** A real model's settings from the environment, or undefined for the offline model. Empty means unset. */

@@ -3,6 +3,7 @@
  * It turns a command in backticks, or a line starting with `$ `, into a call of the shell tool, summarises the
  * tool's result afterwards, and answers anything else with a short help text.
  */
+import "server-only";
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,

@@ -4,12 +4,12 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { cardOf, chat, isCard } from "@/lib/testing/chat-client";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
+import { cardOf, chat, isCard } from "@/testing/chat-client";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
 
 let dir: string;
 beforeAll(() => {
-  const crashing = { command: "node", args: [path.resolve("lib/testing/fixtures/crashing-server.ts")], allowTools: ["ask_then_crash"] };
+  const crashing = { command: "node", args: [path.resolve("testing/fixtures/crashing-server.ts")], allowTools: ["ask_then_crash"] };
   dir = useMcpConfig({ crashing });
 });
 afterAll(() => forgetMcpConfig(dir));

@@ -8,8 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { configFromEnv } from "@/mcp-server/config";
 import { startHttpServer, type RunningHttpServer } from "@/mcp-server/http-server";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
 
 const TOKEN = "chat-http-test-token-7731";
 let dir: string;

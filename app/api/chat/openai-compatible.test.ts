@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { closeMcpConnection } from "@/lib/testing/mcp-connection";
-import { UiStreamReader } from "@/lib/testing/ui-stream";
+import { closeMcpConnection } from "@/testing/mcp-connection";
+import { UiStreamReader } from "@/testing/ui-stream";
 import { POST as chatRoute } from "./route";
 
 interface ChatCompletionRequest {

@@ -5,11 +5,11 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
 import { mcpText } from "@/lib/mcp/tool-result";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
-import { startModernHttpServer, type RunningFixtureServer } from "@/lib/testing/fixtures/modern-http-server";
-import { isNotice, noticeOf } from "@/lib/testing/server-notices";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
+import { startModernHttpServer, type RunningFixtureServer } from "@/testing/fixtures/modern-http-server";
+import { isNotice, noticeOf } from "@/testing/server-notices";
 
 let dir: string;
 let http: RunningFixtureServer;
@@ -18,7 +18,7 @@ const deploy = { allowTools: ["deploy"] };
 beforeAll(async () => {
   http = await startModernHttpServer();
   dir = useMcpConfig({
-    modern: { command: "node", args: [path.resolve("lib/testing/fixtures/input-required-server.ts")], ...deploy },
+    modern: { command: "node", args: [path.resolve("testing/fixtures/input-required-server.ts")], ...deploy },
     legacy: {
       command: "node",
       args: [path.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "stdio"],

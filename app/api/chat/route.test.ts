@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverState } from "@/lib/server-state";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { closeMcpConnection } from "@/lib/testing/mcp-connection";
-import { childProcesses, environmentOf, isAlive } from "@/lib/testing/processes";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
+import { closeMcpConnection } from "@/testing/mcp-connection";
+import { childProcesses, environmentOf, isAlive } from "@/testing/processes";
 import { LIVE_OUTPUT_PART_TYPE } from "@/lib/chat/live-output";
 import { RUN_ID_HEADER } from "@/lib/chat/resume";
-import { UiStreamReader } from "@/lib/testing/ui-stream";
+import { UiStreamReader } from "@/testing/ui-stream";
 import { POST as chatRoute } from "./route";
 import { GET as runStreamRoute } from "./runs/[id]/stream/route";
 

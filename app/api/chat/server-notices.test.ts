@@ -7,12 +7,12 @@
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { startModernHttpServer, type RunningFixtureServer } from "@/lib/testing/fixtures/modern-http-server";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
-import { isNotice, noticeOf } from "@/lib/testing/server-notices";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
+import { startModernHttpServer, type RunningFixtureServer } from "@/testing/fixtures/modern-http-server";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
+import { isNotice, noticeOf } from "@/testing/server-notices";
 import { SERVER_NOTICE_PART_TYPE } from "@/lib/chat/server-notice";
-import { childProcesses, isAlive } from "@/lib/testing/processes";
+import { childProcesses, isAlive } from "@/testing/processes";
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverState } from "@/lib/server-state";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
 
 let dir: string;
 beforeAll(() => {

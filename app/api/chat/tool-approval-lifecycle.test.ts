@@ -8,9 +8,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUN_ID_HEADER } from "@/lib/chat/resume";
 import { serverState } from "@/lib/server-state";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { gateFixtureEntry, recordedCalls } from "@/lib/testing/fixtures/gate-fixture";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
+import { gateFixtureEntry, recordedCalls } from "@/testing/fixtures/gate-fixture";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
 import { GET as listPending } from "@/app/api/elicitations/route";
 import { DELETE as revoke, GET as listApprovals } from "@/app/api/tool-approvals/route";
 

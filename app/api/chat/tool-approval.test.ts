@@ -1,6 +1,6 @@
 /**
  * The client-side approval gate over the chat route, against a third-party MCP server that never asks by itself
- * (lib/testing/fixtures/gate-fixture-server.ts) and records every call it receives: what the gate lets through, what
+ * (testing/fixtures/gate-fixture-server.ts) and records every call it receives: what the gate lets through, what
  * it asks about, and that a call nobody said yes to never reaches the server.
  */
 import { mkdtempSync } from "node:fs";
@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONVERSATION_META_KEY, CORRELATION_META_KEY } from "@/mcp-server/contract";
 import { mcpText } from "@/lib/mcp/tool-result";
 import { serverState } from "@/lib/server-state";
-import { answer, cardOf, chat, isCard, isToolOutput } from "@/lib/testing/chat-client";
-import { gateFixtureEntry, recordedCalls } from "@/lib/testing/fixtures/gate-fixture";
-import { forgetMcpConfig, useMcpConfig } from "@/lib/testing/mcp-connection";
+import { answer, cardOf, chat, isCard, isToolOutput } from "@/testing/chat-client";
+import { gateFixtureEntry, recordedCalls } from "@/testing/fixtures/gate-fixture";
+import { forgetMcpConfig, useMcpConfig } from "@/testing/mcp-connection";
 
 let dir: string;
 const calls = { db: "", ops: "", strict: "", trusted: "" };
