@@ -8,7 +8,15 @@ import { createServer } from "./server.ts";
 
 const log = (message: string) => process.stderr.write(`[shell-mcp] ${message}\n`);
 
-const config = configFromEnv();
+const config = (() => {
+  try {
+    return configFromEnv();
+  } catch (error) {
+    // A setting it did not understand: refuse to start, saying which (as http.ts does).
+    log(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+})();
 describeConfig(config).forEach(log);
 const server = createServer(config, log);
 await server.connect(new StdioServerTransport());
