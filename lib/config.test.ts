@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appConfig } from "./config";
+import { appConfig, ConfigError } from "./config";
 
 describe("pending-question limits", () => {
   it("default to 20 per conversation and 200 in total", () => {
@@ -14,5 +14,36 @@ describe("pending-question limits", () => {
 
   it("never let the total fall below one conversation's limit", () => {
     expect(appConfig({ ELICITATION_MAX_PENDING_PER_SERVER: "5000" }).pendingLimits).toEqual({ perConversation: 5000, total: 5000 });
+  });
+});
+
+describe("settings", () => {
+  it("take their defaults when unset or empty", () => {
+    const config = appConfig({ ELICITATION_TIMEOUT_MS: "", COMMAND_MAX_TIMEOUT_MS: "  ", MCP_CONFIG: "" });
+    expect(config).toMatchObject({ elicitationTimeoutMs: 300_000, commandMaxTimeoutMs: 120_000, reconnectGraceMs: 15_000, mcpConfigFile: undefined, model: undefined });
+    expect(config.workspaceDir).toMatch(/\/workspace$/);
+  });
+
+  it("read what is set", () => {
+    const config = appConfig({ ELICITATION_TIMEOUT_MS: "1000", CHAT_RECONNECT_GRACE_MS: " 250 ", WORKSPACE_DIR: "/tmp/ws", MCP_CONFIG: "my.json", OPENAI_API_KEY: "sk-x" });
+    expect(config).toMatchObject({ elicitationTimeoutMs: 1000, reconnectGraceMs: 250, workspaceDir: "/tmp/ws", mcpConfigFile: "my.json", model: { apiKey: "sk-x", modelId: "gpt-5-mini" } });
+  });
+
+  it.each(["abc", "0", "-5", "1.5", "1e3", "10ms"])("refuse %j for a number, naming the variable and what it expects", (bad) => {
+    expect(() => appConfig({ ELICITATION_TIMEOUT_MS: bad })).toThrow(ConfigError);
+    expect(() => appConfig({ ELICITATION_TIMEOUT_MS: bad })).toThrow(`ELICITATION_TIMEOUT_MS="${bad}": expected a positive integer`);
+  });
+
+  it("name every bad variable at once, the old per-server name included", () => {
+    try {
+      appConfig({ COMMAND_MAX_TIMEOUT_MS: "soon", ELICITATION_MAX_PENDING_PER_SERVER: "0", CHAT_RECONNECT_GRACE_MS: "15000" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'COMMAND_MAX_TIMEOUT_MS="soon": expected a positive integer',
+        'ELICITATION_MAX_PENDING_PER_SERVER="0": expected a positive integer',
+      ]);
+    }
   });
 });

@@ -9,7 +9,7 @@ import { mastraConnector } from "@/lib/mcp/client";
 import { loadMcpConfig } from "@/lib/mcp/config";
 import { McpConnections } from "@/lib/mcp/connections";
 import { ToolApprovalMemory } from "@/lib/mcp/tool-approval-memory";
-import { selectModel } from "@/lib/models/select-model";
+import { modelFor } from "@/lib/models/select-model";
 
 /** Every server-side service, built once here and handed to whoever needs it; nothing else creates them. */
 export interface ServerState {
@@ -28,7 +28,7 @@ export interface ServerState {
 const KEY = Symbol.for("elicit-chat.server-state");
 type WithState = typeof globalThis & { [KEY]?: ServerState };
 
-/** The composition root: reads the settings once and wires the services together. */
+/** The composition root: reads the settings once (a bad one throws a ConfigError) and wires the services together. */
 export function createServerState(env: Record<string, string | undefined> = process.env): ServerState {
   const config = appConfig(env);
   const registry = new ElicitationRegistry(config.pendingLimits);
@@ -38,10 +38,10 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const mcp = new McpConnections({
     connector: mastraConnector({ runs, registry, approvals, config, log }),
     isBusy: (conversationId) => runs.hasRunFor(conversationId),
-    loadConfig: () => loadMcpConfig(env),
+    loadConfig: () => loadMcpConfig({ MCP_CONFIG: config.mcpConfigFile }),
     log,
   });
-  return { config, registry, runs, conversations: new Conversations(), approvals, mcp, agent: createChatAgent(selectModel(env)) };
+  return { config, registry, runs, conversations: new Conversations(), approvals, mcp, agent: createChatAgent(modelFor(config.model)) };
 }
 
 /**

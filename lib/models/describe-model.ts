@@ -1,5 +1,5 @@
 import "server-only";
-import { remoteModelSettings } from "./model-settings";
+import { remoteModelSettings, type RemoteModelSettings } from "./model-settings";
 
 export interface ModelDescription {
   label: string;
@@ -8,7 +8,11 @@ export interface ModelDescription {
 
 /** What the header shows about the active model, without building one. */
 export function describeModel(env: Record<string, string | undefined> = process.env): ModelDescription {
-  const settings = remoteModelSettings(env);
+  return describeModelSettings(remoteModelSettings(env));
+}
+
+/** The same, for settings already read (AppConfig's `model`). */
+export function describeModelSettings(settings: RemoteModelSettings | undefined): ModelDescription {
   if (!settings) return { label: "Offline demo model", offline: true };
   const where = settings.baseURL ? `at ${safeHost(settings.baseURL)}` : "(OpenAI)";
   return { label: `${settings.modelId} ${where}`, offline: false };

@@ -1,7 +1,7 @@
 import "server-only";
 import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
-import { remoteModelSettings } from "./model-settings";
+import { remoteModelSettings, type RemoteModelSettings } from "./model-settings";
 import { OfflineModel } from "./offline-model";
 
 /**
@@ -9,7 +9,11 @@ import { OfflineModel } from "./offline-model";
  * server, and those speak Chat Completions, not the Responses API.
  */
 export function selectModel(env: Record<string, string | undefined> = process.env): LanguageModelV4 {
-  const settings = remoteModelSettings(env);
+  return modelFor(remoteModelSettings(env));
+}
+
+/** The model for settings already read (AppConfig's `model`). */
+export function modelFor(settings: RemoteModelSettings | undefined): LanguageModelV4 {
   if (!settings) return new OfflineModel();
   // Local servers usually ignore the key, but the client library insists on one.
   const provider = createOpenAI({ apiKey: settings.apiKey ?? "not-needed", baseURL: settings.baseURL });
