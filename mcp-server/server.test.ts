@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "./contract.ts";
-import { connectInMemory, type Answer } from "./testing/test-client.ts";
+import { closeConnections, connectInMemory, type Answer } from "./testing/test-client.ts";
 
 let workspace: string;
 beforeEach(() => {
@@ -11,6 +11,7 @@ beforeEach(() => {
   mkdirSync(path.join(workspace, "build"));
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(closeConnections);
 
 const connect = (answer?: Answer) => connectInMemory({ WORKSPACE_DIR: workspace }, answer);
 

@@ -4,8 +4,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connectInMemory, type Answer } from "../testing/test-client.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { processRunning } from "../testing/processes.ts";
+import { closeConnections, connectInMemory, type Answer } from "../testing/test-client.ts";
 
 let workspace: string;
 let policyFile: string;
@@ -19,6 +20,7 @@ afterEach(() => {
   rmSync(workspace, { recursive: true, force: true });
   rmSync(policyFile, { force: true });
 });
+afterEach(closeConnections);
 
 const connect = (answer?: Answer) => connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile }, answer);
 const accept = (content: Record<string, string> = {}): Answer => () => ({ action: "accept", content });
@@ -145,10 +147,14 @@ describe("while a command runs", () => {
   it("kills the process group when the tool call is cancelled", async () => {
     const { run, close } = await connect(accept());
     const controller = new AbortController();
-    const running = run("sleep 2; touch late", { signal: controller.signal });
-    setTimeout(() => controller.abort(), 300);
+    // A sleep no other test runs, so its processes can be told apart in /proc.
+    const running = run("touch started; sleep 7.31; touch late", { signal: controller.signal });
+    await vi.waitFor(() => expect(existsSync(path.join(workspace, "started"))).toBe(true), { timeout: 10_000, interval: 20 });
+    controller.abort();
     await expect(running).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Once none of its processes is left, nothing can touch `late` any more (had the kill failed, this waits for
+    // the sleep to end, and `late` exists).
+    await vi.waitFor(() => expect(processRunning("sleep 7.31")).toBe(false), { timeout: 15_000, interval: 20 });
     expect(existsSync(path.join(workspace, "late"))).toBe(false);
     await close();
   });

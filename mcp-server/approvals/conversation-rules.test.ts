@@ -8,13 +8,14 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CONVERSATION_META_KEY } from "../contract.ts";
 import { ConversationRules } from "./conversation-rules.ts";
-import { connectInMemory } from "../testing/test-client.ts";
+import { closeConnections, connectInMemory } from "../testing/test-client.ts";
 
 let workspace: string;
 beforeEach(() => {
   workspace = mkdtempSync(path.join(tmpdir(), "shell-conversation-rules-"));
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(closeConnections);
 
 const inConversation = (id: unknown) => ({ [CONVERSATION_META_KEY]: id });
 

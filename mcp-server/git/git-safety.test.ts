@@ -13,7 +13,7 @@ import { hostSecretConfig, leakCases, SECRET } from "../testing/git-hostile-layo
 import { repoConfigRisk } from "./git-safety.ts";
 import { canaryIn, cleanRepo, git, nestedRepo, setConfig, write } from "../testing/git-test-repos.ts";
 import { probeSandbox } from "../sandbox/sandbox.ts";
-import { connectInMemory } from "../testing/test-client.ts";
+import { closeConnections, connectInMemory } from "../testing/test-client.ts";
 
 vi.mock("node:child_process", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:child_process")>();
@@ -36,6 +36,7 @@ beforeEach(() => {
   mkdirSync(ws);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(closeConnections);
 
 /** Builds the row's workspace and returns its canary, with nothing logged yet. */
 function plant(row: HostileCase) {

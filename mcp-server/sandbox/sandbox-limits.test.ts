@@ -9,13 +9,14 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { limitEnforcement } from "./sandbox-launcher.ts";
 import { runIn, skipSandboxSuites, type Output } from "../testing/sandbox-test-kit.ts";
-import { connectInMemory } from "../testing/test-client.ts";
+import { closeConnections, connectInMemory } from "../testing/test-client.ts";
 
 let workspace: string;
 beforeEach(() => {
   workspace = mkdtempSync(path.join(tmpdir(), "shell-limits-ws-"));
 });
 afterEach(() => rmSync(workspace, { recursive: true, force: true }));
+afterEach(closeConnections);
 
 const enforced = skipSandboxSuites ? { processes: false, totalMemory: false } : limitEnforcement();
 const limited = (env: Record<string, string>, command: string, timeoutMs = 15_000): Promise<Output> => runIn(workspace, command, { env, timeoutMs });

@@ -6,9 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer as createTcpServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { processRunning } from "../testing/processes.ts";
 import { probeSandbox } from "./sandbox.ts";
-import { connectInMemory } from "../testing/test-client.ts";
+import { closeConnections, connectInMemory } from "../testing/test-client.ts";
 
 const works = probeSandbox("auto").active;
 const mustRun = process.env.SHELL_SANDBOX === "required";
@@ -23,6 +24,7 @@ afterEach(() => {
   rmSync(workspace, { recursive: true, force: true });
   rmSync(outside, { recursive: true, force: true });
 });
+afterEach(closeConnections);
 
 const connect = (env: Record<string, string> = {}) =>
   connectInMemory({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "required", ...env }, () => ({ action: "accept", content: {} }));
@@ -129,9 +131,11 @@ describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
 
   it("kills the whole sandbox on timeout", async () => {
     const { run, close } = await connect({ COMMAND_MAX_TIMEOUT_MS: "300" });
-    const output = await run("(sleep 2; touch late) & sleep 2; touch late2");
+    // A sleep no other test runs: once none of its processes is left, nothing can touch `late` or `late2` (had
+    // the sandbox outlived the timeout, this waits for the sleeps to end, and both exist).
+    const output = await run("(sleep 2.17; touch late) & sleep 2.17; touch late2");
     expect(output).toMatchObject({ timedOut: true, sandboxed: true });
-    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    await vi.waitFor(() => expect(processRunning("sleep 2.17")).toBe(false), { timeout: 10_000, interval: 20 });
     expect(existsSync(path.join(workspace, "late"))).toBe(false);
     expect(existsSync(path.join(workspace, "late2"))).toBe(false);
     await close();

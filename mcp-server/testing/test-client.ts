@@ -12,6 +12,24 @@ import { createServer } from "../server.ts";
 
 export type Answer = (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
 
+const open = new Set<() => Promise<unknown>>();
+
+/** Closes every connection a test opened and has not closed (a failed assertion skips its own close): use in afterEach. */
+export async function closeConnections(): Promise<void> {
+  const closing = [...open];
+  open.clear();
+  await Promise.all(closing.map((close) => close()));
+}
+
+function tracked(close: () => Promise<unknown>): () => Promise<unknown> {
+  const once = () => {
+    open.delete(once);
+    return close();
+  };
+  open.add(once);
+  return once;
+}
+
 export async function connectInMemory(env: Record<string, string | undefined>, answer?: Answer) {
   const server = createServer(configFromEnv({ PATH: process.env.PATH, ...env }));
   const client = new Client({ name: "test", version: "1" }, { capabilities: answer ? { elicitation: { form: {} } } : {} });
@@ -37,13 +55,15 @@ export async function connectInMemory(env: Record<string, string | undefined>, a
     return (result.structuredContent as { rules: RememberedRule[] }).rules;
   };
   const revokeRule = (id: string, _meta?: Record<string, unknown>) => client.callTool({ name: "revoke_rule", arguments: { id }, _meta });
-  return { client, run, asked, listRules, revokeRule, close: () => Promise.all([client.close(), server.close()]) };
+  const close = tracked(() => Promise.all([client.close(), server.close()]));
+  return { client, run, asked, listRules, revokeRule, close };
 }
 
 /** A real MCP client connected to the server as clients run it: a separate Node process on stdio. */
 export async function connectStdio(workspace: string, action?: ElicitResult["action"]): Promise<Client> {
   const client = new Client({ name: "stdio-test", version: "1" }, { capabilities: action ? { elicitation: { form: {} } } : {} });
   if (action) client.setRequestHandler(ElicitRequestSchema, () => ({ action, ...(action === "accept" && { content: {} }) }));
+  tracked(() => client.close());
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,

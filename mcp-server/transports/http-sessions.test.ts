@@ -9,7 +9,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configFromEnv } from "../config.ts";
 import { runCommandOutputSchema } from "../contract.ts";
 import { startHttpServer, type RunningHttpServer } from "../http-server.ts";
@@ -139,9 +139,11 @@ describe("HTTP sessions", () => {
     const waiting = await connect(running, BOB);
     void waiting.client.callTool({ name: "run_command", arguments: { command: "rm -rf build" } }).catch(() => {});
     await waiting.asked;
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(running.sessionCount()).toBe(1);
+    // Both sessions have been idle-eligible as long: the idle one closes, the waiting one stays and still answers.
+    await vi.waitFor(() => expect(running.sessionCount()).toBe(1), { timeout: 5_000, interval: 20 });
     await expect(idle.client.listTools()).rejects.toThrow();
+    await expect(waiting.client.listTools()).resolves.toBeDefined();
+    expect(running.sessionCount()).toBe(1);
     expect(existsSync(path.join(workspace, "build"))).toBe(true);
   });
 });
