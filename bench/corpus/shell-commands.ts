@@ -1,5 +1,5 @@
 /**
- * What figure 6 times the shell policy over: the built-in policy's test cases (mcp-server/policy-cases.ts and
+ * What figure 6 times the shell policy over: the built-in policy's test cases (mcp-server/testing/policy-cases.ts and
  * policy-attack-cases.ts), against the same fixture workspace the tests use, so path resolution and pattern
  * expansion do their real work (symlinks, option-named files, patterns that reach outside).
  */
