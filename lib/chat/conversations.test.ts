@@ -33,7 +33,9 @@ describe("Conversations", () => {
     const newer = runs.open("thread-1");
     conversations.follow("thread-1", [user, user], newer);
     runs.close(older);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The older turn's ending has been handled: its log is done, and the work queued on it has run.
+    await older.log.whenDone();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(conversations.get("thread-1")).toEqual({ messages: [user, user], runId: newer.id });
   });
 });

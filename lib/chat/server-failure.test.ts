@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { describeServerFailure } from "./server-failure";
 
 // The messages and codes below are what Mastra's MCP client 2.0 reported for real servers (the chat-level tests in
-// app/api/chat/server-notices.test.ts meet some of them again): a closed port, an HTTP 400, a JSON-RPC error, a missing command.
+// app/api/chat/server-notices.slow.test.ts meet some of them again): a closed port, an HTTP 400, a JSON-RPC error, a missing command.
 describe("describeServerFailure", () => {
   it.each([
     [

@@ -154,7 +154,9 @@ describe("POST /api/chat", () => {
     controller.abort();
     await expect.poll(() => serverState().registry.get(pending.id), { timeout: 10_000 }).toBeUndefined();
     expect((await answer(pending.id, { action: "accept" })).status).toBe(409);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The turn is over (its tool call came back with the cancel): nothing can run for it any more.
+    const runId = stream.response.headers.get(RUN_ID_HEADER)!;
+    await expect.poll(() => serverState().runs.get(runId), { timeout: 10_000 }).toBeUndefined();
     expect(existsSync(target)).toBe(true);
   });
 
