@@ -2,7 +2,7 @@ import "server-only";
 import type { Agent } from "@mastra/core/agent";
 import { createChatAgent } from "@/lib/agent/agent";
 import { Conversations } from "@/lib/chat/conversations";
-import { ChatRuns } from "@/lib/chat/runs";
+import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { mastraConnector } from "@/lib/mcp/client";
@@ -13,16 +13,16 @@ import { modelFor } from "@/lib/models/select-model";
 
 /** Every server-side service, built once here and handed to whoever needs it; nothing else creates them. */
 export interface ServerState {
-  config: AppConfig;
-  registry: ElicitationRegistry;
-  runs: ChatRuns;
-  conversations: Conversations;
+  readonly config: AppConfig;
+  readonly registry: ElicitationRegistry;
+  readonly turns: ChatTurns;
+  readonly conversations: Conversations;
   /** "Always allow this tool in this conversation". */
-  approvals: ToolApprovalMemory;
+  readonly approvals: ToolApprovalMemory;
   /** Every MCP connection: the bundled shell server's, and each conversation's to the servers from mcp.json. */
-  mcp: McpConnections;
+  readonly mcp: McpConnections;
   /** The agent; tools are passed per turn (they come from the MCP connections). */
-  agent: Agent;
+  readonly agent: Agent;
 }
 
 const KEY = Symbol.for("elicit-chat.server-state");
@@ -32,16 +32,16 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
 export function createServerState(env: Record<string, string | undefined> = process.env): ServerState {
   const config = appConfig(env);
   const registry = new ElicitationRegistry(config.pendingLimits);
-  const runs = new ChatRuns(config.reconnectGraceMs);
+  const turns = new ChatTurns(config.reconnectGraceMs);
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
   const mcp = new McpConnections({
-    connector: mastraConnector({ runs, registry, approvals, config, log }),
-    isBusy: (conversationId) => runs.hasRunFor(conversationId),
+    connector: mastraConnector({ turns, registry, approvals, config, log }),
+    isBusy: (conversationId) => turns.hasTurnIn(conversationId),
     loadConfig: () => loadMcpConfig({ MCP_CONFIG: config.mcpConfigFile }),
     log,
   });
-  return { config, registry, runs, conversations: new Conversations(), approvals, mcp, agent: createChatAgent(modelFor(config.model)) };
+  return { config, registry, turns, conversations: new Conversations(), approvals, mcp, agent: createChatAgent(modelFor(config.model)) };
 }
 
 /**

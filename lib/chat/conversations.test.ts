@@ -1,15 +1,15 @@
 import type { UIMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import { Conversations } from "./conversations";
-import { ChatRuns } from "./runs";
+import { ChatTurns } from "./turns";
 
 const user: UIMessage = { id: "u1", role: "user", parts: [{ type: "text", text: "hello" }] };
 
 describe("Conversations", () => {
   it("knows the turn in flight, then keeps its reply once it ends", async () => {
-    const runs = new ChatRuns();
+    const turns = new ChatTurns();
     const conversations = new Conversations();
-    const run = runs.open("thread-1");
+    const run = turns.open("thread-1");
     conversations.follow("thread-1", [user], run);
     expect(conversations.get("thread-1")).toEqual({ messages: [user], runId: run.id });
 
@@ -18,7 +18,7 @@ describe("Conversations", () => {
     run.log.push({ type: "text-delta", id: "t", delta: "Hi there" });
     run.log.push({ type: "text-end", id: "t" });
     run.log.push({ type: "finish" });
-    runs.close(run);
+    turns.close(run);
 
     await expect.poll(() => conversations.get("thread-1")?.runId).toBeUndefined();
     const [, reply] = conversations.get("thread-1")!.messages;
@@ -26,13 +26,13 @@ describe("Conversations", () => {
   });
 
   it("does not let an older turn's ending overwrite a newer turn", async () => {
-    const runs = new ChatRuns();
+    const turns = new ChatTurns();
     const conversations = new Conversations();
-    const older = runs.open("thread-1");
+    const older = turns.open("thread-1");
     conversations.follow("thread-1", [user], older);
-    const newer = runs.open("thread-1");
+    const newer = turns.open("thread-1");
     conversations.follow("thread-1", [user, user], newer);
-    runs.close(older);
+    turns.close(older);
     // The older turn's ending has been handled: its log is done, and the work queued on it has run.
     await older.log.whenDone();
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import "server-only";
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
-import type { ChatRun } from "./runs";
+import type { ChatTurn } from "./turns";
 
 /**
  * The latest state of each conversation, in memory, so the same conversation can be opened in another tab or on
@@ -23,7 +23,7 @@ export class Conversations {
   }
 
   /** A turn started with these messages; when it ends, its assistant message is added. */
-  follow(threadId: string, messages: UIMessage[], run: ChatRun): void {
+  follow(threadId: string, messages: UIMessage[], run: ChatTurn): void {
     this.put(threadId, { messages, runId: run.id });
     void lastMessage(run).then((reply) => {
       const current = this.byThread.get(threadId);
@@ -44,7 +44,7 @@ export class Conversations {
 }
 
 /** The assistant message a turn produced, rebuilt from its log the way a browser would. */
-async function lastMessage(run: ChatRun): Promise<UIMessage | undefined> {
+async function lastMessage(run: ChatTurn): Promise<UIMessage | undefined> {
   const chunks = await run.log.whenDone();
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {

@@ -6,12 +6,12 @@ import type { UIMessage, UIMessageChunk } from "ai";
 import { errorMessage } from "@/lib/errors";
 import { RUN_ID_CONTEXT_KEY } from "@/lib/mcp/route-tool-calls";
 import { serverState, type ServerState } from "@/lib/server-state";
-import type { ChatRun } from "./runs";
+import type { ChatTurn } from "./turns";
 import { SERVER_NOTICE_PART_TYPE, type ServerNotice } from "./server-notice";
 
 const MAX_STEPS = 8;
 
-interface ChatTurn {
+interface TurnRequest {
   threadId: string;
   messages: ReadonlyArray<{ id: string; role: string; parts: ReadonlyArray<{ type: string }> }>;
 }
@@ -22,15 +22,15 @@ interface ChatTurn {
  * for the person) go to the run's log, which any number of HTTP responses can follow: the one that started the
  * turn, or a reloaded tab's.
  */
-export function startTurn({ threadId, messages }: ChatTurn): ChatRun {
+export function startTurn({ threadId, messages }: TurnRequest): ChatTurn {
   const state = serverState();
-  const run = state.runs.open(threadId);
+  const run = state.turns.open(threadId);
   state.conversations.follow(threadId, messages as unknown as UIMessage[], run);
-  void drive(state, run, messages).finally(() => state.runs.close(run));
+  void drive(state, run, messages).finally(() => state.turns.close(run));
   return run;
 }
 
-async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: ChatRun, messages: ChatTurn["messages"]): Promise<void> {
+async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: ChatTurn, messages: TurnRequest["messages"]): Promise<void> {
   let release = () => {};
   let notices: ServerNotice[] = [];
   try {
@@ -66,7 +66,7 @@ async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: Ch
 }
 
 /** Writes each notice as its own part (once), and returns what is left to show: nothing. */
-function showNotices(run: ChatRun, notices: ServerNotice[]): ServerNotice[] {
+function showNotices(run: ChatTurn, notices: ServerNotice[]): ServerNotice[] {
   notices.forEach((data, index) => run.log.push({ type: SERVER_NOTICE_PART_TYPE, id: `notice-${run.id}-${index}`, data }));
   return [];
 }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ChatRuns } from "@/lib/chat/runs";
+import { ChatTurns } from "@/lib/chat/turns";
 import { serverAbortNote, turnEndNote } from "./abort-notes";
 
 describe("why a card was cancelled", () => {
   it("names each way a turn ends, from the reasons the runs really give", () => {
-    const runs = new ChatRuns(10);
-    const stopped = runs.open("t");
+    const turns = new ChatTurns(10);
+    const stopped = turns.open("t");
     stopped.stop("stopped by the person");
     expect(turnEndNote(stopped.signal.reason)).toBe("the turn was stopped");
-    const ended = runs.open("t");
-    runs.close(ended);
+    const ended = turns.open("t");
+    turns.close(ended);
     expect(turnEndNote(ended.signal.reason)).toBe("the turn ended before an answer");
     expect(turnEndNote(new Error("nobody is watching this turn"))).toBe("the chat request was closed");
     expect(turnEndNote(new Error("model failed"))).toBe("the turn ended: model failed");

@@ -1,6 +1,6 @@
 /**
  * Why a pending card was cancelled, in the words the card shows ("Cancelled: it did not run (…)"). A run's signal
- * aborts with the reason lib/chat/runs.ts gives; an MCP request's signal aborts when the server cancels the
+ * aborts with the reason lib/chat/turns.ts gives; an MCP request's signal aborts when the server cancels the
  * request or the connection closes (the MCP client aborts every open request with "Connection closed").
  */
 

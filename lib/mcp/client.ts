@@ -1,6 +1,6 @@
 import "server-only";
 import { MCPClient, type MastraMCPServerDefinition } from "@mastra/mcp";
-import type { ChatRuns } from "@/lib/chat/runs";
+import type { ChatTurns } from "@/lib/chat/turns";
 import { describeServerFailure } from "@/lib/chat/server-failure";
 import type { ServerNotice } from "@/lib/chat/server-notice";
 import type { AppConfig } from "@/lib/config";
@@ -48,7 +48,7 @@ export interface McpConnector {
 }
 
 export interface ConnectorDeps {
-  runs: ChatRuns;
+  turns: ChatTurns;
   registry: ElicitationRegistry;
   approvals: ToolApprovalMemory;
   config: AppConfig;
@@ -56,7 +56,7 @@ export interface ConnectorDeps {
 }
 
 /** The connector that speaks MCP through Mastra's client, with our elicitation handler on every server. */
-export function mastraConnector({ runs, registry, approvals, config, log }: ConnectorDeps): McpConnector {
+export function mastraConnector({ turns, registry, approvals, config, log }: ConnectorDeps): McpConnector {
   let made = 0;
   const timeoutMs = config.elicitationTimeoutMs;
 
@@ -68,7 +68,7 @@ export function mastraConnector({ runs, registry, approvals, config, log }: Conn
       log(`server "${serverName}" is unavailable: ${reason}`);
       return { kind: "unavailable", serverName, reason };
     });
-    return { tools: routeToolCalls(toolsets, { runs, registry, timeoutMs, gates, approvals }), unavailable };
+    return { tools: routeToolCalls(toolsets, { turns, registry, timeoutMs, gates, approvals }), unavailable };
   }
 
   async function connect(
@@ -87,7 +87,7 @@ export function mastraConnector({ runs, registry, approvals, config, log }: Conn
 
   return {
     async connectBundled() {
-      const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, runs, registry, timeoutMs, log });
+      const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, turns, registry, timeoutMs, log });
       const connection = await connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }, { gates: {} });
       if (!connection.tools[RUN_COMMAND_TOOL_KEY]) {
         await connection.client.disconnect().catch(() => {});
@@ -95,7 +95,7 @@ export function mastraConnector({ runs, registry, approvals, config, log }: Conn
       }
       // The progress token of a call is the chat run's id (see start-turn.ts), so output finds its conversation.
       await connection.client.progress.onUpdate(BUNDLED_SERVER_NAME, ({ progressToken, message }) => {
-        if (message) runs.get(String(progressToken))?.showOutput(message);
+        if (message) turns.get(String(progressToken))?.showOutput(message);
       });
       return connection;
     },
@@ -103,7 +103,7 @@ export function mastraConnector({ runs, registry, approvals, config, log }: Conn
     connectConfigured(conversationId, entries, { leftOut, perServerTimeoutMs }) {
       const servers = Object.fromEntries(
         Object.entries(entries).map(([name, entry]) => {
-          const handler = createElicitationHandler({ serverName: name, runs, registry, timeoutMs, log, threadId: conversationId });
+          const handler = createElicitationHandler({ serverName: name, turns, registry, timeoutMs, log, threadId: conversationId });
           return [name, configuredServer(entry, config, handler)];
         }),
       );

@@ -68,7 +68,7 @@ export type ServerEntry = StdioServerEntry | HttpServerEntry;
 
 export interface McpConfig {
   servers: Record<string, ServerEntry>;
-  /** One line per problem, naming the entry and why: shown in the log and on the page. */
+  /** One line per problem, naming the entry and why: logged, and named in the chat above the turn's reply (data-server-notice). */
   problems: string[];
 }
 

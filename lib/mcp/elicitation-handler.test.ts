@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "@/mcp-server/contract";
-import { ChatRuns, type ChatRun } from "@/lib/chat/runs";
+import { ChatTurns, type ChatTurn } from "@/lib/chat/turns";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { createElicitationHandler } from "./elicitation-handler";
@@ -9,20 +9,20 @@ import { createElicitationHandler } from "./elicitation-handler";
 const SCHEMA = { type: "object", properties: { name: { type: "string" } }, required: ["name"] } as const;
 
 function setup(options: { threadId?: string } = {}) {
-  const runs = new ChatRuns(60_000);
+  const turns = new ChatTurns(60_000);
   const registry = new ElicitationRegistry();
   const logged: string[] = [];
-  const handler = createElicitationHandler({ serverName: "srv", runs, registry, timeoutMs: 60_000, log: (m) => logged.push(m), ...options });
+  const handler = createElicitationHandler({ serverName: "srv", turns, registry, timeoutMs: 60_000, log: (m) => logged.push(m), ...options });
   const ask = (params: Record<string, unknown>, signal = new AbortController().signal) =>
     handler({ params: params as ElicitRequest["params"], signal } as Parameters<typeof handler>[0]);
-  return { runs, registry, logged, ask };
+  return { turns, registry, logged, ask };
 }
 
-const shown = new WeakMap<ChatRun, Map<string, ElicitationData>>();
+const shown = new WeakMap<ChatTurn, Map<string, ElicitationData>>();
 
 /** Opens a run that records the cards shown in it. */
-function openRun(runs: ChatRuns, threadId: string): ChatRun {
-  const run = runs.open(threadId);
+function openRun(turns: ChatTurns, threadId: string): ChatTurn {
+  const run = turns.open(threadId);
   const cards = new Map<string, ElicitationData>();
   shown.set(run, cards);
   const show = run.showElicitation;
@@ -35,15 +35,15 @@ function openRun(runs: ChatRuns, threadId: string): ChatRun {
 }
 
 /** The cards shown in a run, latest state of each. */
-const cardsOf = (run: ChatRun) => [...(shown.get(run)?.values() ?? [])];
+const cardsOf = (run: ChatTurn) => [...(shown.get(run)?.values() ?? [])];
 
-const opened: ChatRun[] = [];
+const opened: ChatTurn[] = [];
 afterEach(() => opened.splice(0).forEach((run) => run.stop("test over")));
 
 describe("the elicitation handler", () => {
   it("shows a form in the run named by the correlation id and returns the person's answer", async () => {
-    const { runs, registry, ask } = setup();
-    const run = openRun(runs, "thread-1");
+    const { turns, registry, ask } = setup();
+    const run = openRun(turns, "thread-1");
     const answered = ask({ message: "Who?", requestedSchema: SCHEMA, _meta: { [CORRELATION_META_KEY]: run.id, [COMMAND_META_KEY]: "rm x", [RISK_META_KEY]: "deletes" } });
     await expect.poll(() => registry.listPending("thread-1")).toHaveLength(1);
     const [card] = registry.listPending("thread-1");
@@ -54,17 +54,17 @@ describe("the elicitation handler", () => {
   });
 
   it("cancels, showing nothing, when no run can be told on the shared connection", async () => {
-    const { runs, registry, ask, logged } = setup();
-    openRun(runs, "thread-1");
+    const { turns, registry, ask, logged } = setup();
+    openRun(turns, "thread-1");
     await expect(ask({ message: "Who?", requestedSchema: SCHEMA, _meta: { [CORRELATION_META_KEY]: "unknown" } })).resolves.toEqual({ action: "cancel" });
     expect(registry.listPending()).toEqual([]);
     expect(logged[0]).toContain("no conversation to show it in");
   });
 
   it("on a conversation's own connection, finds the run with a call in flight on that server", async () => {
-    const { runs, registry, ask } = setup({ threadId: "thread-2" });
-    const run = openRun(runs, "thread-2");
-    const done = runs.trackToolCall(run, "srv");
+    const { turns, registry, ask } = setup({ threadId: "thread-2" });
+    const run = openRun(turns, "thread-2");
+    const done = turns.trackToolCall(run, "srv");
     const answered = ask({ message: "Sure?", requestedSchema: { type: "object", properties: {} } });
     await expect.poll(() => registry.listPending("thread-2")).toHaveLength(1);
     registry.answer(registry.listPending("thread-2")[0]!.id, { action: "decline" });
@@ -73,8 +73,8 @@ describe("the elicitation handler", () => {
   });
 
   it("cancels a schema it cannot read and a URL that is not http(s)", async () => {
-    const { runs, registry, ask, logged } = setup();
-    const run = openRun(runs, "thread-1");
+    const { turns, registry, ask, logged } = setup();
+    const run = openRun(turns, "thread-1");
     const meta = { [CORRELATION_META_KEY]: run.id };
     await expect(ask({ message: "?", requestedSchema: { type: "array" }, _meta: meta })).resolves.toEqual({ action: "cancel" });
     await expect(ask({ mode: "url", message: "?", url: "javascript:alert(1)", elicitationId: "e1", _meta: meta })).resolves.toEqual({ action: "cancel" });
@@ -83,8 +83,8 @@ describe("the elicitation handler", () => {
   });
 
   it("answers an accepted URL request with the action only", async () => {
-    const { runs, registry, ask } = setup();
-    const run = openRun(runs, "thread-1");
+    const { turns, registry, ask } = setup();
+    const run = openRun(turns, "thread-1");
     const answered = ask({ mode: "url", message: "Log in", url: "https://example.com/login", elicitationId: "e1", _meta: { [CORRELATION_META_KEY]: run.id } });
     await expect.poll(() => registry.listPending("thread-1")).toHaveLength(1);
     expect(registry.listPending("thread-1")[0]).toMatchObject({ mode: "url", url: "https://example.com/login" });
@@ -93,8 +93,8 @@ describe("the elicitation handler", () => {
   });
 
   it("cancels when the turn stops, and says so on the card", async () => {
-    const { runs, ask } = setup();
-    const run = openRun(runs, "thread-1");
+    const { turns, ask } = setup();
+    const run = openRun(turns, "thread-1");
     const answered = ask({ message: "Who?", requestedSchema: SCHEMA, _meta: { [CORRELATION_META_KEY]: run.id } });
     await expect.poll(() => cardsOf(run)).toHaveLength(1);
     run.stop("stopped by the person");

@@ -1,7 +1,7 @@
 import "server-only";
 import type { MCPInputRequestHandler } from "@mastra/mcp";
 import { COMMAND_META_KEY, CORRELATION_META_KEY, RISK_META_KEY } from "@/mcp-server/contract";
-import type { ChatRuns } from "@/lib/chat/runs";
+import type { ChatTurns } from "@/lib/chat/turns";
 import { requestedSchemaSchema } from "@/lib/elicitation/contract";
 import { serverAbortNote, turnEndNote } from "./abort-notes";
 import { NO_FIELDS, safeHttpUrl } from "./url-elicitation";
@@ -9,7 +9,7 @@ import type { ElicitationRegistry, OpenElicitation } from "@/lib/elicitation/reg
 
 interface HandlerDeps {
   serverName: string;
-  runs: ChatRuns;
+  turns: ChatTurns;
   registry: ElicitationRegistry;
   timeoutMs: number;
   log: (message: string) => void;
@@ -22,10 +22,10 @@ interface HandlerDeps {
  * person. Every path that is not a person's explicit answer ends in `cancel`: no conversation to show it in,
  * a schema we cannot read, a mode we do not support, the timeout, or the chat request closing.
  */
-export function createElicitationHandler({ serverName, runs, registry, timeoutMs, log, threadId }: HandlerDeps): MCPInputRequestHandler {
+export function createElicitationHandler({ serverName, turns, registry, timeoutMs, log, threadId }: HandlerDeps): MCPInputRequestHandler {
   return async ({ params, signal }) => {
     const meta = params._meta ?? {};
-    const run = runs.routeOf(serverName, meta[CORRELATION_META_KEY], threadId);
+    const run = turns.routeOf(serverName, meta[CORRELATION_META_KEY], threadId);
     if (!run) {
       log(`${serverName}: elicitation with no conversation to show it in; cancelled`);
       return { action: "cancel" };

@@ -1,7 +1,7 @@
 import { RequestContext } from "@mastra/core/request-context";
 import { describe, expect, it } from "vitest";
 import { CONVERSATION_META_KEY, CORRELATION_META_KEY } from "@/mcp-server/contract";
-import { ChatRuns } from "@/lib/chat/runs";
+import { ChatTurns } from "@/lib/chat/turns";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { RUN_ID_CONTEXT_KEY, routeToolCalls, type Toolsets } from "./route-tool-calls";
 import { ToolApprovalMemory } from "./tool-approval-memory";
@@ -27,13 +27,13 @@ function fakeServer(annotations: Record<string, Record<string, unknown> | undefi
 }
 
 function setup(gates: Parameters<typeof routeToolCalls>[1]["gates"] = {}) {
-  const runs = new ChatRuns(60_000);
+  const turns = new ChatTurns(60_000);
   const registry = new ElicitationRegistry();
   const shell = fakeServer({ run_command: { destructiveHint: true } });
   const db = fakeServer({ read: { readOnlyHint: true }, drop: { destructiveHint: true }, secret: { readOnlyHint: true } });
   const toolsets = { shell: shell.tools, db: db.tools } as unknown as Toolsets;
-  const routed = routeToolCalls(toolsets, { runs, registry, timeoutMs: 60_000, gates, approvals: new ToolApprovalMemory() });
-  const run = runs.open("thread-x");
+  const routed = routeToolCalls(toolsets, { turns, registry, timeoutMs: 60_000, gates, approvals: new ToolApprovalMemory() });
+  const run = turns.open("thread-x");
   const requestContext = new RequestContext();
   requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
   const call = (name: string, input: unknown, context: object = { requestContext }) =>

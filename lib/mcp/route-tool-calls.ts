@@ -2,7 +2,7 @@ import "server-only";
 import type { ToolExecutionContext } from "@mastra/core/tools";
 import type { MCPClient } from "@mastra/mcp";
 import { CONVERSATION_META_KEY, CORRELATION_META_KEY } from "@/mcp-server/contract";
-import type { ChatRuns } from "@/lib/chat/runs";
+import type { ChatTurns } from "@/lib/chat/turns";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { errorMessage } from "@/lib/errors";
 import { passGate } from "./tool-approval";
@@ -18,7 +18,7 @@ export type McpTool = Toolsets[string][string];
 export const RUN_ID_CONTEXT_KEY = "elicit-chat.runId";
 
 export interface RouteDeps {
-  runs: ChatRuns;
+  turns: ChatTurns;
   registry: ElicitationRegistry;
   timeoutMs: number;
   /**
@@ -33,7 +33,7 @@ export interface RouteDeps {
 /**
  * Names each MCP tool `${server}_${tool}` (two servers' tools never collide) and wraps it so its call counts as in
  * flight on that server while it runs (how elicitations from servers that do not echo our id are routed, see
- * ChatRuns). Calls to the bundled shell server carry the chat run's correlation id and the conversation id in
+ * ChatTurns). Calls to the bundled shell server carry the chat run's correlation id and the conversation id in
  * `_meta` (it echoes the first into its elicitations and scopes remembered approvals by the second). Other servers
  * get neither: in this app those ids are keys (a run id replays the turn's stream, card ids included; a conversation
  * id opens the conversation), and a server holding them could answer its own approval cards if it can reach the
@@ -45,7 +45,7 @@ export interface RouteDeps {
  * never made.
  */
 export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<string, McpTool> {
-  const { runs, registry, timeoutMs, gates, approvals: memory } = deps;
+  const { turns, registry, timeoutMs, gates, approvals: memory } = deps;
   const routed: Record<string, McpTool> = {};
   for (const [serverName, tools] of Object.entries(toolsets)) {
     // Only the bundled server is trusted to ask for itself; any other name, configured or not, is gated.
@@ -56,7 +56,7 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
       const execute = tool.execute?.bind(tool);
       if (!execute) continue;
       tool.execute = async (input: unknown, context: ToolExecutionContext) => {
-        const run = runs.get(context?.requestContext?.get(RUN_ID_CONTEXT_KEY));
+        const run = turns.get(context?.requestContext?.get(RUN_ID_CONTEXT_KEY));
         let report: ((result: { called: boolean; summary: string }) => void) | undefined;
         if (settings) {
           const toolCallId = context?.agent?.toolCallId ?? (context as { toolCallId?: string } | undefined)?.toolCallId;
@@ -64,7 +64,7 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
           if (!gate.proceed) return gate.result;
           ({ input, report } = gate);
         }
-        const done = run ? runs.trackToolCall(run, serverName) : () => {};
+        const done = run ? turns.trackToolCall(run, serverName) : () => {};
         try {
           const ids = settings ? {} : { [CORRELATION_META_KEY]: run?.id, [CONVERSATION_META_KEY]: run?.threadId };
           const withMeta: ToolExecutionContext & { _meta: Record<string, unknown> } = { ...context, _meta: ids };

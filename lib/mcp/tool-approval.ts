@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChatRun } from "@/lib/chat/runs";
+import type { ChatTurn } from "@/lib/chat/turns";
 import type { CallResult, ToolCallRequest } from "@/lib/elicitation/contract";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { validateArguments } from "@/lib/elicitation/validate";
@@ -31,7 +31,7 @@ export interface GateDeps {
 }
 
 export interface GatedCall {
-  run: ChatRun | undefined;
+  run: ChatTurn | undefined;
   serverName: string;
   toolName: string;
   settings: GateSettings;

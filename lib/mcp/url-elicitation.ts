@@ -1,5 +1,5 @@
 import "server-only";
-import type { ChatRun } from "@/lib/chat/runs";
+import type { ChatTurn } from "@/lib/chat/turns";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 
 /** MCP's URLElicitationRequiredError: the call needs browser steps first (2025-11-25). */
@@ -37,7 +37,7 @@ function urlRequestsOf(error: unknown): UrlRequest[] | undefined {
  */
 export function showRequiredUrls(
   error: unknown,
-  deps: { run: ChatRun; serverName: string; registry: ElicitationRegistry; timeoutMs: number },
+  deps: { run: ChatTurn; serverName: string; registry: ElicitationRegistry; timeoutMs: number },
 ): { content: Array<{ type: "text"; text: string }>; isError: true } | undefined {
   const requests = urlRequestsOf(error);
   if (!requests) return undefined;

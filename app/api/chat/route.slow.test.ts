@@ -156,7 +156,7 @@ describe("POST /api/chat", () => {
     expect((await answer(pending.id, { action: "accept" })).status).toBe(409);
     // The turn is over (its tool call came back with the cancel): nothing can run for it any more.
     const runId = stream.response.headers.get(RUN_ID_HEADER)!;
-    await expect.poll(() => serverState().runs.get(runId), { timeout: 10_000 }).toBeUndefined();
+    await expect.poll(() => serverState().turns.get(runId), { timeout: 10_000 }).toBeUndefined();
     expect(existsSync(target)).toBe(true);
   });
 

@@ -7,7 +7,7 @@ import { chatRequestSchema, MAX_CHAT_BODY_BYTES } from "./schema";
 
 export const dynamic = "force-dynamic";
 
-/** Starts a turn and follows it. Closing the response does not stop the turn at once: see ChatRuns. */
+/** Starts a turn and follows it. Closing the response does not stop the turn at once: see ChatTurns. */
 export async function POST(request: Request) {
   try {
     const body = await readJsonBody(request, chatRequestSchema, MAX_CHAT_BODY_BYTES);

@@ -74,13 +74,13 @@ describe("a gate card that gets no yes", () => {
     const stream = await chat(drop("gate-stop"), { threadId: "gate-stop" });
     const card = cardOf(await stream.waitFor(isCard("pending")));
     const runId = stream.response.headers.get(RUN_ID_HEADER)!;
-    serverState().runs.get(runId)?.stop("stopped by the person");
+    serverState().turns.get(runId)?.stop("stopped by the person");
     const cancelled = cardOf(await stream.waitFor(isCard("cancelled")));
     expect(cancelled).toMatchObject({ id: card.id, note: "the turn was stopped" });
     await stream.readToEnd();
     expect((await answer(card.id, { action: "accept" })).status).toBe(409);
     // The turn is over: no call can be made for it any more.
-    await expect.poll(() => serverState().runs.get(runId)).toBeUndefined();
+    await expect.poll(() => serverState().turns.get(runId)).toBeUndefined();
     expect(callsNamed("gate-stop")).toEqual([]);
   });
 

@@ -6,6 +6,6 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const conversation = serverState().conversations.get(id);
-  const runId = conversation?.runId && serverState().runs.get(conversation.runId) ? conversation.runId : undefined;
+  const runId = conversation?.runId && serverState().turns.get(conversation.runId) ? conversation.runId : undefined;
   return Response.json({ messages: conversation?.messages ?? [], runId: runId ?? null });
 }

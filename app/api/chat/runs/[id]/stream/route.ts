@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 /** A reloaded tab reattaches to its turn: the turn so far, then live. 204 when there is nothing to resume. */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const run = serverState().runs.replayable(id);
+  const run = serverState().turns.replayable(id);
   if (!run) return new Response(null, { status: 204 });
   return createUIMessageStreamResponse({ stream: run.log.subscribe(request.signal) });
 }

@@ -7,7 +7,7 @@ type Listener = (chunk: UIMessageChunk | null) => void;
  * Everything one chat turn has streamed, kept while the turn runs (and a little after), so that the browser that
  * started it, or the same tab after a reload, can replay the turn from the start and follow it live.
  */
-export class RunLog {
+export class TurnLog {
   private readonly chunks: UIMessageChunk[] = [];
   private readonly listeners = new Set<Listener>();
   private ended = false;

@@ -1,6 +1,6 @@
 import type { UIMessageChunk } from "ai";
 import { describe, expect, it } from "vitest";
-import { RunLog } from "./run-log";
+import { TurnLog } from "./turn-log";
 
 async function readAll(stream: ReadableStream<UIMessageChunk>): Promise<UIMessageChunk[]> {
   const chunks: UIMessageChunk[] = [];
@@ -11,9 +11,9 @@ async function readAll(stream: ReadableStream<UIMessageChunk>): Promise<UIMessag
 
 const card = (status: string): UIMessageChunk => ({ type: "data-elicitation", id: "card-1", data: { status } });
 
-describe("RunLog", () => {
+describe("TurnLog", () => {
   it("replays what came before to a late reader, then follows live until the end", async () => {
-    const log = new RunLog();
+    const log = new TurnLog();
     log.push({ type: "start" });
     const early = readAll(log.subscribe());
     log.push({ type: "text-start", id: "t" });
@@ -27,7 +27,7 @@ describe("RunLog", () => {
   });
 
   it("keeps only the latest version of a data part with an id, where it first appeared", async () => {
-    const log = new RunLog();
+    const log = new TurnLog();
     log.push(card("pending"));
     log.push({ type: "finish-step" });
     log.push(card("accepted"));
@@ -37,7 +37,7 @@ describe("RunLog", () => {
 
   it("hands the whole turn to whoever waits for its end, without counting them as readers", async () => {
     const counts: number[] = [];
-    const log = new RunLog((n) => counts.push(n));
+    const log = new TurnLog((n) => counts.push(n));
     const done = log.whenDone();
     log.push({ type: "start" });
     log.end();
@@ -47,7 +47,7 @@ describe("RunLog", () => {
 
   it("counts readers, and lets one go when its request is aborted", async () => {
     const counts: number[] = [];
-    const log = new RunLog((n) => counts.push(n));
+    const log = new TurnLog((n) => counts.push(n));
     const controller = new AbortController();
     const reading = readAll(log.subscribe(controller.signal));
     log.push({ type: "start" });

@@ -11,14 +11,14 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
 import { LIVE_OUTPUT_PART_TYPE, liveOutputCollector } from "./live-output";
-import { RunLog } from "./run-log";
+import { TurnLog } from "./turn-log";
 
-export interface ChatRun {
+export interface ChatTurn {
   id: string;
   threadId: string;
   /** Aborts when Stop is pressed, when nobody has watched for the grace period, or when the turn ends. */
   signal: AbortSignal;
-  log: RunLog;
+  log: TurnLog;
   stop(reason: string): void;
   /** Writes (or, same id, updates) the elicitation card in this run's stream. */
   showElicitation(data: ElicitationData): void;
@@ -33,19 +33,19 @@ export interface ChatRun {
 /** How long a finished turn can still be replayed by a tab that reloaded just as it ended. */
 const REPLAYABLE_MS = 60_000;
 
-export class ChatRuns {
-  private readonly runs = new Map<string, ChatRun>();
-  private readonly finished = new Map<string, ChatRun>();
+export class ChatTurns {
+  private readonly turns = new Map<string, ChatTurn>();
+  private readonly finished = new Map<string, ChatTurn>();
   private readonly graceMs: number;
 
   constructor(graceMs = 15_000) {
     this.graceMs = graceMs;
   }
 
-  open(threadId: string): ChatRun {
+  open(threadId: string): ChatTurn {
     const controller = new AbortController();
     let unwatched: ReturnType<typeof setTimeout> | undefined;
-    const log = new RunLog((watchers) => {
+    const log = new TurnLog((watchers) => {
       clearTimeout(unwatched);
       if (watchers === 0 && !log.done) {
         unwatched = setTimeout(() => controller.abort(new Error("nobody is watching this turn")), this.graceMs);
@@ -54,7 +54,7 @@ export class ChatRuns {
     });
     const id = randomUUID();
     const output = liveOutputCollector((data) => log.push({ type: LIVE_OUTPUT_PART_TYPE, id: `output-${id}`, data }));
-    const run: ChatRun = {
+    const run: ChatTurn = {
       id,
       threadId,
       signal: controller.signal,
@@ -68,30 +68,30 @@ export class ChatRuns {
     controller.signal.addEventListener("abort", () => clearTimeout(unwatched), { once: true });
     // Until someone reads it, nobody is watching: a request that went away before reading never keeps it alive.
     log.noteSubscribers();
-    this.runs.set(run.id, run);
+    this.turns.set(run.id, run);
     return run;
   }
 
   /** Ends a turn: its log closes, anything it still had pending is cancelled, and it stays replayable a while. */
-  close(run: ChatRun): void {
+  close(run: ChatTurn): void {
     run.log.end();
     run.stop("the turn ended");
-    this.runs.delete(run.id);
+    this.turns.delete(run.id);
     this.finished.set(run.id, run);
     setTimeout(() => this.finished.delete(run.id), REPLAYABLE_MS).unref?.();
   }
 
   /** A running or recently finished turn, for a tab that wants to replay it. */
-  replayable(id: string): ChatRun | undefined {
-    return this.runs.get(id) ?? this.finished.get(id);
+  replayable(id: string): ChatTurn | undefined {
+    return this.turns.get(id) ?? this.finished.get(id);
   }
 
-  get(id: unknown): ChatRun | undefined {
-    return typeof id === "string" ? this.runs.get(id) : undefined;
+  get(id: unknown): ChatTurn | undefined {
+    return typeof id === "string" ? this.turns.get(id) : undefined;
   }
 
   /** Counts a tool call on `serverName` for `run` until the returned function is called. */
-  trackToolCall(run: ChatRun, serverName: string): () => void {
+  trackToolCall(run: ChatTurn, serverName: string): () => void {
     const counts = run.toolCallsInFlight;
     counts.set(serverName, (counts.get(serverName) ?? 0) + 1);
     return () => {
@@ -101,8 +101,8 @@ export class ChatRuns {
     };
   }
 
-  hasRunFor(threadId: string): boolean {
-    return [...this.runs.values()].some((run) => run.threadId === threadId);
+  hasTurnIn(threadId: string): boolean {
+    return [...this.turns.values()].some((run) => run.threadId === threadId);
   }
 
   /**
@@ -112,11 +112,11 @@ export class ChatRuns {
    * - On a connection owned by one conversation (`threadId`: servers from mcp.json, which know nothing of our id):
    *   that conversation's run with a call in flight on the server, if there is exactly one.
    */
-  routeOf(serverName: string, correlationId: unknown, threadId?: string): ChatRun | undefined {
+  routeOf(serverName: string, correlationId: unknown, threadId?: string): ChatTurn | undefined {
     const exact = this.get(correlationId);
     if (threadId === undefined) return exact;
     if (exact?.threadId === threadId) return exact;
-    const candidates = [...this.runs.values()].filter((run) => run.threadId === threadId && run.toolCallsInFlight.has(serverName));
+    const candidates = [...this.turns.values()].filter((run) => run.threadId === threadId && run.toolCallsInFlight.has(serverName));
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 }
