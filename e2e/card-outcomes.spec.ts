@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
-import { freshFolder } from "./workspace";
+import { commandsRunningIn, freshFolder } from "./workspace";
 
 /** A settled approval card says what really happened: what ran (the edit, not the proposal), or that nothing said. */
 test.describe("what an accepted card says", () => {
@@ -35,7 +35,8 @@ test.describe("what an accepted card says", () => {
     await page.getByRole("button", { name: "Stop" }).click();
     await expect(card).toHaveAttribute("data-outcome", "unknown");
     await expect(card.getByTestId("elicitation-outcome")).toHaveText("Accepted, but the turn was stopped before the command reported a result");
-    await page.waitForTimeout(3_500);
+    // Once no process of the command is left, nothing can create the file any more.
+    await expect.poll(() => commandsRunningIn(folder.name), { timeout: 10_000 }).toEqual([]);
     expect(existsSync(path.join(folder.path, "finished"))).toBe(false);
   });
 });

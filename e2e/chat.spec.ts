@@ -2,9 +2,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
-import { freshFolder } from "./workspace";
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, "../docs");
+import { saveScreenshot } from "./screenshots";
+import { commandsRunningIn, freshFolder } from "./workspace";
 
 test.describe("chat with approvals", () => {
   let chat: ChatPage;
@@ -43,7 +42,7 @@ test.describe("chat with approvals", () => {
     await expect(card).toBeFocused();
     await expect(chat.commandCards.last()).toContainText("waiting for approval");
     expect(existsSync(folder.path)).toBe(true);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-desktop.png"), animations: "disabled" });
+    await saveScreenshot(page, "approval-card-desktop.png");
 
     await chat.answer(card, "Accept");
     await expect(card).toHaveAttribute("data-status", "accepted");
@@ -85,7 +84,7 @@ test.describe("chat with approvals", () => {
     // Chromium reports Tailwind's colours as lab(L a b): L runs from 0 (black) to 100 (white).
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(Number(/^lab\(([\d.]+)/.exec(background)?.[1])).toBeLessThan(20);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-dark.png"), animations: "disabled" });
+    await saveScreenshot(page, "approval-card-dark.png");
     await chat.answer(card, "Decline");
   });
 
@@ -97,7 +96,7 @@ test.describe("chat with approvals", () => {
     await expect(card.getByRole("button", { name: "Accept", exact: true })).toBeInViewport();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "approval-card-phone.png"), animations: "disabled" });
+    await saveScreenshot(page, "approval-card-phone.png");
     await chat.answer(card, "Decline");
     await expect(card).toHaveAttribute("data-status", "declined");
   });
@@ -115,7 +114,7 @@ test("Stop while a card is pending cancels it on the server and nothing runs", a
   await expect(card).toHaveAttribute("data-status", "cancelled");
   await expect(card.getByRole("button", { name: "Accept", exact: true })).toHaveCount(0);
   // The server saw the stream close and settled the request (a decline here is harmless if it had not).
-  await page.waitForTimeout(500);
+  await expect.poll(async () => "settled" in (await (await request.get(`/api/elicitations/${id}`)).json())).toBe(true);
   const late = await request.post(`/api/elicitations/${id}`, { data: { action: "decline" } });
   expect(late.status()).toBe(409);
   expect(await late.json()).toMatchObject({ error: { details: { status: "cancelled" } } });
@@ -174,7 +173,8 @@ test("a long command streams its output live, and Stop kills it", async ({ page 
   await expect(page.getByTestId("live-output")).toContainText("tick 2");
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
-  await page.waitForTimeout(4_500); // past when the loop would have finished
+  // Once no process of the command is left, nothing can create the file any more.
+  await expect.poll(() => commandsRunningIn(folder.name), { timeout: 10_000 }).toEqual([]);
   expect(existsSync(path.join(folder.path, "finished"))).toBe(false);
 });
 

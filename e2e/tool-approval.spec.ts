@@ -143,7 +143,8 @@ test.describe("approval gate for servers from mcp.json", () => {
     await page.getByRole("button", { name: "Stop" }).click();
     await expect(card.root).toHaveAttribute("data-status", "cancelled");
     await expect(card.outcome).toHaveText("Cancelled: it did not run (the turn was stopped)");
-    await page.waitForTimeout(500);
+    // The turn is over: no call can be made for it any more.
+    await chat.waitForIdle();
     expect(callsNamed(name)).toEqual([]);
   });
 
