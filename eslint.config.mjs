@@ -85,7 +85,8 @@ function layering() {
           "error",
           {
             selector: "Program:not(:has(ImportDeclaration[source.value='server-only']))",
-            message: 'A server-side lib/ module starts with `import "server-only"` (or, if the browser needs it, goes in BROWSER_SAFE_LIB).',
+            message:
+              'A server-side lib/ module starts with `import "server-only"` (or, if the browser needs it, goes in BROWSER_SAFE_LIB).',
           },
         ],
       },
@@ -113,7 +114,17 @@ export default defineConfig([
   // lib/ modules below (types from the rest); lib/ never app/ or components/; test support (testing/) only tests.
   // Every other lib/ module is server-only and says so with `import "server-only"`.
   ...layering(),
-  globalIgnores([".next/**", ".next-*/**", "reports/**", "e2e/.workspace/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "workspace/**"]),
+  globalIgnores([
+    ".next/**",
+    ".next-*/**",
+    "reports/**",
+    "e2e/.workspace/**",
+    "node_modules/**",
+    "test-results/**",
+    "playwright-report/**",
+    "next-env.d.ts",
+    "workspace/**",
+  ]),
   // mcp-server/ is a package of its own (mcp-server/README.md "Layout"): it imports nothing of the app (no @/ path,
   // no relative path out of mcp-server/), and its production code never imports its test support (testing/).
   ...[0, 1, 2, 3].flatMap((depth) => {
@@ -124,7 +135,11 @@ export default defineConfig([
     ];
     const testSupport = { regex: "(^|/)testing(/|$)", message: "mcp-server/testing/ is test support: only tests may import it." };
     return [
-      { name: `mcp-server/boundaries-${depth}`, files, rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: outOfPackage }] } },
+      {
+        name: `mcp-server/boundaries-${depth}`,
+        files,
+        rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: outOfPackage }] },
+      },
       {
         name: `mcp-server/production-${depth}`,
         files,

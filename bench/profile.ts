@@ -36,7 +36,9 @@ async function heap(held: number): Promise<void> {
     const total = rows.reduce((sum, row) => sum + row.bytes, 0);
     console.log(`grew ${(total / held / 1024).toFixed(1)} KB per held turn; largest kinds, per held turn:`);
     for (const row of rows.slice(0, 40)) {
-      console.log(`${(row.bytes / held / 1024).toFixed(2).padStart(8)} KB  ${(row.count / held).toFixed(1).padStart(7)} objects  ${row.kind}`);
+      console.log(
+        `${(row.bytes / held / 1024).toFixed(2).padStart(8)} KB  ${(row.count / held).toFixed(1).padStart(7)} objects  ${row.kind}`,
+      );
     }
   } finally {
     await app.stop();

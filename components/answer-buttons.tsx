@@ -5,7 +5,12 @@ import type { ReactNode } from "react";
 const BUTTON = "h-10 rounded-lg px-4 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
 
 /** Accept (the form's submit), Decline and Cancel: kept distinct, as the spec asks, on every kind of card. */
-export function AnswerButtons({ busy, canAccept, onAnswer, children }: {
+export function AnswerButtons({
+  busy,
+  canAccept,
+  onAnswer,
+  children,
+}: {
   busy: boolean;
   canAccept: boolean;
   onAnswer: (action: "decline" | "cancel") => void;
@@ -13,15 +18,27 @@ export function AnswerButtons({ busy, canAccept, onAnswer, children }: {
 }) {
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <button type="submit" disabled={busy || !canAccept} className={`${BUTTON} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}>
+      <button
+        type="submit"
+        disabled={busy || !canAccept}
+        className={`${BUTTON} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}
+      >
         Accept
       </button>
-      <button type="button" disabled={busy} onClick={() => onAnswer("decline")}
-        className={`${BUTTON} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 focus-visible:outline-zinc-500 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => onAnswer("decline")}
+        className={`${BUTTON} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 focus-visible:outline-zinc-500 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}
+      >
         Decline
       </button>
-      <button type="button" disabled={busy} onClick={() => onAnswer("cancel")}
-        className={`${BUTTON} text-zinc-700 hover:underline focus-visible:outline-zinc-500 dark:text-zinc-300`}>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => onAnswer("cancel")}
+        className={`${BUTTON} text-zinc-700 hover:underline focus-visible:outline-zinc-500 dark:text-zinc-300`}
+      >
         Cancel
       </button>
       {children}

@@ -41,8 +41,7 @@ function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer
       )}
       {form.unsupported.length > 0 && (
         <p role="alert" className="text-sm text-red-800 dark:text-red-300">
-          This request asks for {form.unsupported.join(", ")} in a form this chat cannot show, so it can only be declined or
-          cancelled.
+          This request asks for {form.unsupported.join(", ")} in a form this chat cannot show, so it can only be declined or cancelled.
         </p>
       )}
       <AnswerButtons busy={answer.busy} canAccept={form.valid} onAnswer={(action) => void answer.send({ action })}>
@@ -68,9 +67,7 @@ function Card({ data }: { data: ElicitationData }) {
   const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
   const pending = status === "pending";
   const { commandResult, callResult, note } = useCallOutcome(data, status, streamEnded);
-  const outcome = pending
-    ? undefined
-    : describeOutcome({ ...data, status, note, callResult, commandResult, turnEnded: streamEnded });
+  const outcome = pending ? undefined : describeOutcome({ ...data, status, note, callResult, commandResult, turnEnded: streamEnded });
   // What ran, when known; else what was approved; else what was proposed.
   const shownCommand = commandResult?.command ?? data.approved?.command ?? data.command;
 
@@ -103,13 +100,21 @@ function Card({ data }: { data: ElicitationData }) {
           {heading(data, pending)}
         </h3>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
-          {data.kind === "tool-call" ? "a call to" : "asked by"} MCP server <strong className="font-mono" data-testid="elicitation-server">{data.serverName}</strong>
+          {data.kind === "tool-call" ? "a call to" : "asked by"} MCP server{" "}
+          <strong className="font-mono" data-testid="elicitation-server">
+            {data.serverName}
+          </strong>
         </span>
       </div>
-      {data.risk && <p className="mt-1 text-sm font-medium text-amber-900 dark:text-amber-200">This command {data.risk.replace(/:.*/, "")}.</p>}
+      {data.risk && (
+        <p className="mt-1 text-sm font-medium text-amber-900 dark:text-amber-200">This command {data.risk.replace(/:.*/, "")}.</p>
+      )}
       {data.toolCall && <ToolCallDetails toolCall={data.toolCall} />}
       {shownCommand !== undefined && (
-        <pre className="mt-3 overflow-x-auto rounded-lg bg-zinc-900 px-3 py-2 font-mono text-sm whitespace-pre-wrap break-all text-zinc-50" data-testid="elicitation-command">
+        <pre
+          className="mt-3 overflow-x-auto rounded-lg bg-zinc-900 px-3 py-2 font-mono text-sm whitespace-pre-wrap break-all text-zinc-50"
+          data-testid="elicitation-command"
+        >
           {shownCommand}
         </pre>
       )}
@@ -123,8 +128,11 @@ function Card({ data }: { data: ElicitationData }) {
         {outcome ? (
           <>
             {data.toolCall && <ToolCallSettled data={data} toolCall={data.toolCall} />}
-            <p role="status" data-testid="elicitation-outcome"
-              className={`text-sm font-semibold ${outcome.state === "ran" || outcome.state === "approved" ? "text-emerald-700 dark:text-emerald-400" : outcome.state === "unknown" ? "text-amber-800 dark:text-amber-300" : "text-zinc-700 dark:text-zinc-300"}`}>
+            <p
+              role="status"
+              data-testid="elicitation-outcome"
+              className={`text-sm font-semibold ${outcome.state === "ran" || outcome.state === "approved" ? "text-emerald-700 dark:text-emerald-400" : outcome.state === "unknown" ? "text-amber-800 dark:text-amber-300" : "text-zinc-700 dark:text-zinc-300"}`}
+            >
               {outcome.text}
             </p>
           </>
@@ -137,7 +145,11 @@ function Card({ data }: { data: ElicitationData }) {
         ) : (
           <PendingAnswer data={data} answer={answer} />
         )}
-        {answer.error && <p role="alert" className="text-sm text-red-700 dark:text-red-300">{answer.error}</p>}
+        {answer.error && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+            {answer.error}
+          </p>
+        )}
       </div>
     </section>
   );

@@ -16,10 +16,24 @@ interface FieldProps {
 }
 
 function FieldInput({ field, value, error, disabled, onChange, id, describedBy }: FieldProps & { id: string; describedBy?: string }) {
-  const common = { id, disabled, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy, "aria-required": field.required };
+  const common = {
+    id,
+    disabled,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy,
+    "aria-required": field.required,
+  };
   switch (field.kind) {
     case "boolean":
-      return <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} className="size-4 accent-amber-600" />;
+      return (
+        <input
+          {...common}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(e.target.checked)}
+          className="size-4 accent-amber-600"
+        />
+      );
     case "select":
       return (
         <select {...common} value={String(value)} onChange={(e) => onChange(e.target.value)} className={inputClass}>
@@ -52,13 +66,30 @@ function FieldInput({ field, value, error, disabled, onChange, id, describedBy }
     }
     case "number":
       return (
-        <input {...common} type="number" inputMode={field.integer ? "numeric" : "decimal"} step={field.integer ? 1 : "any"}
-          min={field.minimum} max={field.maximum} value={String(value)} onChange={(e) => onChange(e.target.value)} className={inputClass} />
+        <input
+          {...common}
+          type="number"
+          inputMode={field.integer ? "numeric" : "decimal"}
+          step={field.integer ? 1 : "any"}
+          min={field.minimum}
+          max={field.maximum}
+          value={String(value)}
+          onChange={(e) => onChange(e.target.value)}
+          className={inputClass}
+        />
       );
     case "text":
       return (
-        <input {...common} type={field.format ? INPUT_TYPE[field.format] : "text"} value={String(value)} maxLength={field.maxLength}
-          onChange={(e) => onChange(e.target.value)} className={inputClass} autoComplete="off" spellCheck={false} />
+        <input
+          {...common}
+          type={field.format ? INPUT_TYPE[field.format] : "text"}
+          value={String(value)}
+          maxLength={field.maxLength}
+          onChange={(e) => onChange(e.target.value)}
+          className={inputClass}
+          autoComplete="off"
+          spellCheck={false}
+        />
       );
   }
 }
@@ -70,7 +101,12 @@ function FormField(props: FieldProps) {
   const label = (
     <span id={`${id}-label`} className="text-sm font-medium">
       {field.label}
-      {field.required && <span className="text-red-600" aria-hidden> *</span>}
+      {field.required && (
+        <span className="text-red-600" aria-hidden>
+          {" "}
+          *
+        </span>
+      )}
     </span>
   );
   return (
@@ -91,8 +127,16 @@ function FormField(props: FieldProps) {
           <FieldInput {...props} id={id} describedBy={describedBy} />
         </>
       )}
-      {field.description && <p id={`${id}-desc`} className="text-xs text-zinc-600 dark:text-zinc-400">{field.description}</p>}
-      {error && <p id={`${id}-err`} className="text-xs font-medium text-red-700 dark:text-red-300">{field.label} {error}</p>}
+      {field.description && (
+        <p id={`${id}-desc`} className="text-xs text-zinc-600 dark:text-zinc-400">
+          {field.description}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-err`} className="text-xs font-medium text-red-700 dark:text-red-300">
+          {field.label} {error}
+        </p>
+      )}
     </div>
   );
 }
@@ -111,8 +155,14 @@ export function ElicitationForm({ fields, values, errors, disabled, onChange }: 
   return (
     <div className="flex flex-col gap-3">
       {fields.map((field) => (
-        <FormField key={field.name} field={field} value={values[field.name] ?? ""} error={errors[field.name]} disabled={disabled}
-          onChange={(value) => onChange(field.name, value)} />
+        <FormField
+          key={field.name}
+          field={field}
+          value={values[field.name] ?? ""}
+          error={errors[field.name]}
+          disabled={disabled}
+          onChange={(value) => onChange(field.name, value)}
+        />
       ))}
     </div>
   );

@@ -66,7 +66,14 @@ function RunFacts({ output }: { output: RunCommandOutput }) {
     output.sandboxed ? "sandboxed" : "not sandboxed",
     output.truncated && "output cut",
   ].filter(Boolean);
-  return <p className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400" data-testid="run-facts">{facts.join(" · ")}</p>;
+  return (
+    <p
+      className="border-t border-zinc-200 px-3 py-1.5 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+      data-testid="run-facts"
+    >
+      {facts.join(" · ")}
+    </p>
+  );
 }
 
 /** The run_command tool call: what runs, how it ended, and its output. */
@@ -94,18 +101,26 @@ export const RunCommandToolUI: ToolCallMessagePartComponent<Args, unknown> = ({ 
       aria-label="Shell command"
     >
       <header className="flex items-center gap-2 px-3 py-2">
-        <span aria-hidden className="font-mono text-xs text-zinc-500">$</span>
+        <span aria-hidden className="font-mono text-xs text-zinc-500">
+          $
+        </span>
         <code className="min-w-0 flex-1 truncate font-mono text-sm" title={args.command}>
           {output?.command ?? args.command ?? "…"}
         </code>
         {statusBadge(output, running, running && awaitingApproval, noResult)}
       </header>
       {output?.ran && <RunFacts output={output} />}
-      {output && !output.ran && <p className="border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">{output.summary}</p>}
+      {output && !output.ran && (
+        <p className="border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">{output.summary}</p>
+      )}
       {text && <Output text={text} />}
       {output?.ran && !text && <p className="border-t border-zinc-200 px-3 py-2 text-xs text-zinc-500 dark:border-zinc-800">No output.</p>}
       {failure && (
-        <p className={`border-t border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800 ${noResult ? "text-zinc-600 dark:text-zinc-400" : "text-red-700 dark:text-red-300"}`}>{failure}</p>
+        <p
+          className={`border-t border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800 ${noResult ? "text-zinc-600 dark:text-zinc-400" : "text-red-700 dark:text-red-300"}`}
+        >
+          {failure}
+        </p>
       )}
     </section>
   );

@@ -9,7 +9,11 @@ export const ServerNotice: DataMessagePartComponent = ({ data }) => {
   if (!parsed.success) return null;
   const { kind, serverName, reason } = parsed.data;
   const title =
-    kind === "misconfigured" ? "Left out of mcp.json" : serverName ? `MCP server “${serverName}” is unavailable` : "MCP servers unavailable";
+    kind === "misconfigured"
+      ? "Left out of mcp.json"
+      : serverName
+        ? `MCP server “${serverName}” is unavailable`
+        : "MCP servers unavailable";
   return (
     <div
       role="status"
@@ -20,7 +24,12 @@ export const ServerNotice: DataMessagePartComponent = ({ data }) => {
       <p className="font-medium">{title}</p>
       <p className="mt-0.5 break-words">
         {reason}
-        {kind === "unavailable" && <span className="text-amber-800/80 dark:text-amber-300/80"> This reply goes on without its tools; the next message tries again.</span>}
+        {kind === "unavailable" && (
+          <span className="text-amber-800/80 dark:text-amber-300/80">
+            {" "}
+            This reply goes on without its tools; the next message tries again.
+          </span>
+        )}
       </p>
     </div>
   );

@@ -16,7 +16,9 @@ import { RUN_COMMAND_TOOL_KEY } from "@/lib/mcp/tool-names";
 const ASSISTANT_PARTS = {
   Text: LazyMarkdownText,
   tools: { by_name: { [RUN_COMMAND_TOOL_KEY]: RunCommandToolUI }, Fallback: ToolFallback },
-  data: { by_name: { [ELICITATION_PART_NAME]: ElicitationCard, [LIVE_OUTPUT_PART_NAME]: LiveOutput, [SERVER_NOTICE_PART_NAME]: ServerNotice } },
+  data: {
+    by_name: { [ELICITATION_PART_NAME]: ElicitationCard, [LIVE_OUTPUT_PART_NAME]: LiveOutput, [SERVER_NOTICE_PART_NAME]: ServerNotice },
+  },
 };
 
 function UserMessage() {
@@ -34,7 +36,10 @@ function AssistantMessage() {
     <MessagePrimitive.Root className="flex flex-col gap-3" data-role="assistant">
       <MessagePrimitive.Parts components={ASSISTANT_PARTS} />
       <MessagePrimitive.Error>
-        <p role="alert" className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
           The reply failed. Check the server log, then try again.
         </p>
       </MessagePrimitive.Error>
@@ -48,8 +53,8 @@ function Welcome() {
       <div>
         <h2 className="text-2xl font-semibold tracking-tight">Run commands, keep the last word</h2>
         <p className="mt-2 text-zinc-600 dark:text-zinc-400">
-          The agent runs read-only shell commands in the workspace at once. Anything that could delete, write or
-          kill waits for your approval on a card right here.
+          The agent runs read-only shell commands in the workspace at once. Anything that could delete, write or kill waits for your
+          approval on a card right here.
         </p>
       </div>
       <div className="grid gap-2 sm:grid-cols-3">

@@ -49,7 +49,12 @@ function useArgumentsEditor(toolCall: ToolCallRequest) {
 }
 
 /** A tool-call card while it waits: the arguments as editable JSON, checked live, and the three answers. */
-export function ToolCallApproval({ data, toolCall, answer, children }: {
+export function ToolCallApproval({
+  data,
+  toolCall,
+  answer,
+  children,
+}: {
   data: ElicitationData;
   toolCall: ToolCallRequest;
   answer: Answer;
@@ -97,7 +102,13 @@ export function ToolCallApproval({ data, toolCall, answer, children }: {
       </div>
       {toolCall.rememberable && (
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={remember} disabled={answer.busy} onChange={(e) => setRemember(e.target.checked)} className="size-4 accent-amber-600" />
+          <input
+            type="checkbox"
+            checked={remember}
+            disabled={answer.busy}
+            onChange={(e) => setRemember(e.target.checked)}
+            className="size-4 accent-amber-600"
+          />
           Always allow <code className="font-mono">{toolCall.toolName}</code> from {data.serverName} in this conversation
         </label>
       )}

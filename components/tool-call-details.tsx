@@ -26,10 +26,15 @@ export function ToolCallDetails({ toolCall }: { toolCall: ToolCallRequest }) {
   return (
     <div className="mt-3 flex flex-col gap-1.5">
       <p className="text-sm">
-        Tool <code className="font-mono font-semibold" data-testid="tool-call-name">{toolCall.toolName}</code>
+        Tool{" "}
+        <code className="font-mono font-semibold" data-testid="tool-call-name">
+          {toolCall.toolName}
+        </code>
       </p>
       {toolCall.description && (
-        <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="tool-call-description">{toolCall.description}</p>
+        <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="tool-call-description">
+          {toolCall.description}
+        </p>
       )}
       <Annotations annotations={toolCall.annotations} />
     </div>
@@ -42,8 +47,13 @@ export function ToolCallSettled({ data, toolCall }: { data: ElicitationData; too
   const shown = approved?.arguments ?? toolCall.arguments;
   return (
     <div className="flex flex-col gap-2">
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">{approved?.edited ? "Arguments, as edited before approval:" : "Arguments:"}</p>
-      <pre className="overflow-x-auto rounded-lg bg-zinc-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all text-zinc-50" data-testid="tool-call-arguments">
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        {approved?.edited ? "Arguments, as edited before approval:" : "Arguments:"}
+      </p>
+      <pre
+        className="overflow-x-auto rounded-lg bg-zinc-900 px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all text-zinc-50"
+        data-testid="tool-call-arguments"
+      >
         {JSON.stringify(shown, null, 2)}
       </pre>
       {approved?.remember && <RevokeAllowance data={data} toolName={toolCall.toolName} />}
@@ -56,7 +66,9 @@ function RevokeAllowance({ data, toolName }: { data: ElicitationData; toolName: 
   const revoke = async () => {
     setState("busy");
     try {
-      const response = await fetch(apiPaths.toolApprovals({ threadId: data.threadId, serverName: data.serverName, toolName }), { method: "DELETE" });
+      const response = await fetch(apiPaths.toolApprovals({ threadId: data.threadId, serverName: data.serverName, toolName }), {
+        method: "DELETE",
+      });
       const parsed = toolApprovalRevokeResultSchema.safeParse(await response.json());
       setState(response.ok && parsed.success ? "revoked" : "failed");
     } catch {
@@ -64,16 +76,28 @@ function RevokeAllowance({ data, toolName }: { data: ElicitationData; toolName: 
     }
   };
   if (state === "revoked") {
-    return <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">No longer allowed: the next call of {toolName} asks again.</p>;
+    return (
+      <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
+        No longer allowed: the next call of {toolName} asks again.
+      </p>
+    );
   }
   return (
     <p className="flex flex-wrap items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
       Always allowed in this conversation.
-      <button type="button" disabled={state === "busy"} onClick={() => void revoke()}
-        className="rounded-md border border-zinc-300 px-2 py-1 text-xs font-semibold hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800">
+      <button
+        type="button"
+        disabled={state === "busy"}
+        onClick={() => void revoke()}
+        className="rounded-md border border-zinc-300 px-2 py-1 text-xs font-semibold hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800"
+      >
         Stop allowing
       </button>
-      {state === "failed" && <span role="alert" className="text-red-700 dark:text-red-300">That did not work; try again.</span>}
+      {state === "failed" && (
+        <span role="alert" className="text-red-700 dark:text-red-300">
+          That did not work; try again.
+        </span>
+      )}
     </p>
   );
 }

@@ -16,7 +16,8 @@ export const ToolFallback: ToolCallMessagePartComponent = ({ toolCallId, toolNam
       return data?.status === "pending" && data.toolCall?.toolCallId === toolCallId;
     }),
   );
-  const text = result === undefined ? undefined : typeof result === "string" ? result : (mcpText(result) ?? JSON.stringify(result, null, 2));
+  const text =
+    result === undefined ? undefined : typeof result === "string" ? result : (mcpText(result) ?? JSON.stringify(result, null, 2));
   // An MCP tool reports its own failure in the result (isError), not as a failed call.
   const failed = isError || (!!result && typeof result === "object" && (result as { isError?: unknown }).isError === true);
   const label =
@@ -32,12 +33,21 @@ export const ToolFallback: ToolCallMessagePartComponent = ({ toolCallId, toolNam
             ? "no result"
             : "done";
   return (
-    <details className="rounded-xl border border-zinc-200 bg-zinc-50 text-sm dark:border-zinc-800 dark:bg-zinc-900/60" data-testid="tool-card" data-tool={toolName}>
+    <details
+      className="rounded-xl border border-zinc-200 bg-zinc-50 text-sm dark:border-zinc-800 dark:bg-zinc-900/60"
+      data-testid="tool-card"
+      data-tool={toolName}
+    >
       <summary className="cursor-pointer px-3 py-2">
-        <span className="font-mono">{toolName}</span> <span className="text-zinc-500" data-testid="tool-card-status">{label}</span>
+        <span className="font-mono">{toolName}</span>{" "}
+        <span className="text-zinc-500" data-testid="tool-card-status">
+          {label}
+        </span>
       </summary>
       <pre className="overflow-auto border-t border-zinc-200 px-3 py-2 font-mono text-xs dark:border-zinc-800">{argsText}</pre>
-      {text !== undefined && <pre className="overflow-auto border-t border-zinc-200 px-3 py-2 font-mono text-xs dark:border-zinc-800">{text}</pre>}
+      {text !== undefined && (
+        <pre className="overflow-auto border-t border-zinc-200 px-3 py-2 font-mono text-xs dark:border-zinc-800">{text}</pre>
+      )}
     </details>
   );
 };

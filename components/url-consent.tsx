@@ -6,11 +6,23 @@ import { describeUrl } from "@/lib/elicitation/url-display";
  * A URL request: the full address with its host set apart and any warning. Nothing fetches or opens it until the
  * person chooses "Open link"; then it opens in a new tab without access back to this page (noopener).
  */
-export function UrlConsent({ url, busy, onAnswer }: { url: string; busy: boolean; onAnswer: (action: "accept" | "decline" | "cancel") => void }) {
+export function UrlConsent({
+  url,
+  busy,
+  onAnswer,
+}: {
+  url: string;
+  busy: boolean;
+  onAnswer: (action: "accept" | "decline" | "cancel") => void;
+}) {
   const shown = describeUrl(url);
   const button = "h-10 rounded-lg px-4 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
   if (!shown) {
-    return <p role="alert" className="text-sm text-red-800 dark:text-red-300">This address cannot be opened safely, so it can only be declined.</p>;
+    return (
+      <p role="alert" className="text-sm text-red-800 dark:text-red-300">
+        This address cannot be opened safely, so it can only be declined.
+      </p>
+    );
   }
   const open = () => {
     window.open(url, "_blank", "noopener,noreferrer");
@@ -19,22 +31,46 @@ export function UrlConsent({ url, busy, onAnswer }: { url: string; busy: boolean
   const hostStart = shown.host.length - shown.domain.length;
   return (
     <div className="flex flex-col gap-3">
-      <p className="rounded-lg border border-zinc-300 bg-white px-3 py-2 font-mono text-sm break-all dark:border-zinc-700 dark:bg-zinc-900" data-testid="elicitation-url">
+      <p
+        className="rounded-lg border border-zinc-300 bg-white px-3 py-2 font-mono text-sm break-all dark:border-zinc-700 dark:bg-zinc-900"
+        data-testid="elicitation-url"
+      >
         <span className="text-zinc-500">{shown.scheme}</span>
         <span className="text-zinc-700 dark:text-zinc-300">{shown.host.slice(0, hostStart)}</span>
-        <strong className="font-bold text-zinc-950 dark:text-white" data-testid="elicitation-url-domain">{shown.domain}</strong>
+        <strong className="font-bold text-zinc-950 dark:text-white" data-testid="elicitation-url-domain">
+          {shown.domain}
+        </strong>
         <span className="text-zinc-700 dark:text-zinc-300">{shown.host.slice(hostStart + shown.domain.length)}</span>
         <span className="text-zinc-500">{shown.rest}</span>
       </p>
-      {shown.warning && <p role="alert" className="text-sm font-medium text-red-800 dark:text-red-300">{shown.warning}</p>}
+      {shown.warning && (
+        <p role="alert" className="text-sm font-medium text-red-800 dark:text-red-300">
+          {shown.warning}
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" disabled={busy} onClick={open} className={`${button} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={open}
+          className={`${button} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}
+        >
           Open link
         </button>
-        <button type="button" disabled={busy} onClick={() => onAnswer("decline")} className={`${button} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => onAnswer("decline")}
+          className={`${button} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}
+        >
           Decline
         </button>
-        <button type="button" disabled={busy} onClick={() => onAnswer("cancel")} className={`${button} text-zinc-700 hover:underline dark:text-zinc-300`}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => onAnswer("cancel")}
+          className={`${button} text-zinc-700 hover:underline dark:text-zinc-300`}
+        >
           Cancel
         </button>
       </div>

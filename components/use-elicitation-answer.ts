@@ -33,9 +33,7 @@ async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState>
   }
   if (response.status === 404) return { status: "expired", error: error?.message };
   if (response.status === 422 && Array.isArray(error?.details)) {
-    const fieldErrors = Object.fromEntries(
-      (error.details as Array<{ field: string; message: string }>).map((d) => [d.field, d.message]),
-    );
+    const fieldErrors = Object.fromEntries((error.details as Array<{ field: string; message: string }>).map((d) => [d.field, d.message]));
     return { error: error.message, fieldErrors };
   }
   return { error: error?.message ?? `The answer was not accepted (HTTP ${response.status}).` };

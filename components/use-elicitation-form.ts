@@ -35,9 +35,7 @@ export function useElicitationForm(schema: RequestedSchema) {
     () => (fields.length === 0 ? [] : validate ? validate(schema, content) : [{ field: "", message: "checking…" }]),
     [fields.length, validate, schema, content],
   );
-  const visibleErrors = Object.fromEntries(
-    allErrors.filter((e) => submitted || touched.has(e.field)).map((e) => [e.field, e.message]),
-  );
+  const visibleErrors = Object.fromEntries(allErrors.filter((e) => submitted || touched.has(e.field)).map((e) => [e.field, e.message]));
 
   return {
     fields,

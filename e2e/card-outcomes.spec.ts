@@ -34,7 +34,9 @@ test.describe("what an accepted card says", () => {
     await expect(page.getByTestId("live-output")).toContainText("tick 1");
     await page.getByRole("button", { name: "Stop" }).click();
     await expect(card).toHaveAttribute("data-outcome", "unknown");
-    await expect(card.getByTestId("elicitation-outcome")).toHaveText("Accepted, but the turn was stopped before the command reported a result");
+    await expect(card.getByTestId("elicitation-outcome")).toHaveText(
+      "Accepted, but the turn was stopped before the command reported a result",
+    );
     // Once no process of the command is left, nothing can create the file any more.
     await expect.poll(() => commandsRunningIn(folder.name), { timeout: 10_000 }).toEqual([]);
     expect(existsSync(path.join(folder.path, "finished"))).toBe(false);

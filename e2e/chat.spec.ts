@@ -218,7 +218,10 @@ test("two people at once: each sees only their own card, and each answer runs on
   }
 });
 
-test("the conversation opens in a second tab, live: an answer there resumes the tool and the first tab follows", async ({ page, context }) => {
+test("the conversation opens in a second tab, live: an answer there resumes the tool and the first tab follows", async ({
+  page,
+  context,
+}) => {
   const first = new ChatPage(page);
   await first.open();
   const folder = freshFolder("second-tab");

@@ -43,10 +43,19 @@ test.describe("forms from a third-party MCP server", () => {
     await expect(answer).toContainText("User provided the requested information");
     const echoed = (await answer.textContent()) ?? "";
     for (const expected of [
-      '"name": "Ada Lovelace"', '"check": true', '"email": "ada@example.com"', '"homepage": "https://ada.example.com"',
-      '"birthdate": "1815-12-10"', '"integer": 7', '"number": 2.5', '"untitledSingleSelectEnum": "Joey"',
-      '"titledSingleSelectEnum": "hero-3"', '"legacyTitledEnum": "pet-2"', '"firstLine": "It was a dark and stormy night."',
-      '"untitledMultipleSelectEnum": [ "Guitar", "Piano" ]', '"titledMultipleSelectEnum": [ "fish-1", "fish-2" ]',
+      '"name": "Ada Lovelace"',
+      '"check": true',
+      '"email": "ada@example.com"',
+      '"homepage": "https://ada.example.com"',
+      '"birthdate": "1815-12-10"',
+      '"integer": 7',
+      '"number": 2.5',
+      '"untitledSingleSelectEnum": "Joey"',
+      '"titledSingleSelectEnum": "hero-3"',
+      '"legacyTitledEnum": "pet-2"',
+      '"firstLine": "It was a dark and stormy night."',
+      '"untitledMultipleSelectEnum": [ "Guitar", "Piano" ]',
+      '"titledMultipleSelectEnum": [ "fish-1", "fish-2" ]',
     ]) {
       expect(echoed.replace(/\s+/g, " ")).toContain(expected);
     }

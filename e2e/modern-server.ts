@@ -14,5 +14,8 @@ export const UPSTREAM_DOWN_FLAG = path.join(tmpdir(), `elicit-chat-e2e-${MODERN_
 export const UPSTREAM_DOWN = "upstream deploy API unreachable";
 
 export function startE2eModernServer(): Promise<RunningFixtureServer> {
-  return startModernHttpServer({ port: MODERN_HTTP_PORT, failToolsList: () => (existsSync(UPSTREAM_DOWN_FLAG) ? UPSTREAM_DOWN : undefined) });
+  return startModernHttpServer({
+    port: MODERN_HTTP_PORT,
+    failToolsList: () => (existsSync(UPSTREAM_DOWN_FLAG) ? UPSTREAM_DOWN : undefined),
+  });
 }

@@ -11,7 +11,9 @@ test.describe("URL requests", () => {
       opened.push(route.request().url());
       return route.fulfill({ body: "<h1>Signed in</h1>", contentType: "text/html" });
     });
-    await chat.send('use `everything.trigger-url-elicitation` {"url": "https://login.example.com/authorize?client=chat", "message": "Sign in to continue"}');
+    await chat.send(
+      'use `everything.trigger-url-elicitation` {"url": "https://login.example.com/authorize?client=chat", "message": "Sign in to continue"}',
+    );
     const card = chat.approvalCards.last();
     await expect(card).toHaveAttribute("data-status", "pending");
     await expect(card.getByTestId("elicitation-url")).toHaveText("https://login.example.com/authorize?client=chat");

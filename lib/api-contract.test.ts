@@ -31,7 +31,9 @@ describe("API paths", () => {
     expect(apiPaths.conversation("t 1")).toBe("/api/chat/threads/t%201");
     expect(apiPaths.elicitation("e1")).toBe("/api/elicitations/e1");
     expect(apiPaths.pendingElicitations("t&1")).toBe("/api/elicitations?threadId=t%261");
-    expect(apiPaths.toolApprovals({ threadId: "t1", serverName: "db", toolName: "drop" })).toBe("/api/tool-approvals?threadId=t1&serverName=db&toolName=drop");
+    expect(apiPaths.toolApprovals({ threadId: "t1", serverName: "db", toolName: "drop" })).toBe(
+      "/api/tool-approvals?threadId=t1&serverName=db&toolName=drop",
+    );
     expect(apiPaths.toolApprovals({ threadId: "t1" })).toBe("/api/tool-approvals?threadId=t1");
   });
 });

@@ -7,9 +7,14 @@ describe("pending-question limits", () => {
   });
 
   it("read the new names, and the old per-server name as the per-conversation limit", () => {
-    expect(appConfig({ ELICITATION_MAX_PENDING_PER_CONVERSATION: "5", ELICITATION_MAX_PENDING_TOTAL: "50" }).pendingLimits).toEqual({ perConversation: 5, total: 50 });
+    expect(appConfig({ ELICITATION_MAX_PENDING_PER_CONVERSATION: "5", ELICITATION_MAX_PENDING_TOTAL: "50" }).pendingLimits).toEqual({
+      perConversation: 5,
+      total: 50,
+    });
     expect(appConfig({ ELICITATION_MAX_PENDING_PER_SERVER: "7" }).pendingLimits).toEqual({ perConversation: 7, total: 200 });
-    expect(appConfig({ ELICITATION_MAX_PENDING_PER_CONVERSATION: "3", ELICITATION_MAX_PENDING_PER_SERVER: "7" }).pendingLimits.perConversation).toBe(3);
+    expect(
+      appConfig({ ELICITATION_MAX_PENDING_PER_CONVERSATION: "3", ELICITATION_MAX_PENDING_PER_SERVER: "7" }).pendingLimits.perConversation,
+    ).toBe(3);
   });
 
   it("never let the total fall below one conversation's limit", () => {
@@ -20,13 +25,31 @@ describe("pending-question limits", () => {
 describe("settings", () => {
   it("take their defaults when unset or empty", () => {
     const config = appConfig({ ELICITATION_TIMEOUT_MS: "", COMMAND_MAX_TIMEOUT_MS: "  ", MCP_CONFIG: "" });
-    expect(config).toMatchObject({ elicitationTimeoutMs: 300_000, commandMaxTimeoutMs: 120_000, reconnectGraceMs: 15_000, mcpConfigFile: undefined, model: undefined });
+    expect(config).toMatchObject({
+      elicitationTimeoutMs: 300_000,
+      commandMaxTimeoutMs: 120_000,
+      reconnectGraceMs: 15_000,
+      mcpConfigFile: undefined,
+      model: undefined,
+    });
     expect(config.workspaceDir).toMatch(/\/workspace$/);
   });
 
   it("read what is set", () => {
-    const config = appConfig({ ELICITATION_TIMEOUT_MS: "1000", CHAT_RECONNECT_GRACE_MS: " 250 ", WORKSPACE_DIR: "/tmp/ws", MCP_CONFIG: "my.json", OPENAI_API_KEY: "sk-x" });
-    expect(config).toMatchObject({ elicitationTimeoutMs: 1000, reconnectGraceMs: 250, workspaceDir: "/tmp/ws", mcpConfigFile: "my.json", model: { apiKey: "sk-x", modelId: "gpt-5-mini" } });
+    const config = appConfig({
+      ELICITATION_TIMEOUT_MS: "1000",
+      CHAT_RECONNECT_GRACE_MS: " 250 ",
+      WORKSPACE_DIR: "/tmp/ws",
+      MCP_CONFIG: "my.json",
+      OPENAI_API_KEY: "sk-x",
+    });
+    expect(config).toMatchObject({
+      elicitationTimeoutMs: 1000,
+      reconnectGraceMs: 250,
+      workspaceDir: "/tmp/ws",
+      mcpConfigFile: "my.json",
+      model: { apiKey: "sk-x", modelId: "gpt-5-mini" },
+    });
   });
 
   it.each(["abc", "0", "-5", "1.5", "1e3", "10ms"])("refuse %j for a number, naming the variable and what it expects", (bad) => {

@@ -84,13 +84,18 @@ export function appConfig(env: Env = process.env): AppConfig {
   }
   const settings = parsed.data;
   const perConversation =
-    settings.ELICITATION_MAX_PENDING_PER_CONVERSATION ?? settings.ELICITATION_MAX_PENDING_PER_SERVER ?? DEFAULTS.ELICITATION_MAX_PENDING_PER_CONVERSATION;
+    settings.ELICITATION_MAX_PENDING_PER_CONVERSATION ??
+    settings.ELICITATION_MAX_PENDING_PER_SERVER ??
+    DEFAULTS.ELICITATION_MAX_PENDING_PER_CONVERSATION;
   return {
     elicitationTimeoutMs: settings.ELICITATION_TIMEOUT_MS ?? DEFAULTS.ELICITATION_TIMEOUT_MS,
     workspaceDir: path.resolve(/*turbopackIgnore: true*/ settings.WORKSPACE_DIR ?? DEFAULTS.WORKSPACE_DIR),
     commandMaxTimeoutMs: settings.COMMAND_MAX_TIMEOUT_MS ?? DEFAULTS.COMMAND_MAX_TIMEOUT_MS,
     // Never below one conversation's limit.
-    pendingLimits: { perConversation, total: Math.max(settings.ELICITATION_MAX_PENDING_TOTAL ?? DEFAULTS.ELICITATION_MAX_PENDING_TOTAL, perConversation) },
+    pendingLimits: {
+      perConversation,
+      total: Math.max(settings.ELICITATION_MAX_PENDING_TOTAL ?? DEFAULTS.ELICITATION_MAX_PENDING_TOTAL, perConversation),
+    },
     reconnectGraceMs: settings.CHAT_RECONNECT_GRACE_MS ?? DEFAULTS.CHAT_RECONNECT_GRACE_MS,
     model: remoteModelSettings(env),
     mcpConfigFile: settings.MCP_CONFIG,

@@ -13,7 +13,12 @@ function chunked(text: string): Request {
       controller.close();
     },
   });
-  return new Request("http://127.0.0.1/x", { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+  return new Request("http://127.0.0.1/x", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
 }
 
 describe("readJsonBody", () => {

@@ -11,7 +11,12 @@ function hostName(hostWithPort: string): string {
 }
 
 export function allowedHosts(env: Record<string, string | undefined> = process.env): (host: string) => boolean {
-  const extra = new Set((env.ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const extra = new Set(
+    (env.ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
   return (host) => {
     const lower = host.toLowerCase();
     return LOOPBACK.has(hostName(lower)) || extra.has(lower) || extra.has(hostName(lower));

@@ -24,24 +24,51 @@ describe("commandPath", () => {
 
 describe("limitsFromEnv", () => {
   it("has documented defaults", () => {
-    expect(limitsFromEnv({})).toEqual({ maxProcesses: 256, maxMemoryBytes: 4096 * MB, maxFileBytes: 1024 * MB, maxCpuSeconds: 120, maxTmpBytes: 512 * MB });
+    expect(limitsFromEnv({})).toEqual({
+      maxProcesses: 256,
+      maxMemoryBytes: 4096 * MB,
+      maxFileBytes: 1024 * MB,
+      maxCpuSeconds: 120,
+      maxTmpBytes: 512 * MB,
+    });
   });
 
   it("reads each setting in its unit", () => {
-    const env = { SHELL_LIMIT_PROCESSES: "20", SHELL_LIMIT_MEMORY_MB: "64", SHELL_LIMIT_FILE_MB: "2", SHELL_LIMIT_CPU_SECONDS: "5", SHELL_LIMIT_TMP_MB: "8" };
-    expect(limitsFromEnv(env)).toEqual({ maxProcesses: 20, maxMemoryBytes: 64 * MB, maxFileBytes: 2 * MB, maxCpuSeconds: 5, maxTmpBytes: 8 * MB });
+    const env = {
+      SHELL_LIMIT_PROCESSES: "20",
+      SHELL_LIMIT_MEMORY_MB: "64",
+      SHELL_LIMIT_FILE_MB: "2",
+      SHELL_LIMIT_CPU_SECONDS: "5",
+      SHELL_LIMIT_TMP_MB: "8",
+    };
+    expect(limitsFromEnv(env)).toEqual({
+      maxProcesses: 20,
+      maxMemoryBytes: 64 * MB,
+      maxFileBytes: 2 * MB,
+      maxCpuSeconds: 5,
+      maxTmpBytes: 8 * MB,
+    });
   });
 
   it.each(["0", "-1", "1.5", "abc", "1e3", "10MB", "99999999999999999"])("rejects %j with the setting's name", (value) => {
-    expect(() => limitsFromEnv({ SHELL_LIMIT_MEMORY_MB: value })).toThrow(/SHELL_LIMIT_MEMORY_MB must be a positive whole number of megabytes/);
+    expect(() => limitsFromEnv({ SHELL_LIMIT_MEMORY_MB: value })).toThrow(
+      /SHELL_LIMIT_MEMORY_MB must be a positive whole number of megabytes/,
+    );
     expect(() => limitsFromEnv({ SHELL_LIMIT_PROCESSES: value })).toThrow(/SHELL_LIMIT_PROCESSES must be a positive whole number, got/);
   });
 });
 
 describe("httpSettingsFromEnv", () => {
   it("reads one token per client and the session limits", () => {
-    const settings = httpSettingsFromEnv({ MCP_HTTP_TOKENS: `alice=${ALICE}, ci=${BOB}`, MCP_HTTP_MAX_SESSIONS: "4", MCP_HTTP_SESSION_IDLE_MS: "1000" });
-    expect(settings).toMatchObject({ tokens: { alice: ALICE, ci: BOB }, sessionLimits: { maxSessions: 4, maxSessionsPerClient: 8, idleMs: 1000 } });
+    const settings = httpSettingsFromEnv({
+      MCP_HTTP_TOKENS: `alice=${ALICE}, ci=${BOB}`,
+      MCP_HTTP_MAX_SESSIONS: "4",
+      MCP_HTTP_SESSION_IDLE_MS: "1000",
+    });
+    expect(settings).toMatchObject({
+      tokens: { alice: ALICE, ci: BOB },
+      sessionLimits: { maxSessions: 4, maxSessionsPerClient: 8, idleMs: 1000 },
+    });
   });
 
   it.each([
@@ -63,7 +90,8 @@ describe("configFromEnv", () => {
     workspace = mkdtempSync(path.join(tmpdir(), "shell-config-"));
   });
   afterEach(() => rmSync(workspace, { recursive: true, force: true }));
-  const read = (env: Record<string, string>) => configFromEnv({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "off", PATH: "/usr/bin:/bin", ...env });
+  const read = (env: Record<string, string>) =>
+    configFromEnv({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "off", PATH: "/usr/bin:/bin", ...env });
 
   it("has the documented defaults; the server waits ELICITATION_MARGIN_MS longer than the client", () => {
     const config = read({});
@@ -73,12 +101,25 @@ describe("configFromEnv", () => {
   });
 
   it("reads each setting", () => {
-    const config = read({ ELICITATION_TIMEOUT_MS: "1000", COMMAND_TIMEOUT_MS: "500", COMMAND_MAX_TIMEOUT_MS: "2000", COMMAND_MAX_OUTPUT_CHARS: "10" });
-    expect(config).toMatchObject({ elicitationTimeoutMs: 1000 + ELICITATION_MARGIN_MS, defaultCommandTimeoutMs: 500, maxCommandTimeoutMs: 2000, maxOutputChars: 10 });
+    const config = read({
+      ELICITATION_TIMEOUT_MS: "1000",
+      COMMAND_TIMEOUT_MS: "500",
+      COMMAND_MAX_TIMEOUT_MS: "2000",
+      COMMAND_MAX_OUTPUT_CHARS: "10",
+    });
+    expect(config).toMatchObject({
+      elicitationTimeoutMs: 1000 + ELICITATION_MARGIN_MS,
+      defaultCommandTimeoutMs: 500,
+      maxCommandTimeoutMs: 2000,
+      maxOutputChars: 10,
+    });
   });
 
   it("treats an empty value as unset", () => {
-    expect(read({ COMMAND_TIMEOUT_MS: "", SHELL_LIMIT_PROCESSES: "" })).toMatchObject({ defaultCommandTimeoutMs: 30_000, limits: { maxProcesses: 256 } });
+    expect(read({ COMMAND_TIMEOUT_MS: "", SHELL_LIMIT_PROCESSES: "" })).toMatchObject({
+      defaultCommandTimeoutMs: 30_000,
+      limits: { maxProcesses: 256 },
+    });
   });
 
   it("caps the unset default command timeout at the maximum", () => {
@@ -86,8 +127,12 @@ describe("configFromEnv", () => {
   });
 
   it("refuses a COMMAND_TIMEOUT_MS above COMMAND_MAX_TIMEOUT_MS", () => {
-    expect(() => read({ COMMAND_TIMEOUT_MS: "200000" })).toThrow('COMMAND_TIMEOUT_MS must be at most COMMAND_MAX_TIMEOUT_MS (120000), got "200000"');
-    expect(() => read({ COMMAND_TIMEOUT_MS: "5000", COMMAND_MAX_TIMEOUT_MS: "1000" })).toThrow(/COMMAND_TIMEOUT_MS must be at most COMMAND_MAX_TIMEOUT_MS \(1000\)/);
+    expect(() => read({ COMMAND_TIMEOUT_MS: "200000" })).toThrow(
+      'COMMAND_TIMEOUT_MS must be at most COMMAND_MAX_TIMEOUT_MS (120000), got "200000"',
+    );
+    expect(() => read({ COMMAND_TIMEOUT_MS: "5000", COMMAND_MAX_TIMEOUT_MS: "1000" })).toThrow(
+      /COMMAND_TIMEOUT_MS must be at most COMMAND_MAX_TIMEOUT_MS \(1000\)/,
+    );
   });
 
   it.each([
@@ -106,7 +151,9 @@ describe("configFromEnv", () => {
   });
 
   it("names every bad setting in one error", () => {
-    expect(() => read({ ELICITATION_TIMEOUT_MS: "x", SHELL_SANDBOX: "on" })).toThrow(/^(?=.*ELICITATION_TIMEOUT_MS must be)(?=.*; )(?=.*SHELL_SANDBOX must be)/);
+    expect(() => read({ ELICITATION_TIMEOUT_MS: "x", SHELL_SANDBOX: "on" })).toThrow(
+      /^(?=.*ELICITATION_TIMEOUT_MS must be)(?=.*; )(?=.*SHELL_SANDBOX must be)/,
+    );
   });
 });
 
@@ -130,7 +177,11 @@ describe("httpSettingsFromEnv's defaults and checks", () => {
   });
 
   it("never repeats a token in its error", () => {
-    expect(() => httpSettingsFromEnv({ MCP_HTTP_TOKEN: "short-secret" })).toThrow(/^MCP_HTTP_TOKEN must be a token of 16 or more characters[^"]*$/);
-    expect(() => httpSettingsFromEnv({ MCP_HTTP_TOKENS: "alice=short-secret" })).toThrow(/^MCP_HTTP_TOKENS must be name=token pairs .*shorter than 16 characters$/);
+    expect(() => httpSettingsFromEnv({ MCP_HTTP_TOKEN: "short-secret" })).toThrow(
+      /^MCP_HTTP_TOKEN must be a token of 16 or more characters[^"]*$/,
+    );
+    expect(() => httpSettingsFromEnv({ MCP_HTTP_TOKENS: "alice=short-secret" })).toThrow(
+      /^MCP_HTTP_TOKENS must be name=token pairs .*shorter than 16 characters$/,
+    );
   });
 });

@@ -119,7 +119,10 @@ const tokensSchema = z.preprocess(
     .default("")
     .transform((text, context) => {
       const tokens: Record<string, string> = {};
-      for (const entry of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of text
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         const at = entry.indexOf("=");
         const name = entry.slice(0, at);
         const token = entry.slice(at + 1);
@@ -153,7 +156,10 @@ const httpSchema = z.object({
   ),
   MCP_HTTP_TOKEN: z.preprocess(
     unset,
-    z.string().min(MIN_TOKEN_LENGTH, { error: `a token of ${MIN_TOKEN_LENGTH} or more characters (e.g. openssl rand -hex 32)` }).optional(),
+    z
+      .string()
+      .min(MIN_TOKEN_LENGTH, { error: `a token of ${MIN_TOKEN_LENGTH} or more characters (e.g. openssl rand -hex 32)` })
+      .optional(),
   ),
   MCP_HTTP_TOKENS: tokensSchema,
   MCP_HTTP_LOCAL_ONLY: z.preprocess(unset, z.enum(["1", "0"], { error: "1 (HTTP without a token, on loopback) or 0" }).default("0")),

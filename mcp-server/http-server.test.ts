@@ -39,7 +39,12 @@ function post(headers: Record<string, string>, pathname = "/mcp"): Promise<numbe
         port: server.port,
         path: pathname,
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", host: `127.0.0.1:${server.port}`, ...headers },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          host: `127.0.0.1:${server.port}`,
+          ...headers,
+        },
       },
       (res) => {
         res.resume();
@@ -53,7 +58,9 @@ function post(headers: Record<string, string>, pathname = "/mcp"): Promise<numbe
 
 async function connect(token: string) {
   const client = new Client({ name: "http-test", version: "1" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+  );
   return client;
 }
 
@@ -78,7 +85,9 @@ describe("HTTP server", () => {
   });
 
   it("accepts our own Origin and localhost as Host", async () => {
-    expect(await post({ authorization: `Bearer ${TOKEN}`, host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` })).toBe(200);
+    expect(
+      await post({ authorization: `Bearer ${TOKEN}`, host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` }),
+    ).toBe(200);
   });
 
   it("answers 404 off /mcp", async () => {

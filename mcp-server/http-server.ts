@@ -44,12 +44,17 @@ export interface RunningHttpServer {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { config, port, localOnly = false, log = () => {} } = options;
-  const tokens = Object.entries({ ...(options.token && { default: options.token }), ...options.tokens }).filter(([, value]) => value !== "");
+  const tokens = Object.entries({ ...(options.token && { default: options.token }), ...options.tokens }).filter(
+    ([, value]) => value !== "",
+  );
   if (tokens.length === 0 && !localOnly) {
-    throw new Error("MCP_HTTP_TOKEN is not set: refusing to serve a shell over HTTP without a token (set MCP_HTTP_LOCAL_ONLY=1 to run without one on loopback)");
+    throw new Error(
+      "MCP_HTTP_TOKEN is not set: refusing to serve a shell over HTTP without a token (set MCP_HTTP_LOCAL_ONLY=1 to run without one on loopback)",
+    );
   }
   const weak = tokens.find(([, value]) => value.length < MIN_TOKEN_LENGTH);
-  if (weak) throw new Error(`the token of client "${weak[0]}" is shorter than ${MIN_TOKEN_LENGTH} characters: use e.g. openssl rand -hex 32`);
+  if (weak)
+    throw new Error(`the token of client "${weak[0]}" is shorter than ${MIN_TOKEN_LENGTH} characters: use e.g. openssl rand -hex 32`);
   if (tokens.length === 0) log("WARNING: no MCP_HTTP_TOKEN; any local user or process that can reach 127.0.0.1 can use this server");
   const sessions = new SessionTable(options.sessionLimits ?? DEFAULT_SESSION_LIMITS);
   let allowedHosts = new Set<string>();
@@ -60,7 +65,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!allowedHosts.has(req.headers.host ?? "") || (origin !== undefined && !allowedHosts.has(originHost(origin)))) {
       return sendError(res, 403, "Forbidden: Host or Origin is not this local server");
     }
-    if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH) return sendError(res, 404, `Not found: the endpoint is ${MCP_PATH}`);
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH)
+      return sendError(res, 404, `Not found: the endpoint is ${MCP_PATH}`);
     const client = tokens.length === 0 ? "local" : tokenOwner(req.headers.authorization, tokens);
     if (client === undefined) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="shell-mcp"');
@@ -78,7 +84,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return existing.transport.handleRequest(req, res, body);
     }
     if (sessionId !== undefined) return sendError(res, 404, "Session not found", -32001);
-    if (req.method !== "POST" || !isInitializeRequest(body)) return sendError(res, 400, "Bad Request: no valid session; start with initialize");
+    if (req.method !== "POST" || !isInitializeRequest(body))
+      return sendError(res, 400, "Bad Request: no valid session; start with initialize");
     if (!(await sessions.makeRoom(client))) return sendError(res, 503, "Too many sessions with calls in flight; try again later");
 
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
@@ -131,7 +138,9 @@ function originHost(origin: string): string {
 
 /** The name of the client whose token the Authorization header carries, compared in constant time. */
 function tokenOwner(header: string | undefined, tokens: ReadonlyArray<[string, string]>): string | undefined {
-  const given = createHash("sha256").update(header ?? "").digest();
+  const given = createHash("sha256")
+    .update(header ?? "")
+    .digest();
   let owner: string | undefined;
   for (const [name, token] of tokens) {
     const expected = createHash("sha256").update(`Bearer ${token}`).digest();

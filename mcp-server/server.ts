@@ -51,8 +51,7 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}, ext
     LIST_RULES_TOOL,
     {
       title: "List remembered approvals",
-      description:
-        "Lists the approvals remembered in this conversation (exact commands and command prefixes), with their ids.",
+      description: "Lists the approvals remembered in this conversation (exact commands and command prefixes), with their ids.",
       outputSchema: listRulesOutputShape,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -74,7 +73,9 @@ export function createServer(config: ShellServerConfig, log: Log = () => {}, ext
     ({ id }, extra) => {
       const rule = rules.forCall(extra._meta).revoke(id);
       const output = rule ? { revoked: true, rule: `${rule.kind}: ${rule.pattern}` } : { revoked: false };
-      const text = rule ? `Revoked ${rule.kind} rule ${JSON.stringify(rule.pattern)}.` : `No remembered rule has the id ${JSON.stringify(id)}.`;
+      const text = rule
+        ? `Revoked ${rule.kind} rule ${JSON.stringify(rule.pattern)}.`
+        : `No remembered rule has the id ${JSON.stringify(id)}.`;
       return { content: [{ type: "text", text }], structuredContent: output, isError: !rule };
     },
   );

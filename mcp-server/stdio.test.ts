@@ -73,8 +73,16 @@ describe("shell MCP server over stdio", () => {
 describe("the documented stdio command for other clients", () => {
   it("writes nothing but protocol messages to stdout", async () => {
     const script = path.resolve(import.meta.dirname, "..", "scripts", "mcp-stdio.sh");
-    const child = spawn(script, [], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WORKSPACE_DIR: workspace } as Record<string, string> as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "ignore"] });
-    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+    const child = spawn(script, [], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", WORKSPACE_DIR: workspace } as Record<string, string> as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "ignore"],
+    });
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    };
     child.stdin.end(`${JSON.stringify(initialize)}\n`);
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

@@ -45,7 +45,10 @@ export class UiStreamReader {
 
   /** The assistant's text so far. */
   text(): string {
-    return this.seen.filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+    return this.seen
+      .filter((c) => c.type === "text-delta")
+      .map((c) => c.delta)
+      .join("");
   }
 
   private async next(): Promise<StreamChunk | undefined> {
@@ -54,7 +57,10 @@ export class UiStreamReader {
       if (lineEnd >= 0) {
         const event = this.buffer.slice(0, lineEnd);
         this.buffer = this.buffer.slice(lineEnd + 2);
-        const data = event.split("\n").find((line) => line.startsWith("data: "))?.slice(6);
+        const data = event
+          .split("\n")
+          .find((line) => line.startsWith("data: "))
+          ?.slice(6);
         if (!data || data === "[DONE]") continue;
         const chunk = JSON.parse(data) as StreamChunk;
         this.seen.push(chunk);

@@ -31,9 +31,7 @@ export function postJson(baseUrl: string, path: string, body: unknown): Promise<
           firstByteMs ||= elapsedMs(started);
           text += chunk;
         });
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, body: text, firstByteMs, durationMs: elapsedMs(started) }),
-        );
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text, firstByteMs, durationMs: elapsedMs(started) }));
         response.on("error", reject);
       },
     );

@@ -57,7 +57,13 @@ async function jsUntilUsable(baseUrl: string): Promise<number | undefined> {
     const sizes = new Map<string, Promise<number>>();
     page.on("response", (response) => {
       if (new URL(response.url()).pathname.endsWith(".js")) {
-        sizes.set(response.url(), response.body().then((body) => gzipSync(body, { level: 9 }).length, () => 0));
+        sizes.set(
+          response.url(),
+          response.body().then(
+            (body) => gzipSync(body, { level: 9 }).length,
+            () => 0,
+          ),
+        );
       }
     });
     await page.goto(baseUrl);
@@ -82,9 +88,10 @@ export async function clientWeight(app: AppServer): Promise<Figure[]> {
       unit: "KB",
       baseline: kb(gzippedBytes(notFound)),
       max: 300,
-      note: usable === undefined
-        ? "no Chromium here: only the scripts named in the HTML (first paint), which leaves out the lazily loaded chat"
-        : "every .js Chromium fetched until the message box appeared; baseline: the 404 page (Next + React + layout)",
+      note:
+        usable === undefined
+          ? "no Chromium here: only the scripts named in the HTML (first paint), which leaves out the lazily loaded chat"
+          : "every .js Chromium fetched until the message box appeared; baseline: the 404 page (Next + React + layout)",
     }),
     figure({
       name: "5 chat page first-paint JS, scripts in the HTML (gzip)",

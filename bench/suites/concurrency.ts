@@ -39,12 +39,18 @@ export async function concurrency(app: AppServer, options: { pending: number; co
       const threadId = `conversation-${i % options.conversations}`;
       const command = `rm -rf held-${i}`;
       const stream = openUiStream(app.baseUrl, chatBody(threadId, `m-${i}`, `run \`${command}\``));
-      batch.push(stream.waitFor((part) => cardOf(part)?.status === "pending").then(({ part }) => ({ threadId, command, stream, id: cardOf(part)!.id })));
+      batch.push(
+        stream
+          .waitFor((part) => cardOf(part)?.status === "pending")
+          .then(({ part }) => ({ threadId, command, stream, id: cardOf(part)!.id })),
+      );
     }
     held.push(...(await Promise.all(batch)));
   }
   // A card already settled here was cancelled by the app (a cap, a closed request): it is not held.
-  const notHeld = held.filter((h) => h.stream.parts.some((entry) => cardOf(entry.part)?.status !== undefined && cardOf(entry.part)?.status !== "pending")).length;
+  const notHeld = held.filter((h) =>
+    h.stream.parts.some((entry) => cardOf(entry.part)?.status !== undefined && cardOf(entry.part)?.status !== "pending"),
+  ).length;
   const heapHeld = await app.heapUsed();
   const bytesPerPending = (heapHeld - heapBefore) / held.length;
 
@@ -72,8 +78,7 @@ export async function concurrency(app: AppServer, options: { pending: number; co
     if (cards.some((card) => card.id !== h.id || card.threadId !== h.threadId || card.command !== h.command)) misrouted++;
     const settled = cards.some((card) => card.id === h.id && card.status === "declined");
     const result = h.stream.parts.find((entry) => entry.part.type === "tool-output-available")?.part.output as
-      | { command?: string; approval?: string }
-      | undefined;
+      { command?: string; approval?: string } | undefined;
     if (!settled || result?.command !== h.command || result.approval !== "declined") lost++;
   }
 

@@ -7,7 +7,10 @@ describe("describeServerFailure", () => {
   it.each([
     [
       "a closed port, probed",
-      { message: "Failed to connect to MCP server s: SdkError: Version negotiation probe failed: fetch failed\n    at probe (x.js:1:1)", code: "ERA_NEGOTIATION_FAILED" },
+      {
+        message: "Failed to connect to MCP server s: SdkError: Version negotiation probe failed: fetch failed\n    at probe (x.js:1:1)",
+        code: "ERA_NEGOTIATION_FAILED",
+      },
       "could not connect: the server could not be reached",
     ],
     [

@@ -17,10 +17,25 @@ const EVERY_SHAPE: RequestedSchema = {
     ratio: { type: "number", minimum: 0, maximum: 1 },
     agree: { type: "boolean", default: true },
     color: { type: "string", enum: ["red", "green"] },
-    hero: { type: "string", oneOf: [{ const: "h1", title: "Superman" }, { const: "h2", title: "Batman" }], default: "h2" },
+    hero: {
+      type: "string",
+      oneOf: [
+        { const: "h1", title: "Superman" },
+        { const: "h2", title: "Batman" },
+      ],
+      default: "h2",
+    },
     pet: { type: "string", enum: ["p1", "p2"], enumNames: ["Cat", "Dog"] },
     tools: { type: "array", items: { type: "string", enum: ["saw", "drill", "hammer"] }, minItems: 1, maxItems: 2, default: ["saw"] },
-    fish: { type: "array", items: { anyOf: [{ const: "f1", title: "Tuna" }, { const: "f2", title: "Trout" }] } },
+    fish: {
+      type: "array",
+      items: {
+        anyOf: [
+          { const: "f1", title: "Tuna" },
+          { const: "f2", title: "Trout" },
+        ],
+      },
+    },
   },
   required: ["name", "email", "age"],
 };
@@ -32,8 +47,20 @@ describe("formFromSchema", () => {
   it("maps every primitive to a field, in order", () => {
     expect(unsupported).toEqual([]);
     expect(fields.map((f) => `${f.name}:${f.kind}`)).toEqual([
-      "name:text", "motto:text", "email:text", "site:text", "born:text", "meeting:text", "age:number", "ratio:number",
-      "agree:boolean", "color:select", "hero:select", "pet:select", "tools:multiselect", "fish:multiselect",
+      "name:text",
+      "motto:text",
+      "email:text",
+      "site:text",
+      "born:text",
+      "meeting:text",
+      "age:number",
+      "ratio:number",
+      "agree:boolean",
+      "color:select",
+      "hero:select",
+      "pet:select",
+      "tools:multiselect",
+      "fish:multiselect",
     ]);
   });
 
@@ -47,15 +74,44 @@ describe("formFromSchema", () => {
   });
 
   it("labels untitled, titled and legacy enums", () => {
-    expect(byName.color).toMatchObject({ options: [{ value: "red", label: "red" }, { value: "green", label: "green" }] });
-    expect(byName.hero).toMatchObject({ options: [{ value: "h1", label: "Superman" }, { value: "h2", label: "Batman" }], default: "h2" });
-    expect(byName.pet).toMatchObject({ options: [{ value: "p1", label: "Cat" }, { value: "p2", label: "Dog" }] });
+    expect(byName.color).toMatchObject({
+      options: [
+        { value: "red", label: "red" },
+        { value: "green", label: "green" },
+      ],
+    });
+    expect(byName.hero).toMatchObject({
+      options: [
+        { value: "h1", label: "Superman" },
+        { value: "h2", label: "Batman" },
+      ],
+      default: "h2",
+    });
+    expect(byName.pet).toMatchObject({
+      options: [
+        { value: "p1", label: "Cat" },
+        { value: "p2", label: "Dog" },
+      ],
+    });
     expect(byName.tools).toMatchObject({ minItems: 1, maxItems: 2, default: ["saw"] });
-    expect(byName.fish).toMatchObject({ options: [{ value: "f1", label: "Tuna" }, { value: "f2", label: "Trout" }] });
+    expect(byName.fish).toMatchObject({
+      options: [
+        { value: "f1", label: "Tuna" },
+        { value: "f2", label: "Trout" },
+      ],
+    });
   });
 
   it("pre-fills defaults", () => {
-    expect(initialValues(fields)).toMatchObject({ name: "", motto: "Ship it", age: "30", agree: true, hero: "h2", tools: ["saw"], fish: [] });
+    expect(initialValues(fields)).toMatchObject({
+      name: "",
+      motto: "Ship it",
+      age: "30",
+      agree: true,
+      hero: "h2",
+      tools: ["saw"],
+      fish: [],
+    });
   });
 
   it("names what it cannot render", () => {

@@ -18,7 +18,13 @@ interface FieldBase {
 }
 
 export type Field =
-  | (FieldBase & { kind: "text"; format?: "email" | "uri" | "date" | "date-time"; minLength?: number; maxLength?: number; default?: string })
+  | (FieldBase & {
+      kind: "text";
+      format?: "email" | "uri" | "date" | "date-time";
+      minLength?: number;
+      maxLength?: number;
+      default?: string;
+    })
   | (FieldBase & { kind: "number"; integer: boolean; minimum?: number; maximum?: number; default?: number })
   | (FieldBase & { kind: "boolean"; default?: boolean })
   | (FieldBase & { kind: "select"; options: Option[]; default?: string })
@@ -74,7 +80,14 @@ function fieldFor(name: string, prop: Prop, required: boolean): Field | undefine
     }
     case "number":
     case "integer":
-      return { ...base, kind: "number", integer: prop.type === "integer", minimum: num(prop.minimum), maximum: num(prop.maximum), default: num(prop.default) };
+      return {
+        ...base,
+        kind: "number",
+        integer: prop.type === "integer",
+        minimum: num(prop.minimum),
+        maximum: num(prop.maximum),
+        default: num(prop.default),
+      };
     case "boolean":
       return { ...base, kind: "boolean", default: typeof prop.default === "boolean" ? prop.default : undefined };
     case "array": {
@@ -82,7 +95,14 @@ function fieldFor(name: string, prop: Prop, required: boolean): Field | undefine
       const values = strings(items.enum);
       const options = values ? enumOptions(values) : titledOptions(items.anyOf ?? items.oneOf);
       if (!options) return undefined;
-      return { ...base, kind: "multiselect", options, minItems: num(prop.minItems), maxItems: num(prop.maxItems), default: strings(prop.default) };
+      return {
+        ...base,
+        kind: "multiselect",
+        options,
+        minItems: num(prop.minItems),
+        maxItems: num(prop.maxItems),
+        default: strings(prop.default),
+      };
     }
     default:
       return undefined;

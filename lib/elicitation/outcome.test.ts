@@ -1,24 +1,37 @@
 import { describe, expect, it } from "vitest";
 import { describeOutcome, type OutcomeFacts } from "./outcome";
 
-const command = (facts: Partial<OutcomeFacts>): OutcomeFacts => ({ status: "accepted", mode: "form", kind: "question", command: "rm -rf build", turnEnded: false, ...facts });
-const toolCall = (facts: Partial<OutcomeFacts>): OutcomeFacts => ({ status: "accepted", mode: "form", kind: "tool-call", turnEnded: false, ...facts });
+const command = (facts: Partial<OutcomeFacts>): OutcomeFacts => ({
+  status: "accepted",
+  mode: "form",
+  kind: "question",
+  command: "rm -rf build",
+  turnEnded: false,
+  ...facts,
+});
+const toolCall = (facts: Partial<OutcomeFacts>): OutcomeFacts => ({
+  status: "accepted",
+  mode: "form",
+  kind: "tool-call",
+  turnEnded: false,
+  ...facts,
+});
 
 describe("describeOutcome", () => {
   it("says what did not happen for each way a card ends without a yes, with the cancel's reason", () => {
     expect(describeOutcome(command({ status: "declined" }))).toEqual({ state: "declined", text: "Declined: it did not run" });
-    expect(describeOutcome(command({ status: "cancelled", note: "the MCP server closed the connection (it stopped or crashed)" })).text).toBe(
-      "Cancelled: it did not run (the MCP server closed the connection (it stopped or crashed))",
-    );
+    expect(
+      describeOutcome(command({ status: "cancelled", note: "the MCP server closed the connection (it stopped or crashed)" })).text,
+    ).toBe("Cancelled: it did not run (the MCP server closed the connection (it stopped or crashed))");
     expect(describeOutcome(command({ status: "expired" })).text).toMatch(/^Expired: .*did not run/);
   });
 
   it("does not call an accepted command run until its result says so", () => {
     expect(describeOutcome(command({}))).toEqual({ state: "approved", text: "Approved" });
     expect(describeOutcome(command({ commandResult: { ran: true, summary: "Ran" } }))).toEqual({ state: "ran", text: "Approved: it ran" });
-    expect(describeOutcome(command({ approved: { command: "rm -rf b2", edited: true }, commandResult: { ran: true, summary: "Ran" } })).text).toBe(
-      "Approved as edited: it ran",
-    );
+    expect(
+      describeOutcome(command({ approved: { command: "rm -rf b2", edited: true }, commandResult: { ran: true, summary: "Ran" } })).text,
+    ).toBe("Approved as edited: it ran");
   });
 
   it("says an accepted command did not run when its result says so, with the server's reason", () => {
@@ -38,7 +51,9 @@ describe("describeOutcome", () => {
     expect(describeOutcome(toolCall({ callResult: { called: false, summary: "the turn was stopped before the call" } })).text).toBe(
       "Accepted, but not run: the turn was stopped before the call",
     );
-    expect(describeOutcome(toolCall({ approved: { arguments: {}, edited: true }, callResult: { called: true, summary: "called" } }))).toEqual({
+    expect(
+      describeOutcome(toolCall({ approved: { arguments: {}, edited: true }, callResult: { called: true, summary: "called" } })),
+    ).toEqual({
       state: "ran",
       text: "Approved as edited: called",
     });

@@ -48,7 +48,10 @@ export function describeOutcome(facts: OutcomeFacts): OutcomeView {
   }
   if (facts.mode === "url") return { state: "approved", text: "Opened in a new tab" };
   const approvedAs = facts.approved?.edited ? "Approved as edited" : "Approved";
-  const result = facts.kind === "tool-call" ? facts.callResult && { ran: facts.callResult.called, summary: facts.callResult.summary } : facts.commandResult;
+  const result =
+    facts.kind === "tool-call"
+      ? facts.callResult && { ran: facts.callResult.called, summary: facts.callResult.summary }
+      : facts.commandResult;
   if (facts.kind !== "tool-call" && facts.command === undefined) return { state: "approved", text: "Approved" };
   if (result && !result.ran) return { state: "not-run", text: `Accepted, but not run: ${reason(result.summary)}` };
   if (result) return { state: "ran", text: facts.kind === "tool-call" ? `${approvedAs}: ${result.summary}` : `${approvedAs}: it ran` };

@@ -16,7 +16,8 @@ export interface Settlement {
 /** A question's accept carries form content; a tool-call card's, the arguments to call with (as shown if omitted). */
 export function settlementOf(data: ElicitationData, answer: ElicitationAnswer): Settlement {
   if (answer.action !== "accept") return { action: answer.action };
-  if (data.toolCall) return { action: "accept", arguments: answer.arguments ?? data.toolCall.arguments, remember: answer.remember === true };
+  if (data.toolCall)
+    return { action: "accept", arguments: answer.arguments ?? data.toolCall.arguments, remember: answer.remember === true };
   return { action: "accept", content: answer.content ?? {} };
 }
 
@@ -33,7 +34,6 @@ export function approvedOf(data: ElicitationData, settlement: Settlement): Appro
   return { command, edited: command !== data.command };
 }
 
-
 /** Equal as JSON values, whatever the key order: an argument edit that only reorders keys is no edit. */
 export function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
@@ -47,7 +47,11 @@ export function canonicalJson(value: unknown): string {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }

@@ -4,7 +4,11 @@ import { validateArguments } from "./validate";
 const DRAFT7 = {
   $schema: "http://json-schema.org/draft-07/schema#",
   type: "object",
-  properties: { name: { type: "string", minLength: 1, maxLength: 5 }, force: { type: "boolean" }, where: { type: "object", properties: { id: { type: "integer" } }, required: ["id"] } },
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 5 },
+    force: { type: "boolean" },
+    where: { type: "object", properties: { id: { type: "integer" } }, required: ["id"] },
+  },
   required: ["name"],
 };
 

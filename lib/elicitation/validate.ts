@@ -54,7 +54,10 @@ function describe(error: ErrorObject): FieldError {
 
 /** Same message for a person whatever the depth: "table.name must be string", "name is required". */
 function describeAnywhere(error: ErrorObject): FieldError {
-  const path = error.instancePath.split("/").filter(Boolean).map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const path = error.instancePath
+    .split("/")
+    .filter(Boolean)
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
   if (error.keyword === "required") return { field: [...path, String(error.params.missingProperty)].join("."), message: "is required" };
   if (error.keyword === "additionalProperties") {
     return { field: [...path, String(error.params.additionalProperty)].join("."), message: "is not an argument of this tool" };

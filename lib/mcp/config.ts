@@ -12,7 +12,6 @@ import { z } from "zod";
 import { errorMessage } from "@/lib/errors";
 import { BUNDLED_SERVER_NAME } from "./tool-names";
 
-
 /**
  * The client-side approval gate for a server's tools (see lib/mcp/tool-approval.ts): "always" asks before every
  * call, "unless-read-only" (the default) lets tools annotated readOnlyHint run and asks for the rest, "never"

@@ -101,7 +101,10 @@ export class McpConnections {
     const entry = this.byConversation.get(conversationId);
     if (!entry) return;
     clearTimeout(entry.idleTimer);
-    entry.idleTimer = setTimeout(() => (this.isBusy(conversationId) ? this.release(conversationId) : this.close(conversationId)), this.limits.idleMs);
+    entry.idleTimer = setTimeout(
+      () => (this.isBusy(conversationId) ? this.release(conversationId) : this.close(conversationId)),
+      this.limits.idleMs,
+    );
     entry.idleTimer.unref?.();
   }
 
@@ -196,7 +199,10 @@ export class McpConnections {
     if (process.getMaxListeners() < listenersNeeded) process.setMaxListeners(listenersNeeded);
 
     this.makeRoomForOneMore();
-    const connection = this.connector.connectConfigured(conversationId, entries, { leftOut, perServerTimeoutMs: this.limits.discoveryTimeoutMs });
+    const connection = this.connector.connectConfigured(conversationId, entries, {
+      leftOut,
+      perServerTimeoutMs: this.limits.discoveryTimeoutMs,
+    });
     this.byConversation.set(conversationId, { connection });
     connection.catch(() => {
       if (this.byConversation.get(conversationId)?.connection === connection) this.byConversation.delete(conversationId);

@@ -12,7 +12,14 @@ function setup(options: { threadId?: string } = {}) {
   const turns = new ChatTurns(60_000);
   const registry = new ElicitationRegistry();
   const logged: string[] = [];
-  const handler = createElicitationHandler({ serverName: "srv", turns, registry, timeoutMs: 60_000, log: (m) => logged.push(m), ...options });
+  const handler = createElicitationHandler({
+    serverName: "srv",
+    turns,
+    registry,
+    timeoutMs: 60_000,
+    log: (m) => logged.push(m),
+    ...options,
+  });
   const ask = (params: Record<string, unknown>, signal = new AbortController().signal) =>
     handler({ params: params as ElicitRequest["params"], signal } as Parameters<typeof handler>[0]);
   return { turns, registry, logged, ask };
@@ -44,10 +51,21 @@ describe("the elicitation handler", () => {
   it("shows a form in the run named by the correlation id and returns the person's answer", async () => {
     const { turns, registry, ask } = setup();
     const run = openRun(turns, "thread-1");
-    const answered = ask({ message: "Who?", requestedSchema: SCHEMA, _meta: { [CORRELATION_META_KEY]: run.id, [COMMAND_META_KEY]: "rm x", [RISK_META_KEY]: "deletes" } });
+    const answered = ask({
+      message: "Who?",
+      requestedSchema: SCHEMA,
+      _meta: { [CORRELATION_META_KEY]: run.id, [COMMAND_META_KEY]: "rm x", [RISK_META_KEY]: "deletes" },
+    });
     await expect.poll(() => registry.listPending("thread-1")).toHaveLength(1);
     const [card] = registry.listPending("thread-1");
-    expect(card).toMatchObject({ threadId: "thread-1", serverName: "srv", message: "Who?", command: "rm x", risk: "deletes", status: "pending" });
+    expect(card).toMatchObject({
+      threadId: "thread-1",
+      serverName: "srv",
+      message: "Who?",
+      command: "rm x",
+      risk: "deletes",
+      status: "pending",
+    });
     expect(cardsOf(run).map((c) => c.id)).toEqual([card!.id]);
     registry.answer(card!.id, { action: "accept", content: { name: "Ada" } });
     await expect(answered).resolves.toEqual({ action: "accept", content: { name: "Ada" } });
@@ -56,7 +74,9 @@ describe("the elicitation handler", () => {
   it("cancels, showing nothing, when no run can be told on the shared connection", async () => {
     const { turns, registry, ask, logged } = setup();
     openRun(turns, "thread-1");
-    await expect(ask({ message: "Who?", requestedSchema: SCHEMA, _meta: { [CORRELATION_META_KEY]: "unknown" } })).resolves.toEqual({ action: "cancel" });
+    await expect(ask({ message: "Who?", requestedSchema: SCHEMA, _meta: { [CORRELATION_META_KEY]: "unknown" } })).resolves.toEqual({
+      action: "cancel",
+    });
     expect(registry.listPending()).toEqual([]);
     expect(logged[0]).toContain("no conversation to show it in");
   });
@@ -77,7 +97,9 @@ describe("the elicitation handler", () => {
     const run = openRun(turns, "thread-1");
     const meta = { [CORRELATION_META_KEY]: run.id };
     await expect(ask({ message: "?", requestedSchema: { type: "array" }, _meta: meta })).resolves.toEqual({ action: "cancel" });
-    await expect(ask({ mode: "url", message: "?", url: "javascript:alert(1)", elicitationId: "e1", _meta: meta })).resolves.toEqual({ action: "cancel" });
+    await expect(ask({ mode: "url", message: "?", url: "javascript:alert(1)", elicitationId: "e1", _meta: meta })).resolves.toEqual({
+      action: "cancel",
+    });
     expect(registry.listPending()).toEqual([]);
     expect(logged).toEqual([expect.stringContaining("unreadable requestedSchema"), expect.stringContaining("not http(s)")]);
   });
@@ -85,7 +107,13 @@ describe("the elicitation handler", () => {
   it("answers an accepted URL request with the action only", async () => {
     const { turns, registry, ask } = setup();
     const run = openRun(turns, "thread-1");
-    const answered = ask({ mode: "url", message: "Log in", url: "https://example.com/login", elicitationId: "e1", _meta: { [CORRELATION_META_KEY]: run.id } });
+    const answered = ask({
+      mode: "url",
+      message: "Log in",
+      url: "https://example.com/login",
+      elicitationId: "e1",
+      _meta: { [CORRELATION_META_KEY]: run.id },
+    });
     await expect.poll(() => registry.listPending("thread-1")).toHaveLength(1);
     expect(registry.listPending("thread-1")[0]).toMatchObject({ mode: "url", url: "https://example.com/login" });
     registry.answer(registry.listPending("thread-1")[0]!.id, { action: "accept" });

@@ -51,7 +51,13 @@ describe("routeToolCalls", () => {
     const { call, shell, registry, run } = setup();
     await call("shell_run_command", { command: "rm -rf x" });
     expect(registry.listPending()).toEqual([]);
-    expect(shell.calls).toEqual([{ tool: "run_command", input: { command: "rm -rf x" }, meta: { [CORRELATION_META_KEY]: run.id, [CONVERSATION_META_KEY]: "thread-x" } }]);
+    expect(shell.calls).toEqual([
+      {
+        tool: "run_command",
+        input: { command: "rm -rf x" },
+        meta: { [CORRELATION_META_KEY]: run.id, [CONVERSATION_META_KEY]: "thread-x" },
+      },
+    ]);
   });
 
   it("holds a destructive call of another server until the card is accepted, then calls with the accepted arguments", async () => {
@@ -89,7 +95,9 @@ describe("routeToolCalls", () => {
     run.stop("stopped by the person");
     expect(JSON.stringify(await result)).toContain("the turn was stopped before the call");
     expect(db.calls).toEqual([]);
-    expect(registry.lookup(card!.id)).toMatchObject({ settled: { status: "accepted", result: { called: false, summary: "the turn was stopped before the call" } } });
+    expect(registry.lookup(card!.id)).toMatchObject({
+      settled: { status: "accepted", result: { called: false, summary: "the turn was stopped before the call" } },
+    });
   });
 
   it("remembers 'always allow' only when the card offered it", async () => {

@@ -73,7 +73,10 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
           return result;
         } catch (error) {
           const stopped = run?.signal.aborted;
-          report?.({ called: true, summary: stopped ? "called, then the turn was stopped before it finished" : `called; it failed: ${errorMessage(error)}` });
+          report?.({
+            called: true,
+            summary: stopped ? "called, then the turn was stopped before it finished" : `called; it failed: ${errorMessage(error)}`,
+          });
           const required = run && showRequiredUrls(error, { run, serverName, registry, timeoutMs });
           if (required) return required;
           throw error;

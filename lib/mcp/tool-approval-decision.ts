@@ -17,9 +17,7 @@ export interface GateSettings {
 export const DEFAULT_APPROVE: ApproveSetting = "unless-read-only";
 
 export type GateDecision =
-  | { kind: "deny"; reason: string }
-  | { kind: "run"; reason: string }
-  | { kind: "ask"; reason: string; rememberable: boolean };
+  { kind: "deny"; reason: string } | { kind: "run"; reason: string } | { kind: "ask"; reason: string; rememberable: boolean };
 
 /** Listed in denyTools: never offered to the model, and refused if called anyway. Deny wins over every allow. */
 export function isDenied(settings: GateSettings, toolName: string): boolean {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ToolApprovalMemory, toolFingerprint } from "./tool-approval-memory";
 
-const TOOL = { description: "Drops a table", annotations: { destructiveHint: true }, inputSchema: { type: "object", properties: { name: { type: "string" } } } };
+const TOOL = {
+  description: "Drops a table",
+  annotations: { destructiveHint: true },
+  inputSchema: { type: "object", properties: { name: { type: "string" } } },
+};
 const PRINT = toolFingerprint(TOOL);
 
 describe("ToolApprovalMemory", () => {
@@ -21,7 +25,14 @@ describe("ToolApprovalMemory", () => {
     expect(memory.allows("t1", "db", "drop", toolFingerprint({ ...TOOL, annotations: { readOnlyHint: true } }))).toBe(false);
     expect(memory.allows("t1", "db", "drop", toolFingerprint({ ...TOOL, inputSchema: { type: "object" } }))).toBe(false);
     // Key order is not a change.
-    expect(memory.allows("t1", "db", "drop", toolFingerprint({ inputSchema: TOOL.inputSchema, annotations: TOOL.annotations, description: TOOL.description }))).toBe(true);
+    expect(
+      memory.allows(
+        "t1",
+        "db",
+        "drop",
+        toolFingerprint({ inputSchema: TOOL.inputSchema, annotations: TOOL.annotations, description: TOOL.description }),
+      ),
+    ).toBe(true);
   });
 
   it("does not confuse names that would join into the same text", () => {

@@ -42,7 +42,11 @@ export class ToolApprovalMemory {
   }
 
   list(threadId: string): RememberedTool[] {
-    return [...(this.threads.get(threadId)?.values() ?? [])].map(({ serverName, toolName, createdAt }) => ({ serverName, toolName, createdAt }));
+    return [...(this.threads.get(threadId)?.values() ?? [])].map(({ serverName, toolName, createdAt }) => ({
+      serverName,
+      toolName,
+      createdAt,
+    }));
   }
 
   /** True when there was something to forget. */

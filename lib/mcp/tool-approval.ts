@@ -46,13 +46,14 @@ export interface NotRun {
   isError: true;
 }
 
-export type GateOutcome =
-  | { proceed: true; input: unknown; report: (result: CallResult) => void }
-  | { proceed: false; result: NotRun };
+export type GateOutcome = { proceed: true; input: unknown; report: (result: CallResult) => void } | { proceed: false; result: NotRun };
 
 const notRun = (call: GatedCall, why: string): GateOutcome => ({
   proceed: false,
-  result: { content: [{ type: "text", text: `Not run: ${call.serverName}.${call.toolName} was not called because ${why}.` }], isError: true },
+  result: {
+    content: [{ type: "text", text: `Not run: ${call.serverName}.${call.toolName} was not called because ${why}.` }],
+    isError: true,
+  },
 });
 
 export async function passGate(call: GatedCall, deps: GateDeps): Promise<GateOutcome> {

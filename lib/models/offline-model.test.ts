@@ -2,9 +2,7 @@ import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-
 import { describe, expect, it } from "vitest";
 import { extractCommands, extractToolUse, OFFLINE_HELP, OfflineModel, summarizeToolOutput } from "./offline-model";
 
-const TOOLS: LanguageModelV4CallOptions["tools"] = [
-  { type: "function", name: "shell_run_command", inputSchema: { type: "object" } },
-];
+const TOOLS: LanguageModelV4CallOptions["tools"] = [{ type: "function", name: "shell_run_command", inputSchema: { type: "object" } }];
 
 function user(text: string): LanguageModelV4CallOptions {
   return { prompt: [{ role: "user", content: [{ type: "text", text }] }], tools: TOOLS };
@@ -18,8 +16,7 @@ async function collect(options: LanguageModelV4CallOptions): Promise<LanguageMod
   return parts;
 }
 
-const textOf = (parts: LanguageModelV4StreamPart[]) =>
-  parts.map((p) => (p.type === "text-delta" ? p.delta : "")).join("");
+const textOf = (parts: LanguageModelV4StreamPart[]) => parts.map((p) => (p.type === "text-delta" ? p.delta : "")).join("");
 
 describe("extractCommands", () => {
   it.each([
@@ -38,7 +35,7 @@ describe("extractCommands", () => {
 
 describe("extractToolUse", () => {
   it.each([
-    ["use `everything.echo` {\"message\": \"hi\"}", { server: "everything", tool: "echo", args: '{"message": "hi"}' }],
+    ['use `everything.echo` {"message": "hi"}', { server: "everything", tool: "echo", args: '{"message": "hi"}' }],
     ["please use `everything.trigger-elicitation-request`", { server: "everything", tool: "trigger-elicitation-request", args: "{}" }],
     ["run `ls`", undefined],
   ])("%j", (text, use) => {
@@ -102,7 +99,17 @@ describe("OfflineModel", () => {
       prompt: [
         { role: "user", content: [{ type: "text", text: "run `ls`" }] },
         { role: "assistant", content: [{ type: "tool-call", toolCallId: "c1", toolName: "shell_run_command", input: { command: "ls" } }] },
-        { role: "tool", content: [{ type: "tool-result", toolCallId: "c1", toolName: "shell_run_command", output: { type: "text", value: JSON.stringify(output) } }] },
+        {
+          role: "tool",
+          content: [
+            {
+              type: "tool-result",
+              toolCallId: "c1",
+              toolName: "shell_run_command",
+              output: { type: "text", value: JSON.stringify(output) },
+            },
+          ],
+        },
       ],
       tools: TOOLS,
     });
@@ -118,7 +125,22 @@ describe("OfflineModel", () => {
 
 describe("summarizeToolOutput", () => {
   it("says not run when declined", () => {
-    const declined = { command: "rm x", proposedCommand: "rm x", edited: false, sandboxed: false, summary: "", ran: false, approval: "declined", exitCode: null, signal: null, timedOut: false, stdout: "", stderr: "", truncated: false, durationMs: 0 };
+    const declined = {
+      command: "rm x",
+      proposedCommand: "rm x",
+      edited: false,
+      sandboxed: false,
+      summary: "",
+      ran: false,
+      approval: "declined",
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      stdout: "",
+      stderr: "",
+      truncated: false,
+      durationMs: 0,
+    };
     expect(summarizeToolOutput({ type: "json", value: declined })).toMatch(/^Not run: declined/);
   });
 

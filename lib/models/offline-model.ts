@@ -18,7 +18,7 @@ export const OFFLINE_HELP =
   "I am the offline demo model, so I only run shell commands. Put a command in backticks, for example " +
   "run `ls -la`, or start a line with `$ `. Commands that could change or delete something wait for your " +
   "approval first. To call any MCP tool, write use `server.tool` followed by JSON arguments, e.g. " +
-  "use `shell.run_command` {\"command\": \"pwd\"}. Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.";
+  'use `shell.run_command` {"command": "pwd"}. Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.';
 
 const OUTPUT_LINES = 12;
 const OTHER_TOOL_LINES = 60;
@@ -97,7 +97,6 @@ function clip(text: string, max = OUTPUT_LINES): string {
   return all.length <= max ? text : [...all.slice(0, max), `… (${all.length - max} more lines)`].join("\n");
 }
 
-
 function lastUserText(prompt: LanguageModelV4Prompt): string {
   for (let i = prompt.length - 1; i >= 0; i--) {
     const message = prompt[i];
@@ -129,7 +128,9 @@ export class OfflineModel implements LanguageModelV4 {
     const use = extractToolUse(text);
     if (use) return this.callNamedTool(options, use);
     const commands = extractCommands(text);
-    const tool = options.tools?.find((t) => t.type === "function" && (t.name === RUN_COMMAND_TOOL || t.name.endsWith(`_${RUN_COMMAND_TOOL}`)));
+    const tool = options.tools?.find(
+      (t) => t.type === "function" && (t.name === RUN_COMMAND_TOOL || t.name.endsWith(`_${RUN_COMMAND_TOOL}`)),
+    );
     if (!commands.length) return textParts(OFFLINE_HELP);
     if (!tool) return textParts("No shell tool is available right now, so I cannot run that.");
     return this.toolCalls(commands.map((command) => ({ toolName: tool.name, input: JSON.stringify({ command }) })));

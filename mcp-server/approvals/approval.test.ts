@@ -23,7 +23,9 @@ afterEach(() => {
 afterEach(closeConnections);
 
 const connect = (answer?: Answer) => connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile }, answer);
-const accept = (content: Record<string, string> = {}): Answer => () => ({ action: "accept", content });
+const accept =
+  (content: Record<string, string> = {}): Answer =>
+  () => ({ action: "accept", content });
 
 describe("the approval form", () => {
   it("offers the command as an editable field and a titled remember choice", async () => {
@@ -46,7 +48,12 @@ describe("the approval form", () => {
   it("runs exactly the edited command and says it was edited", async () => {
     const { run, close } = await connect(accept({ command: "rm -rf build && echo edited > note.txt" }));
     const output = await run("rm -rf /");
-    expect(output).toMatchObject({ ran: true, edited: true, proposedCommand: "rm -rf /", command: "rm -rf build && echo edited > note.txt" });
+    expect(output).toMatchObject({
+      ran: true,
+      edited: true,
+      proposedCommand: "rm -rf /",
+      command: "rm -rf build && echo edited > note.txt",
+    });
     expect(existsSync(path.join(workspace, "build"))).toBe(false);
     expect(readFileSync(path.join(workspace, "note.txt"), "utf8")).toBe("edited\n");
     await close();
@@ -94,7 +101,10 @@ describe("remembered approvals", () => {
     expect(asked).toHaveLength(2);
 
     const rules = await listRules();
-    expect(rules.map((r) => [r.kind, r.pattern])).toEqual([["command", "mkdir -p out"], ["command", "mkdir -p other"]]);
+    expect(rules.map((r) => [r.kind, r.pattern])).toEqual([
+      ["command", "mkdir -p out"],
+      ["command", "mkdir -p other"],
+    ]);
     expect((await revokeRule(rules[0]!.id)).isError).toBeFalsy();
     expect((await revokeRule("no-such-id")).isError).toBe(true);
     await run("mkdir -p out");

@@ -42,14 +42,26 @@ function without(env: Record<string, string>, names: readonly string[]): Record<
 function run(command: string, env: Record<string, string>, tty = false) {
   const [file, args] = tty ? ["script", ["-qec", command, "/dev/null"]] : ["/bin/sh", ["-c", command]];
   // The cast only drops NODE_ENV, which Next's global types make required.
-  return spawnSync(file, args, { cwd: place.ws, env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 15_000, stdio: ["ignore", "pipe", "pipe"] });
+  return spawnSync(file, args, {
+    cwd: place.ws,
+    env: env as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 15_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 describe("the neutral git environment", () => {
   it.each(rows)("stops $name", (row) => {
     row.build(place);
     // A terminal that can show colour, where git would start a colour filter; otherwise what commands get.
-    const base = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", TERM: row.tty ? "xterm" : "dumb", HOME: row.homeIsWorkspace ? place.ws : home, ...row.extraEnv?.(place) };
+    const base = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      LANG: "C",
+      TERM: row.tty ? "xterm" : "dumb",
+      HOME: row.homeIsWorkspace ? place.ws : home,
+      ...row.extraEnv?.(place),
+    };
     const neutral = { ...base, ...neutralGitEnv(place.ws) };
     canary.reset();
     run(row.command, neutral, row.tty);

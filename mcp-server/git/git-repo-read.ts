@@ -10,7 +10,20 @@
  * both have a short timeout.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { neutralGitEnv } from "./git-env.ts";
@@ -41,7 +54,8 @@ export interface Walked {
 export function walkInside(workspace: string, relative: string): Walked {
   const parts = relative.split("/").filter(Boolean);
   const seen: Walked["seen"] = [];
-  if (parts.length === 0 || parts.some((part) => part === "." || part === "..")) return { seen, error: `${relative} is not inside the workspace` };
+  if (parts.length === 0 || parts.some((part) => part === "." || part === ".."))
+    return { seen, error: `${relative} is not inside the workspace` };
   for (let i = 0; i < parts.length; i++) {
     const file = path.join(workspace, ...parts.slice(0, i + 1));
     const stat = lstatSync(file, { throwIfNoEntry: false });
@@ -136,7 +150,12 @@ function sandboxWords(scratch: string): string[] {
 function git(dir: string, args: readonly string[], input: Buffer | undefined, extra: Record<string, string> = {}): GitRead<string> {
   // The commands' git environment (no system or global config, forced settings), with discovery stopped at the
   // scratch directory's parent; nothing of this process's own GIT_* settings.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LANG: "C", ...neutralGitEnv(dir), ...extra };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    LANG: "C",
+    ...neutralGitEnv(dir),
+    ...extra,
+  };
   const [file = "git", ...words] = [...sandboxWords(dir), "git", ...args];
   const result = spawnSync(file, words, {
     cwd: dir,
@@ -152,7 +171,8 @@ function git(dir: string, args: readonly string[], input: Buffer | undefined, ex
     const code = (result.error as NodeJS.ErrnoException).code;
     return { ok: false, error: code === "ETIMEDOUT" ? `timed out after ${GIT_READ_TIMEOUT_MS / 1000} s` : (code ?? "git did not start") };
   }
-  if (result.status !== 0) return { ok: false, error: quiet(result.stderr.trim().split("\n")[0] || `exit ${result.status ?? result.signal}`) };
+  if (result.status !== 0)
+    return { ok: false, error: quiet(result.stderr.trim().split("\n")[0] || `exit ${result.status ?? result.signal}`) };
   return { ok: true, value: result.stdout };
 }
 
@@ -192,7 +212,10 @@ export function listGitlinks(index: Buffer, objectFormat: "sha1" | "sha256"): Gi
     const gitDir = path.join(dir, "repo");
     for (const sub of ["objects", "refs"]) mkdirSync(path.join(gitDir, sub), { recursive: true });
     writeFileSync(path.join(gitDir, "HEAD"), "ref: refs/heads/main\n");
-    const format = objectFormat === "sha256" ? "\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n" : "\trepositoryformatversion = 0\n";
+    const format =
+      objectFormat === "sha256"
+        ? "\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n"
+        : "\trepositoryformatversion = 0\n";
     writeFileSync(path.join(gitDir, "config"), `[core]\n${format}`);
     writeFileSync(path.join(gitDir, "index"), index);
     return git(dir, ["ls-files", "--stage", "-z"], undefined, { GIT_DIR: gitDir, GIT_WORK_TREE: dir });

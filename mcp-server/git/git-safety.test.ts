@@ -106,7 +106,10 @@ function throughTheServer(mode: "off" | "required", rows: readonly HostileCase[]
 describe("through the server, not sandboxed", () => throughTheServer("off", hostileCases));
 
 describe.skipIf(!sandboxWorks && !sandboxMustRun)("through the server, sandboxed (skipped only where bubblewrap does not work)", () =>
-  throughTheServer("required", hostileCases.filter((row) => row.sandbox)),
+  throughTheServer(
+    "required",
+    hostileCases.filter((row) => row.sandbox),
+  ),
 );
 
 describe("a clean repository", () => {
@@ -154,10 +157,14 @@ describe("a clean repository", () => {
     ["an include appears", () => setConfig(ws, { "include.path": "x.cfg" }), /sets include\.path;/],
     // Same size as the harmless config written first: the inode or the times must tell.
     ["the config is rewritten to the same size", () => write(config(), "[core]\n\tbare = 0\n[alias]\n\temai = e\n"), /sets alias\.emai;/],
-    ["a .git directory is replaced by a .git file", () => {
-      rmSync(path.join(ws, ".git"), { recursive: true });
-      write(path.join(ws, ".git"), "gitdir: /somewhere/else\n");
-    }, /^\.git is a file/],
+    [
+      "a .git directory is replaced by a .git file",
+      () => {
+        rmSync(path.join(ws, ".git"), { recursive: true });
+        write(path.join(ws, ".git"), "gitdir: /somewhere/else\n");
+      },
+      /^\.git is a file/,
+    ],
   ] as const)("notices when %s", (name, change, reason) => {
     ordinaryClone();
     if (name.includes("same size")) write(config(), "[core]\n\tbare = 0\n[user]\n\temail = e\n");
@@ -231,15 +238,21 @@ describe("the check reads nothing outside the workspace, and shows no value", ()
   describe.skipIf(!sandboxWorks && !sandboxMustRun)("through the server, sandboxed", () => throughTheServerWith("required"));
 
   // SHELL_SANDBOX=off in the server's own environment keeps the check from trying bwrap.
-  it.skipIf((!sandboxWorks && !sandboxMustRun) || process.env.SHELL_SANDBOX === "off")("runs git for the check in the sandbox, which sees only a scratch directory", () => {
-    cleanRepo(ws);
-    const runs = vi.mocked(spawnSync).mock.calls.length;
-    expect(repoConfigRisk(ws)).toBeNull();
-    const launched = vi.mocked(spawnSync).mock.calls.slice(runs).filter(([file, args]) => isGit(file, args));
-    // The config, then the index.
-    expect(launched).toHaveLength(2);
-    for (const [file, args] of launched) expect([file, ...(args ?? [])]).toContain("bwrap");
-  });
+  it.skipIf((!sandboxWorks && !sandboxMustRun) || process.env.SHELL_SANDBOX === "off")(
+    "runs git for the check in the sandbox, which sees only a scratch directory",
+    () => {
+      cleanRepo(ws);
+      const runs = vi.mocked(spawnSync).mock.calls.length;
+      expect(repoConfigRisk(ws)).toBeNull();
+      const launched = vi
+        .mocked(spawnSync)
+        .mock.calls.slice(runs)
+        .filter(([file, args]) => isGit(file, args));
+      // The config, then the index.
+      expect(launched).toHaveLength(2);
+      for (const [file, args] of launched) expect([file, ...(args ?? [])]).toContain("bwrap");
+    },
+  );
 
   it("asks for an include of a harmless file inside the workspace too, naming only include.path", () => {
     cleanRepo(ws);

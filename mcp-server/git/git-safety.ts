@@ -6,7 +6,15 @@
  */
 import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { type ConfigEntry, listGitlinks, MAX_CONFIG_BYTES, MAX_INDEX_BYTES, parseConfig, readOwnFile, walkInside } from "./git-repo-read.ts";
+import {
+  type ConfigEntry,
+  listGitlinks,
+  MAX_CONFIG_BYTES,
+  MAX_INDEX_BYTES,
+  parseConfig,
+  readOwnFile,
+  walkInside,
+} from "./git-repo-read.ts";
 
 export { neutralGitEnv } from "./git-env.ts";
 
@@ -15,10 +23,28 @@ export { neutralGitEnv } from "./git-env.ts";
  * else asks: a list of the dangerous keys would be out of date with the next git release, this one is not.
  */
 const HARMLESS_KEYS = new Set([
-  "core.repositoryformatversion", "core.filemode", "core.bare", "core.logallrefupdates", "core.ignorecase",
-  "core.precomposeunicode", "core.symlinks", "core.autocrlf", "core.eol", "core.safecrlf", "core.quotepath",
-  "core.sparsecheckout", "core.sparsecheckoutcone", "extensions.objectformat", "user.name", "user.email",
-  "init.defaultbranch", "pull.rebase", "pull.ff", "push.default", "fetch.prune", "remote.pushdefault",
+  "core.repositoryformatversion",
+  "core.filemode",
+  "core.bare",
+  "core.logallrefupdates",
+  "core.ignorecase",
+  "core.precomposeunicode",
+  "core.symlinks",
+  "core.autocrlf",
+  "core.eol",
+  "core.safecrlf",
+  "core.quotepath",
+  "core.sparsecheckout",
+  "core.sparsecheckoutcone",
+  "extensions.objectformat",
+  "user.name",
+  "user.email",
+  "init.defaultbranch",
+  "pull.rebase",
+  "pull.ff",
+  "push.default",
+  "fetch.prune",
+  "remote.pushdefault",
 ]);
 /** Harmless variables of `section.<name>.variable` keys; e.g. remote.<name>.uploadpack or .vcs still ask. */
 const HARMLESS_NAMED: Record<string, ReadonlySet<string>> = {
@@ -120,7 +146,8 @@ function assess(workspaceDir: string, track: (file: string) => void): string | n
   if (unknown.length > 0) return `the repository's config sets ${describe(unknown)}; git may run or read what it names`;
   let objectFormat = "sha1";
   for (const entry of config.value) if (entry.key === "extensions.objectformat") objectFormat = entry.value ?? "";
-  if (objectFormat !== "sha1" && objectFormat !== "sha256") return "the repository's config names an object format this check does not know";
+  if (objectFormat !== "sha1" && objectFormat !== "sha256")
+    return "the repository's config names an object format this check does not know";
 
   // git status and git diff run git inside every checked-out submodule, which has its own config.
   own(".git/index");

@@ -39,8 +39,12 @@ describe("classifyCommand, built-in policy", () => {
   });
 
   it("says which option an abbreviation names and where a path leads", () => {
-    expect(classifyCommand("sort --o=canary.txt /dev/null", { workspaceDir })).toMatchObject({ reason: expect.stringContaining("--o=canary.txt means --output") });
-    expect(classifyCommand("cat hostroot/etc/hostname", { workspaceDir })).toMatchObject({ reason: expect.stringContaining("hostroot/etc/hostname → /etc/hostname") });
+    expect(classifyCommand("sort --o=canary.txt /dev/null", { workspaceDir })).toMatchObject({
+      reason: expect.stringContaining("--o=canary.txt means --output"),
+    });
+    expect(classifyCommand("cat hostroot/etc/hostname", { workspaceDir })).toMatchObject({
+      reason: expect.stringContaining("hostroot/etc/hostname → /etc/hostname"),
+    });
     expect(classifyCommand("find -*", { workspaceDir })).toMatchObject({ reason: expect.stringContaining("find -exec") });
   });
 
@@ -172,7 +176,12 @@ describe("classifyCommand with a policy file", () => {
 });
 
 // An allow rule for a tool the policy has no table for: an option word with text attached may be `-F/etc/shadow`.
-const untabled: PolicyRules = { allow: ["git commit", "npm test", "make"].map(rule), ask: [], deny: ["rm -rf", "git push"].map(rule), network: false };
+const untabled: PolicyRules = {
+  allow: ["git commit", "npm test", "make"].map(rule),
+  ask: [],
+  deny: ["rm -rf", "git push"].map(rule),
+  network: false,
+};
 
 describe("allow rules for tools without an option table", () => {
   it.each([
@@ -196,17 +205,21 @@ describe("allow rules for tools without an option table", () => {
     expect(classifyCommand(command, { workspaceDir, rules: untabled })).toMatchObject({ decision: "ask", risk });
   });
 
-  it.each(["git commit -m wip", "git commit -a -m wip", "git commit --amend --no-edit", "npm test -- --watch", "make -j 4 all", "npm test -- src/a.test.ts"])(
-    "%j runs",
-    (command) => {
-      expect(classifyCommand(command, { workspaceDir, rules: untabled })).toEqual({ decision: "allow", by: "policy" });
-    },
-  );
+  it.each([
+    "git commit -m wip",
+    "git commit -a -m wip",
+    "git commit --amend --no-edit",
+    "npm test -- --watch",
+    "make -j 4 all",
+    "npm test -- src/a.test.ts",
+  ])("%j runs", (command) => {
+    expect(classifyCommand(command, { workspaceDir, rules: untabled })).toEqual({ decision: "allow", by: "policy" });
+  });
 
   it.each([
     ["cat <<$'E'\nhi\n$E\nrm -rf build", "rm -rf"],
     ["cat <<$'E'\nhi\n$E\ngit push --force", "git push"],
-    ["cat <<$\"E\"\nhi\n$E\ngit push", "git push"],
+    ['cat <<$"E"\nhi\n$E\ngit push', "git push"],
     ["cat <<E$'O'F\nhi\nE$OF\nls; rm -rf build\nEOF", "rm -rf"],
     ["cat <<EOF\nx\nEO\\\nF\necho $(git push)\nEOF", "git push"],
   ] as const)("a deny rule hidden behind a heredoc dash ends early still refuses %j", (command, denied) => {
@@ -214,7 +227,10 @@ describe("allow rules for tools without an option table", () => {
   });
 
   it("a heredoc dash ends early with no denied command after it asks", () => {
-    expect(classifyCommand("cat <<$'E'\nhi\n$E\nmake", { workspaceDir, rules: untabled })).toMatchObject({ decision: "ask", risk: "shell-syntax" });
+    expect(classifyCommand("cat <<$'E'\nhi\n$E\nmake", { workspaceDir, rules: untabled })).toMatchObject({
+      decision: "ask",
+      risk: "shell-syntax",
+    });
   });
 });
 
@@ -331,7 +347,7 @@ describe("policy file", () => {
     ["not a string", { ask: [42] }, "ask[0] must be a string"],
     ["not an array", { allow: "npm test" }, '"allow" must be an array'],
     ["unknown key", { alow: ["x"] }, 'unknown key "alow"'],
-    ["empty rule", { deny: ["  "] }, "deny[0] \"  \" is empty"],
+    ["empty rule", { deny: ["  "] }, 'deny[0] "  " is empty'],
     ["bad network", { network: "yes" }, '"network" must be true or false'],
   ])("falls back to the built-in policy on a %s, saying which rule and why", (name, data, problem) => {
     const load = loadPolicyFile(write(`${name}.json`, JSON.stringify(data)), true);

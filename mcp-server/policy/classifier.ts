@@ -186,7 +186,8 @@ function checkHereDocs(root: SyntaxNode, source: string): { trigger: string; det
     const word = raw.replace(/['"\\]/g, "");
     if (delimiter.value !== word || delimiter.quoted !== quoted) return fail(`delimiter ${JSON.stringify(raw)} is not read as ${word}`);
     const { body } = hereDoc;
-    if (body.pos === 0 || source[body.pos - 1] !== "\n" || source.slice(body.pos, body.end) !== body.text) return fail("body does not start on its own line");
+    if (body.pos === 0 || source[body.pos - 1] !== "\n" || source.slice(body.pos, body.end) !== body.text)
+      return fail("body does not start on its own line");
     const strip = (line: string) => (hereDoc.operator === "<<-" ? line.replace(/^\t+/, "") : line);
     const lines = body.text === "" ? [] : body.text.split("\n");
     if (lines.length > 0 && lines.pop() !== "") return fail("body runs to the end of the input");

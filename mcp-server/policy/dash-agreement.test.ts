@@ -30,7 +30,12 @@ function predict(source: string): string {
       if (read.kind !== "word" || read.pattern) throw new Error("not a plain word");
       return read.text;
     });
-    const discarded = command.redirects.some((r) => r.type === "Redirect" && r.operator === ">" && (r.descriptor === undefined || (r.descriptor.type === "FileDescriptor" && r.descriptor.value === 1)));
+    const discarded = command.redirects.some(
+      (r) =>
+        r.type === "Redirect" &&
+        r.operator === ">" &&
+        (r.descriptor === undefined || (r.descriptor.type === "FileDescriptor" && r.descriptor.value === 1)),
+    );
     let printed = "";
     if (words[0] === "echo") printed = `${words.slice(1).join(" ")}\n`;
     else if (words[0] === "cat" && words.length === 1) {
@@ -56,7 +61,22 @@ function forEachNode(node: SyntaxNode, visit: (child: SyntaxNode) => void): void
   }
 }
 
-const DELIMITERS = ["EOF", "'EOF'", '"EOF"', "\\EOF", "E\\OF", "'E'OF", 'E"O"F', "$'EOF'", '$"EOF"', "E$'O'F", "$'E\\x4fF'", "E\\\nOF", '"E\\OF"', "E.O-F_1"];
+const DELIMITERS = [
+  "EOF",
+  "'EOF'",
+  '"EOF"',
+  "\\EOF",
+  "E\\OF",
+  "'E'OF",
+  'E"O"F',
+  "$'EOF'",
+  '$"EOF"',
+  "E$'O'F",
+  "$'E\\x4fF'",
+  "E\\\nOF",
+  '"E\\OF"',
+  "E.O-F_1",
+];
 const CLOSINGS = ["EOF", "$EOF", "E$OF", "$'EOF'", "EOF ", "\tEOF", "EO\\\nF", "E\\OF", "E.O-F_1"];
 const BODIES = ["hello\n", "", "kept \\\n", "\thello\n", "$EOF\n", "EOF2\n"];
 
@@ -94,7 +114,12 @@ describe.each([...heredocLines(), ...OTHER_LINES].map((line) => [line]))("%j", (
   it("runs at once only if dash runs what the classifier read", () => {
     const verdict = classifyCommand(line, { workspaceDir: scratch });
     if (verdict.decision !== "allow") return;
-    const real = spawnSync("/bin/sh", ["-c", line], { cwd: scratch, encoding: "utf8", timeout: 5_000, env: { ...process.env, PATH: "/usr/bin:/bin" } });
+    const real = spawnSync("/bin/sh", ["-c", line], {
+      cwd: scratch,
+      encoding: "utf8",
+      timeout: 5_000,
+      env: { ...process.env, PATH: "/usr/bin:/bin" },
+    });
     expect({ line, stdout: real.stdout }).toEqual({ line, stdout: predict(line) });
   });
 });

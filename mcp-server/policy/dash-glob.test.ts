@@ -17,7 +17,23 @@ const dir = path.join(base, "ws");
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 mkdirSync(path.join(dir, "src", "deep"), { recursive: true });
 mkdirSync(path.join(dir, ".hidden-dir"));
-for (const name of ["a", "b", "B", "ab", "-n", "-rf", "]", "^", ".hid", "x.ts", "y.ts", "src/i.ts", "src/.dot.ts", "src/deep/z.ts", "sp ace"]) {
+for (const name of [
+  "a",
+  "b",
+  "B",
+  "ab",
+  "-n",
+  "-rf",
+  "]",
+  "^",
+  ".hid",
+  "x.ts",
+  "y.ts",
+  "src/i.ts",
+  "src/.dot.ts",
+  "src/deep/z.ts",
+  "sp ace",
+]) {
   writeFileSync(path.join(dir, name), "");
 }
 symlinkSync("src", path.join(dir, "link"));

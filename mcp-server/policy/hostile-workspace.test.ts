@@ -28,7 +28,8 @@ beforeAll(() => {
   writeFileSync(path.join(workspace, ",", "readme"), "x\n");
   mkdirSync(outside);
   writeFileSync(path.join(workspace, ".git", "HEAD"), "ref: refs/heads/main\n");
-  for (const name of ["canary", "canary.txt", "notes.txt", "-delete", "-exec", "--output=x", "-rf"]) writeFileSync(path.join(workspace, name), "alive\n");
+  for (const name of ["canary", "canary.txt", "notes.txt", "-delete", "-exec", "--output=x", "-rf"])
+    writeFileSync(path.join(workspace, name), "alive\n");
   writeFileSync(path.join(outside, "canary"), "alive\n");
   symlinkSync("/", path.join(workspace, "hostroot"));
   symlinkSync(outside, path.join(workspace, "outside-link"));
@@ -130,7 +131,10 @@ describe("with a client that always declines", () => {
 
 describe("the questions it sends", () => {
   it.each(HOSTILE)("%j is asked about as %s", async (command, risk) => {
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, decline);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      decline,
+    );
     await run(command, { timeoutMs: 2_000 });
     await close();
     expect(asked).toHaveLength(1);
@@ -138,7 +142,10 @@ describe("the questions it sends", () => {
   });
 
   it("names the delete, not the mkdir, of a compound command", async () => {
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, decline);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      decline,
+    );
     await run("mkdir -p build && rm -rf build");
     await close();
     expect(asked[0]?.params._meta?.[RISK_META_KEY]).toBe("deletes files: rm -rf build");
@@ -150,11 +157,20 @@ describe("after a person remembers a prefix", () => {
     let answers = 0;
     // Yes to the first question, remembering its prefix; no to everything after.
     const answer: Answer = () => (answers++ === 0 ? { action: "accept", content: { remember: "prefix" } } : { action: "decline" });
-    const { run, asked, listRules, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, answer);
+    const { run, asked, listRules, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      answer,
+    );
     expect(await run("rm -rf build/nothing")).toMatchObject({ ran: true, approval: "approved" });
     expect((await listRules()).map((rule) => rule.pattern)).toEqual(["rm"]);
     const before = { inside: snapshot(workspace), outside: snapshot(outside) };
-    for (const command of ["rm -rf outside-link/canary", "rm canary-link/..", "rm -f -- [-]*", "rm --no-preserve-root -f canary", `rm -rf ${workspace}`]) {
+    for (const command of [
+      "rm -rf outside-link/canary",
+      "rm canary-link/..",
+      "rm -f -- [-]*",
+      "rm --no-preserve-root -f canary",
+      `rm -rf ${workspace}`,
+    ]) {
       expect(await run(command)).toMatchObject({ ran: false, approval: "declined" });
     }
     expect(asked).toHaveLength(6);
@@ -165,7 +181,10 @@ describe("after a person remembers a prefix", () => {
   it("a tool that can run code is not offered to be remembered, so it keeps asking", async () => {
     let answers = 0;
     const answer: Answer = () => (answers++ === 0 ? { action: "accept", content: {} } : { action: "decline" });
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, answer);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      answer,
+    );
     expect(await run("sed -i s/alive/alive/ notes.txt")).toMatchObject({ ran: true, approval: "approved" });
     const form = asked[0]?.params.mode !== "url" ? asked[0]?.params.requestedSchema : undefined;
     expect(JSON.stringify(form?.properties.remember)).not.toContain('"prefix"');
@@ -187,7 +206,10 @@ describe("with allow rules for tools the policy has no table for", () => {
     ["git commit -qFoutside-link/canary", "unchecked-option"],
     ["cat <<$'E'\nhi\n$E\nrm -f canary", "shell-syntax"],
   ] as const)("%j asks, is declined, and changes nothing", async (command, risk) => {
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: rulesFile, SHELL_SANDBOX: "off" }, decline);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: rulesFile, SHELL_SANDBOX: "off" },
+      decline,
+    );
     const before = { inside: snapshot(workspace), outside: snapshot(outside) };
     const output = await run(command, { timeoutMs: 2_000 });
     await close();
@@ -213,7 +235,10 @@ describe("after a person remembers mkdir", () => {
   it("a directory named , it makes does not let find run -exec", async () => {
     let answers = 0;
     const answer: Answer = () => (answers++ === 0 ? { action: "accept", content: { remember: "prefix" } } : { action: "decline" });
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, answer);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      answer,
+    );
     expect(await run("mkdir -p build/made")).toMatchObject({ ran: true, approval: "approved" });
     expect(await run("mkdir -p ,")).toMatchObject({ ran: true, approval: "remembered" });
     const before = { inside: snapshot(workspace), outside: snapshot(outside) };
@@ -232,7 +257,10 @@ describe("what runs without asking", () => {
   afterAll(() => fixture.remove());
 
   it.each(allowedCases(fixture.workspace))("%j runs at once and changes nothing", async (command) => {
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: fixture.workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, decline);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: fixture.workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      decline,
+    );
     const before = { inside: snapshot(fixture.workspace), outside: snapshot(fixture.outside) };
     const output = await run(command, { timeoutMs: 3_000 });
     await close();

@@ -14,7 +14,14 @@ const fixture = createPolicyWorkspace();
 afterAll(() => fixture.remove());
 const workspaceDir = fixture.workspace;
 
-const NAMES = [...new Set(["__proto__", "prototype", ...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Function.prototype)])]
+const NAMES = [
+  ...new Set([
+    "__proto__",
+    "prototype",
+    ...Object.getOwnPropertyNames(Object.prototype),
+    ...Object.getOwnPropertyNames(Function.prototype),
+  ]),
+]
   // Function.prototype's `length`, `name`, `arguments`, `caller`, `apply`, `call`, `bind` come along too.
   .filter((name) => /^[A-Za-z_]\w*$/.test(name));
 
@@ -63,7 +70,10 @@ describe("Object.prototype names in policy rules and remembered prefixes", () =>
   });
 
   it.each(NAMES)("a remembered prefix %s lends nothing (it is not a rememberable tool)", (name) => {
-    expect(classifyCommand(`${name} x`, { workspaceDir, rememberedPrefixes: [rule(name)] })).toMatchObject({ decision: "ask", risk: "unknown-command" });
+    expect(classifyCommand(`${name} x`, { workspaceDir, rememberedPrefixes: [rule(name)] })).toMatchObject({
+      decision: "ask",
+      risk: "unknown-command",
+    });
   });
 
   it.each(NAMES)("a deny rule %s refuses it", (name) => {

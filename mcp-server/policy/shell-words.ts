@@ -18,8 +18,7 @@ export type PatternToken =
 
 export type ShellWord =
   /** `text` is the word after quote removal: what runs when the pattern matches nothing (or there is none). */
-  | { kind: "word"; text: string; pattern: readonly PatternToken[] | null }
-  | { kind: "unsupported"; why: string };
+  { kind: "word"; text: string; pattern: readonly PatternToken[] | null } | { kind: "unsupported"; why: string };
 
 class Unsupported extends Error {}
 

@@ -65,7 +65,11 @@ export function checkSimpleCommand(command: Command, context: CommandContext): C
   }
   if (tool?.takesOptions ?? true) {
     for (const arg of args) {
-      if (arg.fromGlob && arg.text.startsWith("-")) issues.push({ risk: "unchecked-option", detail: `a pattern expands to the file name ${arg.text}, which the command would read as an option` });
+      if (arg.fromGlob && arg.text.startsWith("-"))
+        issues.push({
+          risk: "unchecked-option",
+          detail: `a pattern expands to the file name ${arg.text}, which the command would read as an option`,
+        });
     }
   }
 
@@ -116,13 +120,17 @@ function redirectIssue(redirect: Redirection): Issue | null {
   }
   if (redirect.type === "Redirect") {
     // bash's `&>` is `&` then `>` to dash: the command would run in the background.
-    if (redirect.operator === "&>" || redirect.operator === "&>>") return { risk: "shell-syntax", detail: `${redirect.operator} means & then > in /bin/sh` };
+    if (redirect.operator === "&>" || redirect.operator === "&>>")
+      return { risk: "shell-syntax", detail: `${redirect.operator} means & then > in /bin/sh` };
     const target = redirect.target ? literalValue(redirect.target) : null;
     const isStderrToStdout = redirect.operator === ">&" && redirect.descriptor?.type === "FileDescriptor" && target === "1";
     // Only plain `>` and `>>` to /dev/null: `>|`, `<>` and `>&FILE` differ between shells or do more.
     const discards = (redirect.operator === ">" || redirect.operator === ">>") && target !== null && SAFE_REDIRECT_TARGETS.has(target);
     if (isStderrToStdout || discards) return null;
-    return { risk: redirect.operator === "<" ? "shell-syntax" : "write", detail: `redirect ${redirect.operator} ${target ?? "(expansion)"}` };
+    return {
+      risk: redirect.operator === "<" ? "shell-syntax" : "write",
+      detail: `redirect ${redirect.operator} ${target ?? "(expansion)"}`,
+    };
   }
   return { risk: "shell-syntax" };
 }

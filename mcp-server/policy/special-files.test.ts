@@ -66,7 +66,17 @@ const ASKED: ReadonlyArray<readonly [string, Risk]> = [
   ["grep -rDread needle tree", "process"],
 ];
 
-const ALLOWED = ["cat plain.txt", "grep -r needle .", "grep -r needle tree", "grep -r -D skip needle tree", "ls -la", "ls -R", "du -a .", "find . -type p", "echo *"];
+const ALLOWED = [
+  "cat plain.txt",
+  "grep -r needle .",
+  "grep -r needle tree",
+  "grep -r -D skip needle tree",
+  "ls -la",
+  "ls -R",
+  "du -a .",
+  "find . -type p",
+  "echo *",
+];
 
 describe("classifier", () => {
   it.each(ASKED)("asks before %j (%s)", (command, risk) => {
@@ -103,7 +113,10 @@ describe("through the real server", () => {
   const decline: Answer = () => ({ action: "decline" });
 
   it.each(ASKED)("%j is asked about, declined, and changes nothing", async (command) => {
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, decline);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      decline,
+    );
     const before = snapshot(workspace);
     const started = Date.now();
     const output = await run(command, { timeoutMs: 3_000 });
@@ -115,7 +128,10 @@ describe("through the real server", () => {
   });
 
   it.each(ALLOWED)("%j runs at once and finishes", async (command) => {
-    const { run, asked, close } = await connectInMemory({ WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" }, decline);
+    const { run, asked, close } = await connectInMemory(
+      { WORKSPACE_DIR: workspace, SHELL_POLICY: policyFile, SHELL_SANDBOX: "off" },
+      decline,
+    );
     const output = await run(command, { timeoutMs: 5_000 });
     await close();
     expect(asked).toHaveLength(0);

@@ -74,7 +74,8 @@ export class Workspace {
         continue;
       }
       const next = current === "/" ? `/${part}` : `${current}/${part}`;
-      if (stayInside && !this.insideOrAncestor(next)) throw new LeavesWorkspace(path.posix.resolve(next, ...pending.filter((rest) => rest !== "")));
+      if (stayInside && !this.insideOrAncestor(next))
+        throw new LeavesWorkspace(path.posix.resolve(next, ...pending.filter((rest) => rest !== "")));
       const stats = missing ? undefined : lstatQuietly(next);
       if (!stats) {
         missing = true;
@@ -96,7 +97,8 @@ export class Workspace {
       last = stats;
     }
     // `last` is unset when the path ended on the workspace, `/` or a `..`: directories all.
-    const special = missing || !last || last.isFile() || last.isDirectory() ? undefined : last.isFIFO() ? "FIFO" : last.isSocket() ? "socket" : "device";
+    const special =
+      missing || !last || last.isFile() || last.isDirectory() ? undefined : last.isFIFO() ? "FIFO" : last.isSocket() ? "socket" : "device";
     return { path: current, exists: !missing, isDirectory: !missing && (last?.isDirectory() ?? true), ...(special && { special }) };
   }
 

@@ -45,7 +45,13 @@ export async function handleRunCommand(
     });
 
   if (sandbox.mode === "required" && !sandbox.active) {
-    return notRun(proposed, false, "refused", undefined, `Not run: SHELL_SANDBOX=required and the sandbox does not work here: ${sandbox.description}.`);
+    return notRun(
+      proposed,
+      false,
+      "refused",
+      undefined,
+      `Not run: SHELL_SANDBOX=required and the sandbox does not work here: ${sandbox.description}.`,
+    );
   }
   const verdict = classify(proposed);
   if (verdict.decision === "deny") return notRun(proposed, false, "denied", verdict.reason, `Not run: ${verdict.reason}.`);
@@ -57,7 +63,13 @@ export async function handleRunCommand(
   if (verdict.decision === "ask") {
     risk = verdict.reason;
     if (!server.server.getClientCapabilities()?.elicitation) {
-      return notRun(command, false, "unavailable", risk, `Not run: this command needs approval (${risk}) and the client cannot ask a person.`);
+      return notRun(
+        command,
+        false,
+        "unavailable",
+        risk,
+        `Not run: this command needs approval (${risk}) and the client cannot ask a person.`,
+      );
     }
     let answer: ElicitResult;
     try {
@@ -86,7 +98,8 @@ export async function handleRunCommand(
     if (edited) {
       // The person may have typed anything; only the deny rules can overrule their explicit yes.
       const again = classify(command);
-      if (again.decision === "deny") return notRun(command, true, "denied", again.reason, `Not run: the edited command is ${again.reason}.`);
+      if (again.decision === "deny")
+        return notRun(command, true, "denied", again.reason, `Not run: the edited command is ${again.reason}.`);
     }
     if (approved.remember === "command") rules.add("command", command);
     if (approved.remember === "prefix" && verdict.prefix) rules.add("prefix", verdict.prefix);
@@ -102,12 +115,14 @@ export async function handleRunCommand(
     timeoutMs: limit,
     maxOutputChars: config.maxOutputChars,
     signal: extra.signal,
-    launcher: sandbox.active ? sandboxLauncher({
+    launcher: sandbox.active
+      ? sandboxLauncher({
           workspaceDir: config.workspaceDir,
           homeDir: config.homeDir,
           limits: config.limits,
           network: config.policy.rules.network,
-        }) : [],
+        })
+      : [],
     onOutput: progressReporter(extra, config.maxOutputChars),
   });
   const status = result.timedOut ? `timed out after ${limit} ms` : `exit code ${result.exitCode ?? result.signal}`;
@@ -127,7 +142,8 @@ function progressReporter(extra: Extra, budget: number): ((stream: "stdout" | "s
   let stopped = false;
   return (_stream, text) => {
     if (stopped) return;
-    const message = sent + text.length > budget ? `${text.slice(0, budget - sent)}\n… live output stopped; the result keeps head and tail …\n` : text;
+    const message =
+      sent + text.length > budget ? `${text.slice(0, budget - sent)}\n… live output stopped; the result keeps head and tail …\n` : text;
     stopped = message !== text;
     sent += message.length;
     void extra.sendNotification({ method: "notifications/progress", params: { progressToken, progress: sent, message } }).catch(() => {});

@@ -143,7 +143,8 @@ function v1(pidsParent: string, memoryParent: string | null): CommandCgroups {
     create: ({ processes, memoryBytes }) => {
       sweep();
       const procs = [child(pids, { "pids.max": String(processes) })];
-      if (memory) procs.push(child(memory, { "memory.limit_in_bytes": String(memoryBytes) }, { "memory.memsw.limit_in_bytes": String(memoryBytes) }));
+      if (memory)
+        procs.push(child(memory, { "memory.limit_in_bytes": String(memoryBytes) }, { "memory.memsw.limit_in_bytes": String(memoryBytes) }));
       return procs;
     },
   };
@@ -161,7 +162,13 @@ function v2(parent: string): CommandCgroups {
     memory,
     create: ({ processes, memoryBytes }) => {
       sweep();
-      return [child(ours, { "pids.max": String(processes), ...(memory && { "memory.max": String(memoryBytes) }) }, memory ? { "memory.swap.max": "0" } : {})];
+      return [
+        child(
+          ours,
+          { "pids.max": String(processes), ...(memory && { "memory.max": String(memoryBytes) }) },
+          memory ? { "memory.swap.max": "0" } : {},
+        ),
+      ];
     },
   };
 }

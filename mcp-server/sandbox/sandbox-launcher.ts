@@ -51,7 +51,7 @@ function rlimitWords(limits: SandboxLimits, processes: boolean): string[] {
 
 // $1 = seccomp file or "", then cgroup.procs files up to "--", then the command. 125 is "could not even start".
 const WRAPPER = [
-  'filter=$1; shift',
+  "filter=$1; shift",
   'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift',
   'if [ -n "$filter" ]; then exec "$@" 3< "$filter"; fi',
   'exec "$@"',
@@ -70,7 +70,12 @@ function seccompFile(): string | null {
 }
 
 function tmpfs(dir: string, mode: string, bytes: number): string[] {
-  return [...(bwrapSupports("--perms") ? ["--perms", mode] : []), ...(bwrapSupports("--size") ? ["--size", String(bytes)] : []), "--tmpfs", dir];
+  return [
+    ...(bwrapSupports("--perms") ? ["--perms", mode] : []),
+    ...(bwrapSupports("--size") ? ["--size", String(bytes)] : []),
+    "--tmpfs",
+    dir,
+  ];
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -89,30 +94,47 @@ export function sandboxLauncher({ workspaceDir, homeDir, limits = DEFAULT_LIMITS
     "bwrap",
     // An ordinary uid in a user namespace of its own, with every capability dropped (also from the bounding
     // set): as root, the command is still uid 0 to the kernel for files, but can mount, trace or unshare nothing.
-    "--unshare-user", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID),
-    "--cap-drop", "ALL",
+    "--unshare-user",
+    "--uid",
+    String(SANDBOX_UID),
+    "--gid",
+    String(SANDBOX_UID),
+    "--cap-drop",
+    "ALL",
     ...(bwrapSupports("--disable-userns") ? ["--disable-userns"] : []),
-    "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
     ...(network ? [] : ["--unshare-net"]),
-    "--hostname", "sandbox",
+    "--hostname",
+    "sandbox",
     "--die-with-parent",
     "--new-session",
     ...systemBinds(network, homeDir),
     // A /proc of its own pid namespace, read-only: /proc/sys is writable by uid 0 without any capability
     // (core_pattern would run a program as the host's root), and bwrap leaves it writable otherwise.
-    "--proc", "/proc", "--remount-ro", "/proc",
+    "--proc",
+    "/proc",
+    "--remount-ro",
+    "/proc",
     // A minimal /dev, read-only but for its devices, with a /dev/shm as small as /tmp: bwrap's /dev is
     // otherwise a writable tmpfs of half the machine's memory, a way around the /tmp limit.
-    "--dev", "/dev",
+    "--dev",
+    "/dev",
     ...tmpfs("/dev/shm", "1777", limits.maxTmpBytes),
-    "--remount-ro", "/dev",
+    "--remount-ro",
+    "/dev",
     // /tmp first, so a workspace under /tmp is bound on top of the private tmpfs, not hidden by it.
     ...tmpfs("/tmp", "1777", limits.maxTmpBytes),
-    "--bind", workspace, workspace,
+    "--bind",
+    workspace,
+    workspace,
     // HOME last: present, empty and private even if it lies under /tmp or the workspace.
     ...(homeDir ? tmpfs(homeDir, "0700", limits.maxTmpBytes) : []),
     ...(filter ? ["--seccomp", "3"] : []),
-    "--chdir", workspace,
+    "--chdir",
+    workspace,
     "--",
     ...rlimitWords(limits, true),
   ];

@@ -19,7 +19,8 @@ afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 afterEach(closeConnections);
 
 const enforced = skipSandboxSuites ? { processes: false, totalMemory: false } : limitEnforcement();
-const limited = (env: Record<string, string>, command: string, timeoutMs = 15_000): Promise<Output> => runIn(workspace, command, { env, timeoutMs });
+const limited = (env: Record<string, string>, command: string, timeoutMs = 15_000): Promise<Output> =>
+  runIn(workspace, command, { env, timeoutMs });
 
 describe.skipIf(skipSandboxSuites)("limits in the sandbox", () => {
   // Where nothing caps processes (root without usable cgroups), a fork bomb would take the machine with it.
@@ -67,7 +68,9 @@ describe.skipIf(skipSandboxSuites)("limits in the sandbox", () => {
   });
 
   it("stops /tmp, HOME and /dev/shm at SHELL_LIMIT_TMP_MB", async () => {
-    const filler = ["/tmp/fill", '"$HOME/fill"', "/dev/shm/fill"].map((file) => `head -c 8000000 /dev/zero > ${file}; echo size $(wc -c < ${file})`).join("; ");
+    const filler = ["/tmp/fill", '"$HOME/fill"', "/dev/shm/fill"]
+      .map((file) => `head -c 8000000 /dev/zero > ${file}; echo size $(wc -c < ${file})`)
+      .join("; ");
     const small = await limited({ SHELL_LIMIT_TMP_MB: "2" }, filler);
     expect(small.stderr).toContain("No space left on device");
     expect(small.stdout).toBe(`size ${2 * 2 ** 20}\n`.repeat(3));

@@ -39,7 +39,15 @@ const ETC = [
 ];
 
 /** Only with the network: name resolution and the CA certificates (never /etc/ssl/private). */
-const ETC_NETWORK = ["resolv.conf", "hosts", "ssl/certs", "ssl/openssl.cnf", "ca-certificates.conf", "pki/tls/certs", "pki/ca-trust/extracted"];
+const ETC_NETWORK = [
+  "resolv.conf",
+  "hosts",
+  "ssl/certs",
+  "ssl/openssl.cnf",
+  "ca-certificates.conf",
+  "pki/tls/certs",
+  "pki/ca-trust/extracted",
+];
 
 let dataDir: string | undefined;
 
@@ -102,12 +110,26 @@ function identityFiles(homeDir: string | undefined, network: boolean): string[] 
   ];
   const group = ["root:x:0:", `sandbox:x:${SANDBOX_UID}:`, "nogroup:x:65534:"];
   // Only files: no NSS module that would look for a daemon's socket or a directory server.
-  const nsswitch = ["passwd: files", "group: files", "shadow: files", "hosts: files dns", "networks: files", "protocols: files", "services: files"];
+  const nsswitch = [
+    "passwd: files",
+    "group: files",
+    "shadow: files",
+    "hosts: files dns",
+    "networks: files",
+    "protocols: files",
+    "services: files",
+  ];
   const hosts = ["127.0.0.1 localhost", "::1 localhost ip6-localhost ip6-loopback"];
   return [
-    "--ro-bind", sandboxDataFile("passwd", `${passwd.join("\n")}\n`), "/etc/passwd",
-    "--ro-bind", sandboxDataFile("group", `${group.join("\n")}\n`), "/etc/group",
-    "--ro-bind", sandboxDataFile("nsswitch.conf", `${nsswitch.join("\n")}\n`), "/etc/nsswitch.conf",
+    "--ro-bind",
+    sandboxDataFile("passwd", `${passwd.join("\n")}\n`),
+    "/etc/passwd",
+    "--ro-bind",
+    sandboxDataFile("group", `${group.join("\n")}\n`),
+    "/etc/group",
+    "--ro-bind",
+    sandboxDataFile("nsswitch.conf", `${nsswitch.join("\n")}\n`),
+    "/etc/nsswitch.conf",
     ...(network ? [] : ["--ro-bind", sandboxDataFile("hosts", `${hosts.join("\n")}\n`), "/etc/hosts"]),
   ];
 }

@@ -40,7 +40,11 @@ describe("the probe's checks", () => {
     ["no nested user namespace", good.replace("userns: refused", "userns: created")],
     ["seccomp filter", good.replace("Seccomp: 2", "Seccomp: 0")],
   ])("%s fails when the probe saw it break", (name, output) => {
-    expect(checksFrom(output, own).filter((check) => !check.ok).map((check) => check.name)).toEqual([name]);
+    expect(
+      checksFrom(output, own)
+        .filter((check) => !check.ok)
+        .map((check) => check.name),
+    ).toEqual([name]);
   });
 });
 
@@ -60,7 +64,11 @@ describe("cgroup discovery", () => {
       [1, "/sys/fs/cgroup/memory"],
       [2, "/sys/fs/cgroup/unified"],
     ]);
-    expect(mounts.map((mount) => ownCgroupDir(own, mount))).toEqual(["/sys/fs/cgroup/pids", "/sys/fs/cgroup/memory/process_api/abc", "/sys/fs/cgroup/unified/user.slice"]);
+    expect(mounts.map((mount) => ownCgroupDir(own, mount))).toEqual([
+      "/sys/fs/cgroup/pids",
+      "/sys/fs/cgroup/memory/process_api/abc",
+      "/sys/fs/cgroup/unified/user.slice",
+    ]);
   });
 
   it("does not guess where a hierarchy mounted from a subtree does not contain the server", () => {

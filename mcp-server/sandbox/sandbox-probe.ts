@@ -28,7 +28,10 @@ const SCRIPT = [
 const ZERO_CAPS = "0000000000000000";
 
 function values(output: string, key: string): string[] {
-  return output.split("\n").filter((line) => line.startsWith(`${key} `)).map((line) => line.slice(key.length + 1).trim());
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith(`${key} `))
+    .map((line) => line.slice(key.length + 1).trim());
 }
 
 /** The checks, from the script's output and the server's own namespaces. Exported for its unit test. */
@@ -57,25 +60,48 @@ export function checksFrom(output: string, own: { pidns: string; netns: string }
     {
       name: "read-only allow-listed files",
       ok: visible.length === 0 && !output.includes("usr: writable"),
-      detail: visible.length ? `visible: ${visible.join(", ")}` : output.includes("usr: writable") ? "/usr is writable" : `none of ${HIDDEN.join(" ")}`,
+      detail: visible.length
+        ? `visible: ${visible.join(", ")}`
+        : output.includes("usr: writable")
+          ? "/usr is writable"
+          : `none of ${HIDDEN.join(" ")}`,
     },
-    { name: "no nested user namespace", ok: userns !== "created", detail: userns === "created" ? "`unshare -U` worked" : userns ? "`unshare -U` refused" : "unshare not found" },
+    {
+      name: "no nested user namespace",
+      ok: userns !== "created",
+      detail: userns === "created" ? "`unshare -U` worked" : userns ? "`unshare -U` refused" : "unshare not found",
+    },
     { name: "seccomp filter", ok: seccomp === "2", detail: `Seccomp ${seccomp}` },
   ];
 }
 
 export function runProbe(mode: SandboxMode): SandboxStatus {
   const limits = describeLimitEnforcement();
-  const inactive = (description: string, checks: SandboxCheck[] = []): SandboxStatus => ({ mode, active: false, description, checks, limits });
+  const inactive = (description: string, checks: SandboxCheck[] = []): SandboxStatus => ({
+    mode,
+    active: false,
+    description,
+    checks,
+    limits,
+  });
   if (mode === "off") return inactive("not sandboxed (SHELL_SANDBOX=off)");
   if (process.platform !== "linux") return inactive(`not sandboxed: bubblewrap needs Linux, this is ${process.platform}`);
   const scratch = mkdtempSync(path.join(tmpdir(), "shell-sandbox-probe-"));
   try {
-    const launcher = sandboxLauncher({ workspaceDir: scratch, homeDir: path.join(scratch, "home"), limits: DEFAULT_LIMITS, network: false });
+    const launcher = sandboxLauncher({
+      workspaceDir: scratch,
+      homeDir: path.join(scratch, "home"),
+      limits: DEFAULT_LIMITS,
+      network: false,
+    });
     const [file, ...args] = launcher;
     // The cast only drops NODE_ENV, which Next's global types make required.
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    const result = spawnSync(file!, [...args, "/bin/sh", "-c", SCRIPT], { timeout: 10_000, encoding: "utf8", env: env as NodeJS.ProcessEnv });
+    const result = spawnSync(file!, [...args, "/bin/sh", "-c", SCRIPT], {
+      timeout: 10_000,
+      encoding: "utf8",
+      env: env as NodeJS.ProcessEnv,
+    });
     if (result.error) return inactive(`not sandboxed: bwrap could not start (${result.error.message})`);
     if (!result.stdout.includes("end: ok")) {
       const why = result.stderr.trim().split("\n")[0] || `exit ${result.status ?? result.signal}`;
@@ -84,7 +110,10 @@ export function runProbe(mode: SandboxMode): SandboxStatus {
     const checks = checksFrom(result.stdout, { pidns: readlinkSync("/proc/self/ns/pid"), netns: readlinkSync("/proc/self/ns/net") });
     const failed = checks.filter((check) => !check.ok);
     if (failed.length) {
-      return inactive(`not sandboxed: the sandbox does not hold here: ${failed.map((check) => `${check.name} (${check.detail})`).join("; ")}`, checks);
+      return inactive(
+        `not sandboxed: the sandbox does not hold here: ${failed.map((check) => `${check.name} (${check.detail})`).join("; ")}`,
+        checks,
+      );
     }
     return { mode, active: true, description: "sandboxed (bubblewrap)", checks, limits };
   } finally {

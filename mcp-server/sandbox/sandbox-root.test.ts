@@ -19,7 +19,9 @@ afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
 /** Something only this process's environment has, as the kernel shows it in /proc. */
 function serverEnvironmentMarker(): string {
-  const marker = readFileSync(`/proc/${process.pid}/environ`, "utf8").split("\0").find((entry) => /^(?:VITEST|npm_)\w*=/.test(entry));
+  const marker = readFileSync(`/proc/${process.pid}/environ`, "utf8")
+    .split("\0")
+    .find((entry) => /^(?:VITEST|npm_)\w*=/.test(entry));
   expect(marker).toBeDefined();
   return marker!;
 }
@@ -69,7 +71,9 @@ describe.skipIf(skipSandboxSuites)("an approved command in the sandbox", () => {
         legacyBwrap(`mount -o remount,rw,bind "$(stat -c %m ${dir})" && touch ${dir}/written`);
         expect(existsSync(`${dir}/written`)).toBe(true);
       }
-      const plain = await runIn(workspace, `cat /proc/${process.pid}/environ; kill -0 ${process.pid} && echo SIGNALLED`, { sandbox: "off" });
+      const plain = await runIn(workspace, `cat /proc/${process.pid}/environ; kill -0 ${process.pid} && echo SIGNALLED`, {
+        sandbox: "off",
+      });
       expect(plain.stdout).toContain(marker);
       expect(plain.stdout).toContain("SIGNALLED");
     } finally {
@@ -93,7 +97,23 @@ describe.skipIf(skipSandboxSuites)("an approved command in the sandbox", () => {
     expect(output.stderr).toContain("Read-only file system");
     expect(output.stderr).toMatch(/ls: cannot access '\/sys'/);
     const devices = /devices: (.*)/.exec(output.stdout)?.[1]?.split(" ") ?? [];
-    const harmless = ["console", "core", "fd", "full", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"];
+    const harmless = [
+      "console",
+      "core",
+      "fd",
+      "full",
+      "null",
+      "ptmx",
+      "pts",
+      "random",
+      "shm",
+      "stderr",
+      "stdin",
+      "stdout",
+      "tty",
+      "urandom",
+      "zero",
+    ];
     expect(devices).toContain("null");
     expect(devices.filter((device) => !harmless.includes(device))).toEqual([]);
     let hostWritable = true;
@@ -158,11 +178,19 @@ describe.skipIf(skipSandboxSuites)("an approved command in the sandbox", () => {
   });
 
   it("has no network, not even by entering another namespace with nsenter", async () => {
-    const listener = await listen(createNetServer((socket) => socket.end("hello from the host\n")), 0, "127.0.0.1");
+    const listener = await listen(
+      createNetServer((socket) => socket.end("hello from the host\n")),
+      0,
+      "127.0.0.1",
+    );
     const port = (listener.address() as { port: number }).port;
     try {
-      writeFileSync(path.join(workspace, "probe.js"), `require('net').connect(${port},'127.0.0.1').on('data',d=>process.stdout.write(d)).on('error',e=>console.error(e.code));\n`);
-      const probe = "nsenter -t 1 -n node probe.js; nsenter --net=/proc/1/ns/net node probe.js; node probe.js; echo interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1)";
+      writeFileSync(
+        path.join(workspace, "probe.js"),
+        `require('net').connect(${port},'127.0.0.1').on('data',d=>process.stdout.write(d)).on('error',e=>console.error(e.code));\n`,
+      );
+      const probe =
+        "nsenter -t 1 -n node probe.js; nsenter --net=/proc/1/ns/net node probe.js; node probe.js; echo interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1)";
       const output = await runIn(workspace, probe);
       expect(output).toMatchObject({ sandboxed: true, timedOut: false });
       expect(output.stdout).not.toContain("hello from the host");

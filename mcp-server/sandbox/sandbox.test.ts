@@ -48,7 +48,9 @@ describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
     writeFileSync(path.join(workspace, "notes.txt"), "from the host\n");
     mkdirSync(path.join(workspace, "src"));
     const { run, close } = await connect();
-    const output = await run('echo from the sandbox >> notes.txt && touch src/new && rm -r src && echo "home: $(ls -A "$HOME" | wc -l)" && touch "$HOME/.cache" && id -un');
+    const output = await run(
+      'echo from the sandbox >> notes.txt && touch src/new && rm -r src && echo "home: $(ls -A "$HOME" | wc -l)" && touch "$HOME/.cache" && id -un',
+    );
     expect(output).toMatchObject({ ran: true, sandboxed: true, exitCode: 0 });
     expect(output.stdout).toBe("home: 0\nsandbox\n");
     expect(readFileSync(path.join(workspace, "notes.txt"), "utf8")).toBe("from the host\nfrom the sandbox\n");
@@ -68,7 +70,9 @@ describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
 
   it("cannot see the server's process or read its environment", async () => {
     // Something only the server process's own environment has, as the kernel shows it in /proc.
-    const marker = readFileSync(`/proc/${process.pid}/environ`, "utf8").split("\0").find((entry) => /^(?:VITEST|npm_)\w*=/.test(entry));
+    const marker = readFileSync(`/proc/${process.pid}/environ`, "utf8")
+      .split("\0")
+      .find((entry) => /^(?:VITEST|npm_)\w*=/.test(entry));
     expect(marker).toBeDefined();
     const probe = `cat /proc/${process.pid}/environ; cat /proc/$PPID/environ`;
     const { run, close } = await connect();
@@ -110,7 +114,10 @@ describe.skipIf(!works && !mustRun)("sandboxed commands", () => {
     writeFileSync(policy, JSON.stringify({ network: true }));
     try {
       const { run, close } = await connect({ SHELL_POLICY: policy });
-      writeFileSync(path.join(workspace, "probe.js"), `require('net').connect(${port},'127.0.0.1').on('data',d=>process.stdout.write(d));\n`);
+      writeFileSync(
+        path.join(workspace, "probe.js"),
+        `require('net').connect(${port},'127.0.0.1').on('data',d=>process.stdout.write(d));\n`,
+      );
       const output = await run("node probe.js; grep CapEff /proc/self/status; ls /root");
       expect(output).toMatchObject({ ran: true, sandboxed: true });
       expect(output.stdout).toContain("hello from the host");

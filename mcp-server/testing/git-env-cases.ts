@@ -32,7 +32,8 @@ const hook = (file: string, canary: string) => write(file, `#!/bin/sh\n'${canary
 /** A row whose whole setup is a clean repository with these keys in its config (CANARY: the program). */
 const keys = (name: string, config: Record<string, string>, command: string, stoppedBy: string[], more: Partial<Row> = {}): Row => ({
   name,
-  build: (p) => repo(p.ws, Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace("CANARY", p.canary), v.replace("CANARY", p.canary)]))),
+  build: (p) =>
+    repo(p.ws, Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace("CANARY", p.canary), v.replace("CANARY", p.canary)]))),
   command,
   stoppedBy,
   ...more,
@@ -109,7 +110,9 @@ export const rows: Row[] = [
     stoppedBy: ["gpg.program", "gpg.openpgp.program"],
   },
   keys("gpg.x509.program", { "gpg.format": "x509", "gpg.x509.program": "CANARY", "user.signingKey": "x" }, sign, ["gpg.x509.program"]),
-  keys("gpg.ssh.program", { "gpg.format": "ssh", "gpg.ssh.program": "CANARY", "user.signingKey": "ssh-ed25519 AAAA" }, sign, ["gpg.ssh.program"]),
+  keys("gpg.ssh.program", { "gpg.format": "ssh", "gpg.ssh.program": "CANARY", "user.signingKey": "ssh-ed25519 AAAA" }, sign, [
+    "gpg.ssh.program",
+  ]),
   keys("gpg.ssh.defaultKeyCommand", { "gpg.format": "ssh", "gpg.ssh.defaultKeyCommand": "CANARY" }, sign, ["gpg.ssh.defaultKeyCommand"]),
   {
     name: "core.alternateRefsCommand (a fetch the person allowed file transport for)",
@@ -127,8 +130,12 @@ export const rows: Row[] = [
     command: "git diff",
     stoppedBy: ["core.attributesFile"],
   },
-  keys("interactive.diffFilter", { "interactive.diffFilter": "CANARY" }, "printf 'q\\n' | git add -p", ["interactive.diffFilter"], { tty: true }),
-  keys("imap.tunnel", { "imap.tunnel": "CANARY", "imap.folder": "x" }, "git format-patch --root -1 --stdout | git imap-send", ["imap.tunnel"]),
+  keys("interactive.diffFilter", { "interactive.diffFilter": "CANARY" }, "printf 'q\\n' | git add -p", ["interactive.diffFilter"], {
+    tty: true,
+  }),
+  keys("imap.tunnel", { "imap.tunnel": "CANARY", "imap.folder": "x" }, "git format-patch --root -1 --stdout | git imap-send", [
+    "imap.tunnel",
+  ]),
   {
     name: "a bare repository committed inside the workspace (discovered, not named)",
     build: (p) => {
@@ -174,4 +181,3 @@ export const rows: Row[] = [
     stoppedBy: ["GIT_CONFIG_NOSYSTEM"],
   },
 ];
-

@@ -27,33 +27,53 @@ export interface HostileCase {
 export const repo = (ws: string, config: Record<string, string>) => setConfig(cleanRepo(ws), config);
 const credentialFill = "printf 'protocol=https\\nhost=example.invalid\\n\\n' | git credential fill";
 const blocked = (command: string) => ({ command, runs: false as const });
-const byDriver = { command: "git diff", runs: true as const, because: "drivers are named by the repository, so no fixed setting can reach them" };
+const byDriver = {
+  command: "git diff",
+  runs: true as const,
+  because: "drivers are named by the repository, so no fixed setting can reach them",
+};
 
 /** A row whose whole setup is a clean repository with these keys (CANARY stands for the program). */
 function keys(name: string, config: Record<string, string>, risk: RegExp, more: Partial<HostileCase> = {}): HostileCase {
   const build = (ws: string, canary: string) =>
-    repo(ws, Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace("CANARY", canary), value.replace("CANARY", canary)])));
+    repo(
+      ws,
+      Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace("CANARY", canary), value.replace("CANARY", canary)])),
+    );
   return { name, build, risk, ...more };
 }
 
 /** The same, with a .gitattributes line that hands f.txt to a driver. */
 function driver(name: string, config: Record<string, string>, attribute: string, risk: RegExp): HostileCase {
   const row = keys(name, config, risk, { approved: byDriver });
-  return { ...row, build: (ws, canary, root) => (row.build(ws, canary, root), write(path.join(ws, ".gitattributes"), `f.txt ${attribute}\n`)) };
+  return {
+    ...row,
+    build: (ws, canary, root) => (row.build(ws, canary, root), write(path.join(ws, ".gitattributes"), `f.txt ${attribute}\n`)),
+  };
 }
 
 const configCases: HostileCase[] = [
   keys("core.fsmonitor", { "core.fsmonitor": "CANARY" }, /sets core\.fsmonitor;/, { approved: blocked("git status"), sandbox: true }),
   keys("core.pager", { "core.pager": "CANARY" }, /core\.pager/, { approved: blocked("git log") }),
-  keys("pager.<command>", { "pager.status": "CANARY", "pager.diff": "CANARY", "pager.log": "CANARY", "pager.show": "CANARY" }, /pager\.status, pager\.diff, pager\.log, pager\.show;/, {
-    approved: blocked("git diff"),
-  }),
+  keys(
+    "pager.<command>",
+    { "pager.status": "CANARY", "pager.diff": "CANARY", "pager.log": "CANARY", "pager.show": "CANARY" },
+    /pager\.status, pager\.diff, pager\.log, pager\.show;/,
+    {
+      approved: blocked("git diff"),
+    },
+  ),
   keys("diff.external", { "diff.external": "CANARY" }, /diff\.external/, {
     approved: { command: "git diff", runs: true, because: "git 2.39 has no value that turns it off (an empty one breaks every git diff)" },
     sandbox: true,
   }),
   driver("a textconv driver named in .gitattributes", { "diff.x.textconv": "CANARY" }, "diff=x", /diff\.x\.textconv/),
-  driver("a clean/smudge filter named in .gitattributes", { "filter.x.clean": "CANARY", "filter.x.smudge": "CANARY" }, "filter=x", /filter\.x\.clean/),
+  driver(
+    "a clean/smudge filter named in .gitattributes",
+    { "filter.x.clean": "CANARY", "filter.x.smudge": "CANARY" },
+    "filter=x",
+    /filter\.x\.clean/,
+  ),
   {
     name: "core.hooksPath",
     build: (ws, c) => {
@@ -66,7 +86,8 @@ const configCases: HostileCase[] = [
   // An include asks however harmless the included file is: the check never reads it (see the README).
   {
     name: "include.path to a file in the workspace",
-    build: (ws, c) => repo(ws, { "include.path": write(path.join(ws, "innocent.cfg"), `[core]\n\tfsmonitor = ${c}\n`) && "../innocent.cfg" }),
+    build: (ws, c) =>
+      repo(ws, { "include.path": write(path.join(ws, "innocent.cfg"), `[core]\n\tfsmonitor = ${c}\n`) && "../innocent.cfg" }),
     risk: /sets include\.path;/,
     approved: blocked("git status"),
     sandbox: true,
@@ -77,10 +98,17 @@ const configCases: HostileCase[] = [
     risk: /sets includeif\.gitdir:.*\.path;/,
     approved: blocked("git status"),
   },
-  keys("core.sshCommand", { "core.sshCommand": "CANARY" }, /core\.sshcommand/, { approved: blocked("git ls-remote ssh://example.invalid/x") }),
-  keys("credential.helper", { "credential.helper": "!CANARY", "credential.https://example.invalid.helper": "!CANARY" }, /credential\.helper/, {
-    approved: blocked(credentialFill),
+  keys("core.sshCommand", { "core.sshCommand": "CANARY" }, /core\.sshcommand/, {
+    approved: blocked("git ls-remote ssh://example.invalid/x"),
   }),
+  keys(
+    "credential.helper",
+    { "credential.helper": "!CANARY", "credential.https://example.invalid.helper": "!CANARY" },
+    /credential\.helper/,
+    {
+      approved: blocked(credentialFill),
+    },
+  ),
   keys("core.askPass", { "core.askPass": "CANARY" }, /core\.askpass/, { approved: blocked(credentialFill) }),
   keys("core.editor and sequence.editor", { "core.editor": "CANARY", "sequence.editor": "CANARY" }, /core\.editor/, {
     approved: blocked("git commit -q --allow-empty"),

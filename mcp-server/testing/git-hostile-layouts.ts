@@ -34,7 +34,8 @@ export const hostileLayouts: HostileCase[] = [
   },
   {
     name: "objects/info/alternates",
-    build: (ws, c, root) => write(path.join(cleanRepo(ws), ".git/objects/info/alternates"), `${path.join(elsewhere(root, c), ".git/objects")}\n`),
+    build: (ws, c, root) =>
+      write(path.join(cleanRepo(ws), ".git/objects/info/alternates"), `${path.join(elsewhere(root, c), ".git/objects")}\n`),
     risk: /alternates/,
   },
   {
@@ -46,7 +47,12 @@ export const hostileLayouts: HostileCase[] = [
   },
   {
     name: "worktree config",
-    build: (ws, c) => setConfig(setConfig(cleanRepo(ws), { "extensions.worktreeConfig": "true" }), { "core.fsmonitor": c }, path.join(ws, ".git/config.worktree")),
+    build: (ws, c) =>
+      setConfig(
+        setConfig(cleanRepo(ws), { "extensions.worktreeConfig": "true" }),
+        { "core.fsmonitor": c },
+        path.join(ws, ".git/config.worktree"),
+      ),
     risk: /sets extensions\.worktreeconfig;/,
     approved: blocked("git status"),
   },
@@ -59,7 +65,8 @@ export const hostileLayouts: HostileCase[] = [
     name: "hooks in .git/hooks (files, not config)",
     build: (ws, c) => {
       cleanRepo(ws);
-      for (const hook of ["pre-commit", "pre-receive", "post-checkout"]) write(path.join(ws, ".git/hooks", hook), `#!/bin/sh\n'${c}' ${hook}\n`, true);
+      for (const hook of ["pre-commit", "pre-receive", "post-checkout"])
+        write(path.join(ws, ".git/hooks", hook), `#!/bin/sh\n'${c}' ${hook}\n`, true);
     },
     risk: null,
     shows: { command: "git status", output: /On branch main/ },
@@ -84,7 +91,10 @@ export const hostileLayouts: HostileCase[] = [
     name: "a .gitconfig committed in the workspace (the old HOME)",
     build: (ws, c) => {
       cleanRepo(ws);
-      write(path.join(ws, ".gitconfig"), `[core]\n\tfsmonitor = ${c}\n\tpager = ${c}\n[diff]\n\texternal = ${c}\n[diff "x"]\n\ttextconv = ${c}\n[alias]\n\tst = !${c}\n`);
+      write(
+        path.join(ws, ".gitconfig"),
+        `[core]\n\tfsmonitor = ${c}\n\tpager = ${c}\n[diff]\n\texternal = ${c}\n[diff "x"]\n\ttextconv = ${c}\n[alias]\n\tst = !${c}\n`,
+      );
       write(path.join(ws, ".gitattributes"), "f.txt diff=x\n");
       git(ws, "add", ".gitconfig", ".gitattributes");
       git(ws, "commit", "-q", "-m", "dotfiles");
@@ -179,7 +189,9 @@ export const leakCases: LeakCase[] = [
   {
     name: ".git is a file whose gitdir: is a repository outside with a secret in its config",
     build: (ws, outside) => {
-      const other = setConfig(cleanRepo(path.join(outside, "other")), { "remote.origin.url": `https://root:${SECRET}@example.invalid/x.git` });
+      const other = setConfig(cleanRepo(path.join(outside, "other")), {
+        "remote.origin.url": `https://root:${SECRET}@example.invalid/x.git`,
+      });
       write(path.join(ws, ".git"), `gitdir: ${path.join(other, ".git")}\n`);
     },
     risk: /\.git is a file/,

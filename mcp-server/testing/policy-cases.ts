@@ -33,7 +33,14 @@ export function allowedCases(workspace: string): string[] {
     ...["sed -E 's/(a)/\\1/' notes.txt", "sed = notes.txt", "sed 5q notes.txt", "sed -n '/start/,/end/p' notes.txt"],
     ...["sed 'y/abc/xyz/' notes.txt", "sed '1!G;h;$!d' notes.txt", "sed '$!N;P;D' notes.txt", "sed -n 1p src/*.ts"],
     // sort and uniq to standard output
-    ...["sort names.txt", "sort -r names.txt | uniq -c", "sort -t, -k2 -n names.txt", "sort -rn names.txt", "sort --rev names.txt", "sort -- -o names.txt"],
+    ...[
+      "sort names.txt",
+      "sort -r names.txt | uniq -c",
+      "sort -t, -k2 -n names.txt",
+      "sort -rn names.txt",
+      "sort --rev names.txt",
+      "sort -- -o names.txt",
+    ],
     // git's read-only subcommands
     ...["git status", "git status -sb", "git status --porcelain=v2 -uall", "git log --oneline -5", "git log -n 3 --stat"],
     ...["git log --format=%h -- src", "git diff HEAD~1 -- src", "git diff --cached --stat", "git branch -a", "git branch -vv"],
@@ -42,7 +49,7 @@ export function allowedCases(workspace: string): string[] {
     // heredocs that expand nothing
     ...["cat <<'EOF'\nplain $HOME text\nEOF", "cat <<EOF\nplain text\nEOF"],
     // delimiter forms bash and dash read alike: plain, quoted whole, backslashed; <<- strips tabs; two on a line
-    ...["cat <<\\EOF\nx\nEOF", "cat <<\"EOF\"\nx\nEOF", "cat <<-'E.1'\n\tx\n\tE.1", "cat <<A <<'B'\na\nA\nb\nB\npwd"],
+    ...["cat <<\\EOF\nx\nEOF", 'cat <<"EOF"\nx\nEOF', "cat <<-'E.1'\n\tx\n\tE.1", "cat <<A <<'B'\na\nA\nb\nB\npwd"],
     ...["cat <<'EOF'\nkept \\\nEOF", "cat <<EOF\nEOF2\n EOF\nEOF"],
     // paths that stay inside the workspace
     ...["cat src/../README.md", `cat ${workspace}/notes.txt`, "cat inner-link/index.ts", "cat /dev/null", "cat -- -delete"],

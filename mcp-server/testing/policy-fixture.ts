@@ -15,7 +15,19 @@ export interface PolicyFixture {
   remove(): void;
 }
 
-export const ORDINARY_FILES = ["README.md", "notes.txt", "names.txt", "file.txt", "in.txt", "log", "a.ts", "b.ts", "src/index.ts", "src/util.ts", "docs/guide.md"];
+export const ORDINARY_FILES = [
+  "README.md",
+  "notes.txt",
+  "names.txt",
+  "file.txt",
+  "in.txt",
+  "log",
+  "a.ts",
+  "b.ts",
+  "src/index.ts",
+  "src/util.ts",
+  "docs/guide.md",
+];
 /** Files an attacker names so that a pattern turns them into options. */
 export const OPTION_NAMED_FILES = ["-delete", "-exec", "--output=x", "-rf"];
 

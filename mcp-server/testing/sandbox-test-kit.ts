@@ -29,11 +29,21 @@ export async function runIn(
   command: string,
   options: { sandbox?: "required" | "off"; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Output> {
-  const config = configFromEnv({ PATH: process.env.PATH, WORKSPACE_DIR: workspace, SHELL_SANDBOX: options.sandbox ?? "required", ...options.env });
+  const config = configFromEnv({
+    PATH: process.env.PATH,
+    WORKSPACE_DIR: workspace,
+    SHELL_SANDBOX: options.sandbox ?? "required",
+    ...options.env,
+  });
   const sandboxed = options.sandbox !== "off";
   if (sandboxed && !config.sandbox.active) throw new Error(`the sandbox does not hold here: ${config.sandbox.description}`);
   const launcher = sandboxed
-    ? sandboxLauncher({ workspaceDir: config.workspaceDir, homeDir: config.homeDir, limits: config.limits, network: config.policy.rules.network })
+    ? sandboxLauncher({
+        workspaceDir: config.workspaceDir,
+        homeDir: config.homeDir,
+        limits: config.limits,
+        network: config.policy.rules.network,
+      })
     : [];
   const result = await runCommand({
     command,
@@ -63,7 +73,21 @@ export function outsideDir(prefix: string): { dir: string; remove: () => void } 
 
 /** bwrap as the sandbox was before: the host read-only, but root's capabilities kept. Only for contrast. */
 export function legacyBwrap(script: string) {
-  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--die-with-parent", "--", "/bin/sh", "-c", script];
+  const args = [
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+    "--unshare-pid",
+    "--die-with-parent",
+    "--",
+    "/bin/sh",
+    "-c",
+    script,
+  ];
   return spawnSync("bwrap", args, { encoding: "utf8", timeout: 10_000 });
 }
 

@@ -47,7 +47,10 @@ export async function connectInMemory(env: Record<string, string | undefined>, a
     options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal; timeoutMs?: number; _meta?: Record<string, unknown> } = {},
   ) => {
     const { onprogress, signal, timeoutMs, _meta } = options;
-    const result = await client.callTool({ name: "run_command", arguments: { command, timeoutMs }, _meta }, undefined, { onprogress, signal });
+    const result = await client.callTool({ name: "run_command", arguments: { command, timeoutMs }, _meta }, undefined, {
+      onprogress,
+      signal,
+    });
     return runCommandOutputSchema.parse(result.structuredContent);
   };
   const listRules = async (_meta?: Record<string, unknown>) => {

@@ -25,7 +25,10 @@ interface Baseline {
   server: Record<string, string>;
 }
 
-const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve("@modelcontextprotocol/conformance/package.json")), "dist/index.js");
+const CLI = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("@modelcontextprotocol/conformance/package.json")),
+  "dist/index.js",
+);
 const baseline = JSON.parse(readFileSync(path.join(import.meta.dirname, "conformance-baseline.json"), "utf8")) as Baseline;
 const MISSING_FIXTURE = /(?:Tool|Prompt|Resource) \S+ not found|Unknown (?:tool|prompt|resource)/i;
 
@@ -52,7 +55,9 @@ function readOutcomes(outputDir: string): void {
     const checks = JSON.parse(readFileSync(path.join(outputDir, entry, "checks.json"), "utf8")) as Check[];
     const failures = checks.filter((check) => check.status === "FAILURE");
     const hollow = checks.find((check) => check.status === "SUCCESS" && MISSING_FIXTURE.test(JSON.stringify(check.details ?? "")));
-    const why = failures.map((check) => `${check.id}: ${check.errorMessage ?? "failed"}`).join("; ") || (hollow ? `${hollow.id}: passed only by reporting a missing fixture` : "");
+    const why =
+      failures.map((check) => `${check.id}: ${check.errorMessage ?? "failed"}`).join("; ") ||
+      (hollow ? `${hollow.id}: passed only by reporting a missing fixture` : "");
     outcomes.set(scenario, { passed: failures.length === 0 && !hollow && checks.length > 0, why });
   }
 }
@@ -66,7 +71,9 @@ beforeAll(async () => {
   readOutcomes(resultsDir);
   if (outcomes.size === 0) console.log(output);
   const passed = [...outcomes.values()].filter((outcome) => outcome.passed).length;
-  console.log(`MCP conformance: ${passed} scenarios passed, ${outcomes.size - passed} failed (${Object.keys(baseline.server).length} expected by the baseline)`);
+  console.log(
+    `MCP conformance: ${passed} scenarios passed, ${outcomes.size - passed} failed (${Object.keys(baseline.server).length} expected by the baseline)`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -86,12 +93,19 @@ describe("MCP conformance suite against the HTTP server", () => {
   });
 
   it("fails every baselined scenario (a pass means the baseline is stale)", () => {
-    const stale = [...outcomes].filter(([scenario, outcome]) => outcome.passed && scenario in baseline.server).map(([scenario]) => scenario);
+    const stale = [...outcomes]
+      .filter(([scenario, outcome]) => outcome.passed && scenario in baseline.server)
+      .map(([scenario]) => scenario);
     expect(stale).toEqual([]);
   });
 
   it("really runs the elicitation scenarios and DNS rebinding protection", () => {
-    for (const scenario of ["tools-call-elicitation", "elicitation-sep1034-defaults", "elicitation-sep1330-enums", "dns-rebinding-protection"]) {
+    for (const scenario of [
+      "tools-call-elicitation",
+      "elicitation-sep1034-defaults",
+      "elicitation-sep1330-enums",
+      "dns-rebinding-protection",
+    ]) {
       expect(outcomes.get(scenario)?.passed, scenario).toBe(true);
     }
   });

@@ -43,7 +43,9 @@ async function connect(running: RunningHttpServer, token: string) {
     askedId(extra.requestId);
     return new Promise<ElicitResult>(() => {});
   });
-  const transport = new StreamableHTTPClientTransport(new URL(running.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(running.url), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
   await client.connect(transport);
   return { client, asked, sessionId: transport.sessionId! };
 }
@@ -75,7 +77,12 @@ function post(running: RunningHttpServer, token: string, sessionId: string | und
   });
 }
 
-const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+const initialize = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+};
 
 describe("HTTP sessions", () => {
   it("are bound to the client that opened them: another token cannot answer a question or call a tool", async () => {

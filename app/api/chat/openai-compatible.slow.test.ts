@@ -25,7 +25,13 @@ let server: Server;
 let workspace: string;
 
 function chunk(delta: object, finish: string | null = null): string {
-  const body = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "fake-model", choices: [{ index: 0, delta, finish_reason: finish }] };
+  const body = {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "fake-model",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
@@ -75,7 +81,10 @@ it("drives the shell tool through an OpenAI-compatible server's streamed tool ca
     new Request("http://127.0.0.1/api/chat", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ id: "thread-openai", messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: "what is here?" }] }] }),
+      body: JSON.stringify({
+        id: "thread-openai",
+        messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: "what is here?" }] }],
+      }),
     }),
   );
   const stream = new UiStreamReader(response);

@@ -71,7 +71,12 @@ describe("a 2026-07-28 server over Streamable HTTP", () => {
     expect(deployed(output)).toEqual({ service: "web", target: "production", deployed: true });
     expect(http.deployments.at(-1)).toEqual({ service: "web", target: "production", deployed: true });
     await stream.readToEnd();
-    expect(stream.seen.filter(isCard("accepted")).map(cardOf).map((c) => c.id)).toEqual([card.id]);
+    expect(
+      stream.seen
+        .filter(isCard("accepted"))
+        .map(cardOf)
+        .map((c) => c.id),
+    ).toEqual([card.id]);
   });
 
   it("decline is not retried into the tool: the call fails as declined, nothing deployed", async () => {

@@ -42,10 +42,10 @@ describe("servers from mcp.json", () => {
   });
 
   it("reuses a conversation's connection across its turns", async () => {
-    const first = await chat("use `everything.echo` {\"message\": \"one\"}", { threadId: "thread-reuse" });
+    const first = await chat('use `everything.echo` {"message": "one"}', { threadId: "thread-reuse" });
     await first.readToEnd();
     const connection = serverState().mcp.connectionOf("thread-reuse");
-    const second = await chat("use `everything.echo` {\"message\": \"two\"}", { threadId: "thread-reuse" });
+    const second = await chat('use `everything.echo` {"message": "two"}', { threadId: "thread-reuse" });
     await second.readToEnd();
     expect(serverState().mcp.connectionOf("thread-reuse")).toBe(connection);
     expect(second.text()).toContain("two");

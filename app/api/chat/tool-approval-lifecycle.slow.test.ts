@@ -27,7 +27,8 @@ afterAll(() => forgetMcpConfig(dir));
 // Each test names its own database, so the calls the fixture recorded tell the tests apart.
 const drop = (name: string) => `use \`db.drop_database\` {"name": "${name}"}`;
 const callsNamed = (name: string) => recordedCalls(calls).filter((c) => c.args.name === name || c.args.from === name);
-const approvalsOf = async (threadId: string) => (await (await listApprovals(new Request(`http://127.0.0.1/api/tool-approvals?threadId=${threadId}`))).json()).approvals;
+const approvalsOf = async (threadId: string) =>
+  (await (await listApprovals(new Request(`http://127.0.0.1/api/tool-approvals?threadId=${threadId}`))).json()).approvals;
 
 describe("always allow this tool here", () => {
   it("is remembered for this conversation only, and asks again once revoked", async () => {
@@ -52,8 +53,12 @@ describe("always allow this tool here", () => {
     expect(await approvalsOf("remember-b")).toEqual([]);
 
     const query = "threadId=remember-a&serverName=db&toolName=drop_database";
-    expect(await (await revoke(new Request(`http://127.0.0.1/api/tool-approvals?${query}`, { method: "DELETE" }))).json()).toEqual({ revoked: true });
-    expect(await (await revoke(new Request(`http://127.0.0.1/api/tool-approvals?${query}`, { method: "DELETE" }))).json()).toEqual({ revoked: false });
+    expect(await (await revoke(new Request(`http://127.0.0.1/api/tool-approvals?${query}`, { method: "DELETE" }))).json()).toEqual({
+      revoked: true,
+    });
+    expect(await (await revoke(new Request(`http://127.0.0.1/api/tool-approvals?${query}`, { method: "DELETE" }))).json()).toEqual({
+      revoked: false,
+    });
     const after = await chat(drop("remember-a"), { threadId: "remember-a" });
     const asked = cardOf(await after.waitFor(isCard("pending")));
     await answer(asked.id, { action: "cancel" });
@@ -84,16 +89,20 @@ describe("a gate card that gets no yes", () => {
     expect(callsNamed("gate-stop")).toEqual([]);
   });
 
-  it("expires, and the model is told it was not run", async () => {
-    const stream = await chat(drop("gate-expire"), { threadId: "gate-expire" });
-    const card = cardOf(await stream.waitFor(isCard("pending")));
-    const expired = cardOf(await stream.waitFor(isCard("expired")));
-    expect(expired.id).toBe(card.id);
-    expect(JSON.stringify((await stream.waitFor(isToolOutput)).output)).toContain("nobody answered in time");
-    await stream.readToEnd();
-    expect((await answer(card.id, { action: "accept" })).status).toBe(404);
-    expect(callsNamed("gate-expire")).toEqual([]);
-  }, TIMEOUT_MS + 15_000);
+  it(
+    "expires, and the model is told it was not run",
+    async () => {
+      const stream = await chat(drop("gate-expire"), { threadId: "gate-expire" });
+      const card = cardOf(await stream.waitFor(isCard("pending")));
+      const expired = cardOf(await stream.waitFor(isCard("expired")));
+      expect(expired.id).toBe(card.id);
+      expect(JSON.stringify((await stream.waitFor(isToolOutput)).output)).toContain("nobody answered in time");
+      await stream.readToEnd();
+      expect((await answer(card.id, { action: "accept" })).status).toBe(404);
+      expect(callsNamed("gate-expire")).toEqual([]);
+    },
+    TIMEOUT_MS + 15_000,
+  );
 
   it("is listed for a reloaded or second tab, with everything the card needs, and answerable from there", async () => {
     const stream = await chat('use `db.rename_table` {"from": "second-tab", "to": "b"}', { threadId: "gate-second-tab" });

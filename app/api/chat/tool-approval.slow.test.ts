@@ -93,15 +93,31 @@ describe("the approval gate for servers from mcp.json", () => {
     expect((await answer(card.id, { action: "accept", arguments: { name: "staging", force: true } })).status).toBe(200);
     expect((await answer(card.id, { action: "accept" })).status).toBe(409);
     await stream.readToEnd();
-    expect(recordedCalls(calls.db).filter((c) => c.tool === "drop_database").map((c) => c.args)).toEqual([{ name: "staging", force: true }]);
+    expect(
+      recordedCalls(calls.db)
+        .filter((c) => c.tool === "drop_database")
+        .map((c) => c.args),
+    ).toEqual([{ name: "staging", force: true }]);
     const settled = stream.seen.filter(isCard()).map(cardOf).at(-1);
-    expect(settled).toMatchObject({ status: "accepted", approved: { arguments: { name: "staging", force: true }, edited: true }, result: { called: true } });
+    expect(settled).toMatchObject({
+      status: "accepted",
+      approved: { arguments: { name: "staging", force: true }, edited: true },
+      result: { called: true },
+    });
   });
 
   it.each([
     ["an unannotated tool", 'use `db.rename_table` {"from": "ask-rename", "to": "b"}', "the server does not annotate it read-only"],
-    ["a tool that claims read-only and destructive at once", 'use `db.vacuum` {"table": "ask-vacuum"}', "the server annotates it both read-only and destructive"],
-    ["a read-only tool on a server set to approve always", 'use `strict.list_rows` {"table": "ask-strict"}', 'this server is set to "approve": "always"'],
+    [
+      "a tool that claims read-only and destructive at once",
+      'use `db.vacuum` {"table": "ask-vacuum"}',
+      "the server annotates it both read-only and destructive",
+    ],
+    [
+      "a read-only tool on a server set to approve always",
+      'use `strict.list_rows` {"table": "ask-strict"}',
+      'this server is set to "approve": "always"',
+    ],
   ])("asks before %s; cancel calls nothing", async (_what, text, reason) => {
     const marker = /"(ask-[a-z]+)"/.exec(text)![1]!;
     const stream = await chat(text, { threadId: `gate-${marker}` });

@@ -24,7 +24,11 @@ export async function GET(request: Request) {
 /** Forgets one "always allow": the next call of that tool in that conversation asks again. Revoking is always safe. */
 export async function DELETE(request: Request) {
   try {
-    const { threadId, serverName, toolName } = query(request, toolApprovalRevokeQuerySchema, "Give ?threadId=...&serverName=...&toolName=...");
+    const { threadId, serverName, toolName } = query(
+      request,
+      toolApprovalRevokeQuerySchema,
+      "Give ?threadId=...&serverName=...&toolName=...",
+    );
     return Response.json({ revoked: serverState().approvals.revoke(threadId, serverName, toolName) });
   } catch (error) {
     return errorResponse(error);

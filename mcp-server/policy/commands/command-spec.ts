@@ -88,7 +88,11 @@ export function untabledArgIssues(args: readonly Arg[], workspace: Workspace): I
     if (text.startsWith("-")) {
       // Name where the value would lead when it is a path out; ask either way.
       const attached = workspace.check(text.slice(2), "read");
-      issues.push(attached ? { ...attached, detail: `${text}: ${attached.detail}` } : { risk: "unchecked-option", detail: `${text}: an option with text attached, which the policy cannot read for this command` });
+      issues.push(
+        attached
+          ? { ...attached, detail: `${text}: ${attached.detail}` }
+          : { risk: "unchecked-option", detail: `${text}: an option with text attached, which the policy cannot read for this command` },
+      );
       continue;
     }
     pushIssue(issues, workspace.check(text, "read"));

@@ -34,7 +34,10 @@ export const tail: CommandSpec = {
   check: (parsed) =>
     parsed.operands
       .filter((operand) => operand.text.startsWith("+"))
-      .map((operand) => ({ risk: /f$/.test(operand.text) ? ("process" as const) : ("unchecked-option" as const), detail: `tail ${operand.text} is the obsolete option syntax` })),
+      .map((operand) => ({
+        risk: /f$/.test(operand.text) ? ("process" as const) : ("unchecked-option" as const),
+        detail: `tail ${operand.text} is the obsolete option syntax`,
+      })),
 };
 
 export const wc: CommandSpec = {
@@ -115,9 +118,7 @@ export const cmp: CommandSpec = {
 
 /** md5sum, sha256sum and kin share their options. */
 export const checksum: CommandSpec = {
-  options: optionTable(
-    `b|binary c|check!outside-workspace |tag t|text z|zero |ignore-missing |quiet |status |strict w|warn ${HELP}`,
-  ),
+  options: optionTable(`b|binary c|check!outside-workspace |tag t|text z|zero |ignore-missing |quiet |status |strict w|warn ${HELP}`),
   operands: "paths",
 };
 
@@ -184,5 +185,8 @@ export const grep: CommandSpec = {
   check: (parsed) =>
     parsed.options
       .filter(({ def, value }) => def.short === "D" && value?.text !== "skip")
-      .map(({ value }) => ({ risk: "process" as const, detail: `grep --devices=${value?.text ?? ""} would read FIFOs and devices found while recursing` })),
+      .map(({ value }) => ({
+        risk: "process" as const,
+        detail: `grep --devices=${value?.text ?? ""} would read FIFOs and devices found while recursing`,
+      })),
 };

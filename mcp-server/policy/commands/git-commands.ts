@@ -19,7 +19,16 @@ import type { Workspace } from "../workspace-paths.ts";
 
 const exact = { abbreviations: false } as const;
 
-const GLOBAL_SAFE = new Set(["--no-pager", "-P", "--no-optional-locks", "--literal-pathspecs", "--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-replace-objects"]);
+const GLOBAL_SAFE = new Set([
+  "--no-pager",
+  "-P",
+  "--no-optional-locks",
+  "--literal-pathspecs",
+  "--glob-pathspecs",
+  "--noglob-pathspecs",
+  "--icase-pathspecs",
+  "--no-replace-objects",
+]);
 
 const DIFF_OPTIONS =
   "p u |patch s |no-patch U?=text |unified?=text |raw |patch-with-raw |patch-with-stat |stat?=text |numstat |shortstat " +
@@ -54,76 +63,85 @@ const log = optionTable(`${DIFF_OPTIONS} ${REVISION_OPTIONS}`, { ...exact, numer
 /** Format placeholders that make git verify signatures, which runs gpg (or what the config names instead). */
 function signatureFormats(parsed: ParsedArgs): Issue[] {
   return parsed.options
-    .filter(({ def, value }) => def.longs.some((name) => name === "format" || name === "pretty") && value && /%G|%\(signature/.test(value.text))
+    .filter(
+      ({ def, value }) => def.longs.some((name) => name === "format" || name === "pretty") && value && /%G|%\(signature/.test(value.text),
+    )
     .map(({ value }) => ({ risk: "code-execution", detail: `${value!.text} verifies signatures with gpg` }));
 }
 
 /** Maps, never plain objects: `git constructor` must find no subcommand. */
-const SUBCOMMANDS: ReadonlyMap<string, Tool> = new Map<string, Tool>(Object.entries({
-  log: specTool({ options: log, operands: "paths", check: signatureFormats }),
-  show: specTool({ options: log, operands: "paths", check: signatureFormats }),
-  diff: specTool({
-    options: optionTable(`${DIFF_OPTIONS} |cached |staged |merge-base |no-index 1 2 3 |base |ours |theirs`, exact),
-    operands: "paths",
-    check: (parsed, workspace) => noIndexDirectories(parsed.operands, parsed.options.some(({ def }) => def.longs.includes("no-index")), workspace),
+const SUBCOMMANDS: ReadonlyMap<string, Tool> = new Map<string, Tool>(
+  Object.entries({
+    log: specTool({ options: log, operands: "paths", check: signatureFormats }),
+    show: specTool({ options: log, operands: "paths", check: signatureFormats }),
+    diff: specTool({
+      options: optionTable(`${DIFF_OPTIONS} |cached |staged |merge-base |no-index 1 2 3 |base |ours |theirs`, exact),
+      operands: "paths",
+      check: (parsed, workspace) =>
+        noIndexDirectories(
+          parsed.operands,
+          parsed.options.some(({ def }) => def.longs.includes("no-index")),
+          workspace,
+        ),
+    }),
+    status: specTool({
+      options: optionTable(
+        "s|short b|branch |show-stash |porcelain?=text |long v|verbose u?=text |untracked-files?=text " +
+          "|ignore-submodules?=text |ignored?=text z |column?=text |no-column |ahead-behind |no-ahead-behind |renames " +
+          "|no-renames |find-renames?=text",
+        exact,
+      ),
+      operands: "paths",
+    }),
+    "rev-parse": specTool({
+      options: optionTable(
+        "|show-toplevel |show-prefix |show-cdup |git-dir |absolute-git-dir |git-common-dir |is-inside-work-tree " +
+          "|is-inside-git-dir |is-bare-repository |is-shallow-repository |abbrev-ref?=text |short?=text |verify q|quiet " +
+          "|symbolic |symbolic-full-name |all |branches?=text |tags?=text |remotes?=text |show-object-format?=text " +
+          "|revs-only |no-revs |flags |no-flags |sq",
+        exact,
+      ),
+      operands: "paths",
+    }),
+    "ls-files": specTool({
+      options: optionTable(
+        "c|cached d|deleted m|modified o|others i|ignored s|stage u|unmerged k|killed |directory |no-empty-directory " +
+          "|eol z t v f |full-name |error-unmatch |exclude-standard x?=text |exclude?=text X?=path |exclude-from?=path " +
+          "|exclude-per-directory?=text |abbrev?=text |deduplicate |format?=text",
+        exact,
+      ),
+      operands: "paths",
+    }),
+    blame: specTool({
+      options: optionTable(
+        "b |root |show-stats l t s e|show-email w M?=text C?=text L?=text p|porcelain |line-porcelain c f|show-name " +
+          "n|show-number |incremental |abbrev?=text |date?=text |no-progress |minimal |encoding?=text |contents?=path " +
+          "S?=path |reverse?=text |first-parent |ignore-rev?=text |ignore-revs-file?=path |color-lines |color-by-age " +
+          "|textconv!code-execution |no-textconv",
+        exact,
+      ),
+      operands: "paths",
+    }),
+    branch: specTool({
+      options: optionTable(
+        "a|all r|remotes v|verbose l|list |show-current |contains?=text |no-contains?=text |merged?=text " +
+          "|no-merged?=text |points-at?=text |sort?=text |format?=text |color?=text |no-color |column?=text |no-column " +
+          "i|ignore-case |abbrev?=text |no-abbrev q|quiet |omit-empty d|delete!write D!write m|move!write M!write " +
+          "c|copy!write C!write f|force!write |set-upstream-to?=text!write u?=text!write |unset-upstream!write " +
+          "|edit-description!write |track?=text!write |no-track!write |create-reflog!write",
+        exact,
+      ),
+      operands: "text",
+      // `git branch NAME` creates a branch; names are patterns only when listing.
+      check: (parsed) => [
+        ...signatureFormats(parsed),
+        ...(parsed.operands.length > 0 && !parsed.options.some(({ def }) => def.short === "l")
+          ? [{ risk: "write" as const, detail: "git branch NAME creates a branch" }]
+          : []),
+      ],
+    }),
   }),
-  status: specTool({
-    options: optionTable(
-      "s|short b|branch |show-stash |porcelain?=text |long v|verbose u?=text |untracked-files?=text " +
-        "|ignore-submodules?=text |ignored?=text z |column?=text |no-column |ahead-behind |no-ahead-behind |renames " +
-        "|no-renames |find-renames?=text",
-      exact,
-    ),
-    operands: "paths",
-  }),
-  "rev-parse": specTool({
-    options: optionTable(
-      "|show-toplevel |show-prefix |show-cdup |git-dir |absolute-git-dir |git-common-dir |is-inside-work-tree " +
-        "|is-inside-git-dir |is-bare-repository |is-shallow-repository |abbrev-ref?=text |short?=text |verify q|quiet " +
-        "|symbolic |symbolic-full-name |all |branches?=text |tags?=text |remotes?=text |show-object-format?=text " +
-        "|revs-only |no-revs |flags |no-flags |sq",
-      exact,
-    ),
-    operands: "paths",
-  }),
-  "ls-files": specTool({
-    options: optionTable(
-      "c|cached d|deleted m|modified o|others i|ignored s|stage u|unmerged k|killed |directory |no-empty-directory " +
-        "|eol z t v f |full-name |error-unmatch |exclude-standard x?=text |exclude?=text X?=path |exclude-from?=path " +
-        "|exclude-per-directory?=text |abbrev?=text |deduplicate |format?=text",
-      exact,
-    ),
-    operands: "paths",
-  }),
-  blame: specTool({
-    options: optionTable(
-      "b |root |show-stats l t s e|show-email w M?=text C?=text L?=text p|porcelain |line-porcelain c f|show-name " +
-        "n|show-number |incremental |abbrev?=text |date?=text |no-progress |minimal |encoding?=text |contents?=path " +
-        "S?=path |reverse?=text |first-parent |ignore-rev?=text |ignore-revs-file?=path |color-lines |color-by-age " +
-        "|textconv!code-execution |no-textconv",
-      exact,
-    ),
-    operands: "paths",
-  }),
-  branch: specTool({
-    options: optionTable(
-      "a|all r|remotes v|verbose l|list |show-current |contains?=text |no-contains?=text |merged?=text " +
-        "|no-merged?=text |points-at?=text |sort?=text |format?=text |color?=text |no-color |column?=text |no-column " +
-        "i|ignore-case |abbrev?=text |no-abbrev q|quiet |omit-empty d|delete!write D!write m|move!write M!write " +
-        "c|copy!write C!write f|force!write |set-upstream-to?=text!write u?=text!write |unset-upstream!write " +
-        "|edit-description!write |track?=text!write |no-track!write |create-reflog!write",
-      exact,
-    ),
-    operands: "text",
-    // `git branch NAME` creates a branch; names are patterns only when listing.
-    check: (parsed) => [
-      ...signatureFormats(parsed),
-      ...(parsed.operands.length > 0 && !parsed.options.some(({ def }) => def.short === "l")
-        ? [{ risk: "write" as const, detail: "git branch NAME creates a branch" }]
-        : []),
-    ],
-  }),
-}));
+);
 
 const OTHER_SUBCOMMANDS: ReadonlyMap<string, Risk> = new Map<string, Risk>(
   (
@@ -162,6 +180,12 @@ export const gitTool: Tool = {
 function noIndexDirectories(operands: readonly Arg[], noIndex: boolean, workspace: Workspace): Issue[] {
   if (!noIndex) return [];
   return operands
-    .filter((operand) => workspace.check(operand.text, "read") === null && operand.text !== "/dev/null" && workspace.resolve(operand.text).isDirectory)
-    .map((operand) => ({ risk: "outside-workspace" as const, detail: `${operand.text} is a directory: its files are read through symlinks` }));
+    .filter(
+      (operand) =>
+        workspace.check(operand.text, "read") === null && operand.text !== "/dev/null" && workspace.resolve(operand.text).isDirectory,
+    )
+    .map((operand) => ({
+      risk: "outside-workspace" as const,
+      detail: `${operand.text} is a directory: its files are read through symlinks`,
+    }));
 }

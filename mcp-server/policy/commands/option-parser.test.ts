@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseOptions, type ParsedArgs } from "./option-parser.ts";
 import { optionName, optionTable } from "./option-table.ts";
 
-const table = optionTable("a|all n|lines=text f|file=path o|output=dest!write |color?=text q|quiet|silent |quota v", { numericCount: true });
+const table = optionTable("a|all n|lines=text f|file=path o|output=dest!write |color?=text q|quiet|silent |quota v", {
+  numericCount: true,
+});
 const words = (...texts: string[]) => texts.map((text) => ({ text, fromGlob: false }));
 /** Options as `name=value`, operands as themselves, issues as `risk: detail`. */
 const summary = (parsed: ParsedArgs) => ({
@@ -55,7 +57,9 @@ describe("parseOptions reads words as GNU getopt_long does", () => {
 
   it("matches only full names when the tool does not abbreviate", () => {
     const exact = optionTable("|oneline |output=dest!write", { abbreviations: false });
-    expect(summary(parseOptions(exact, words("--outp=x", "--oneline"))).issues).toEqual(["unchecked-option: --outp is not on the allow-list"]);
+    expect(summary(parseOptions(exact, words("--outp=x", "--oneline"))).issues).toEqual([
+      "unchecked-option: --outp is not on the allow-list",
+    ]);
   });
 
   it("reads on past an unknown short option so a worse one still shows", () => {

@@ -71,7 +71,8 @@ class ScriptReader {
       this.command();
       this.skip(/[ \t]/);
       const next = this.text[this.i];
-      if (next !== undefined && next !== ";" && next !== "\n") throw new NotPrintOnly("unchecked-option", `unexpected ${JSON.stringify(next)}`);
+      if (next !== undefined && next !== ";" && next !== "\n")
+        throw new NotPrintOnly("unchecked-option", `unexpected ${JSON.stringify(next)}`);
     }
   }
 
@@ -92,7 +93,8 @@ class ScriptReader {
     const name = this.text[this.i++] ?? "";
     if (name === "s" || name === "y") {
       const delimiter = this.text[this.i++];
-      if (delimiter === undefined || delimiter === "\\" || delimiter === "\n") throw new NotPrintOnly("unchecked-option", `bad ${name} delimiter`);
+      if (delimiter === undefined || delimiter === "\\" || delimiter === "\n")
+        throw new NotPrintOnly("unchecked-option", `bad ${name} delimiter`);
       this.delimited(delimiter);
       this.delimited(delimiter);
       const flags = this.take(/[^\s;}#]/);

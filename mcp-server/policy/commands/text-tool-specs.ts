@@ -47,5 +47,7 @@ export const date: CommandSpec = {
   operands: "text",
   // `date +FORMAT` prints; any other operand (`date 010203042020`) sets the clock.
   check: (parsed) =>
-    parsed.operands.filter((operand) => !operand.text.startsWith("+")).map((operand) => ({ risk: "write" as const, detail: `${operand.text} sets the clock` })),
+    parsed.operands
+      .filter((operand) => !operand.text.startsWith("+"))
+      .map((operand) => ({ risk: "write" as const, detail: `${operand.text} sets the clock` })),
 };

@@ -35,10 +35,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
           details: result.outcome,
         });
       case "not_found":
-        throw new ApiError(
-          "not_found",
-          result.expired ? "This request expired; nothing was run." : "No pending request has this id.",
-        );
+        throw new ApiError("not_found", result.expired ? "This request expired; nothing was run." : "No pending request has this id.");
     }
   } catch (error) {
     return errorResponse(error);
@@ -48,11 +45,13 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
 /** An accept must fit its card: form content for a question, arguments (and remember) for a tool call. */
 function checkAccept(pending: ElicitationData, answer: Extract<ElicitationAnswer, { action: "accept" }>): void {
   if (pending.toolCall) {
-    if (answer.content !== undefined) throw new ApiError("bad_request", "Invalid body: content: a tool-call card takes arguments, not content.");
+    if (answer.content !== undefined)
+      throw new ApiError("bad_request", "Invalid body: content: a tool-call card takes arguments, not content.");
     if (answer.remember && !pending.toolCall.rememberable) {
       throw new ApiError("bad_request", "Invalid body: remember: this server is set to ask before every call.");
     }
-    if (answer.arguments) refuse(validateArguments(pending.toolCall.inputSchema, answer.arguments), "The arguments do not fit the tool", "arguments");
+    if (answer.arguments)
+      refuse(validateArguments(pending.toolCall.inputSchema, answer.arguments), "The arguments do not fit the tool", "arguments");
     return;
   }
   if (answer.arguments !== undefined || answer.remember !== undefined) {

@@ -14,7 +14,10 @@ const TOOL_CALL = {
   inputSchema: {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     type: "object",
-    properties: { name: { type: "string", pattern: "^[a-z]+$" }, where: { type: "object", properties: { id: { type: "integer" } }, required: ["id"] } },
+    properties: {
+      name: { type: "string", pattern: "^[a-z]+$" },
+      where: { type: "object", properties: { id: { type: "integer" } }, required: ["id"] },
+    },
     required: ["name"],
     additionalProperties: false,
   },
@@ -41,9 +44,16 @@ function open(toolCall?: typeof TOOL_CALL): { id: string; settled: () => Settlem
 afterEach(() => opened.splice(0).forEach((id) => serverState().registry.answer(id, { action: "cancel" })));
 
 const send = (id: string, body: unknown) =>
-  POST(new Request(`http://127.0.0.1/api/elicitations/${id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), {
-    params: Promise.resolve({ id }),
-  });
+  POST(
+    new Request(`http://127.0.0.1/api/elicitations/${id}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    {
+      params: Promise.resolve({ id }),
+    },
+  );
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("answers to a tool-call card", () => {
