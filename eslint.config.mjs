@@ -108,6 +108,8 @@ export default defineConfig([
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // An import cycle means two modules own each other's state: none is allowed (type-only imports included).
+      "import/no-cycle": ["error", { ignoreExternal: true }],
     },
   },
   // Layering (README "Project layout"): app/ may import lib/ and components/; components/ only the browser-safe
