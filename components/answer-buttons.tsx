@@ -4,26 +4,32 @@ import type { ReactNode } from "react";
 
 const BUTTON = "h-10 rounded-lg px-4 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
 
-/** Accept (the form's submit), Decline and Cancel: kept distinct, as the spec asks, on every kind of card. */
+/**
+ * Accept, Decline and Cancel: kept distinct, as the spec asks, on every kind of card. Accept is the form's submit,
+ * unless the card gives its own accepting action (a URL card's "Open link").
+ */
 export function AnswerButtons({
   busy,
   canAccept,
   onAnswer,
+  accept,
   children,
 }: {
   busy: boolean;
   canAccept: boolean;
   onAnswer: (action: "decline" | "cancel") => void;
+  accept?: { label: string; onClick: () => void };
   children?: ReactNode;
 }) {
   return (
     <div className="flex flex-wrap items-center gap-2">
       <button
-        type="submit"
+        type={accept ? "button" : "submit"}
         disabled={busy || !canAccept}
+        onClick={accept?.onClick}
         className={`${BUTTON} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}
       >
-        Accept
+        {accept?.label ?? "Accept"}
       </button>
       <button
         type="button"

@@ -1,6 +1,7 @@
 "use client";
 
 import { describeUrl } from "@/lib/elicitation/url-display";
+import { AnswerButtons } from "./answer-buttons";
 
 /**
  * A URL request: the full address with its host set apart and any warning. Nothing fetches or opens it until the
@@ -16,7 +17,6 @@ export function UrlConsent({
   onAnswer: (action: "accept" | "decline" | "cancel") => void;
 }) {
   const shown = describeUrl(url);
-  const button = "h-10 rounded-lg px-4 text-sm font-semibold focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50";
   if (!shown) {
     return (
       <p role="alert" className="text-sm text-red-800 dark:text-red-300">
@@ -48,32 +48,7 @@ export function UrlConsent({
           {shown.warning}
         </p>
       )}
-      <div className="flex flex-wrap items-center gap-2">
-        <button
-          type="button"
-          disabled={busy}
-          onClick={open}
-          className={`${button} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}
-        >
-          Open link
-        </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() => onAnswer("decline")}
-          className={`${button} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}
-        >
-          Decline
-        </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() => onAnswer("cancel")}
-          className={`${button} text-zinc-700 hover:underline dark:text-zinc-300`}
-        >
-          Cancel
-        </button>
-      </div>
+      <AnswerButtons busy={busy} canAccept accept={{ label: "Open link", onClick: open }} onAnswer={onAnswer} />
     </div>
   );
 }

@@ -88,7 +88,9 @@ describe("classifier", () => {
   });
 
   it("asks before reading a device in the workspace", (context) => {
-    if (!hasDevice) context.skip();
+    // Root can always make a device node (CI runs as root): there, a failure to make one fails the test.
+    if (!hasDevice && process.getuid?.() !== 0) context.skip();
+    expect(hasDevice).toBe(true);
     expect(classifyCommand("head -c 10 zero", { workspaceDir: workspace })).toMatchObject({ decision: "ask", risk: "outside-workspace" });
     expect(classifyCommand("cat *", { workspaceDir: workspace })).toMatchObject({ decision: "ask" });
   });
