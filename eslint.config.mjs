@@ -9,6 +9,7 @@ import nextTs from "eslint-config-next/typescript";
 const BROWSER_SAFE_LIB = [
   "api-contract",
   "errors",
+  "chat/conversation-contract",
   "chat/live-output",
   "chat/resume",
   "chat/server-notice",

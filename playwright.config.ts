@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_WORKSPACE } from "./e2e/workspace";
+import { E2E_DATABASE, E2E_WORKSPACE } from "./e2e/workspace";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 
@@ -49,6 +49,8 @@ export default defineConfig({
       MCP_CONFIG: "e2e/mcp.e2e.json",
       HOST: "127.0.0.1",
       WORKSPACE_DIR: E2E_WORKSPACE,
+      // A fresh database each run (global-setup.ts empties the folder).
+      DATABASE_URL: E2E_DATABASE,
       // The e2e run always uses the offline model, whatever the developer's shell has set.
       OPENAI_API_KEY: "",
       OPENAI_BASE_URL: "",

@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: ["{lib,mcp-server,app,components}/**/*.test.{ts,tsx}"],
     environment: "node",
+    setupFiles: ["testing/vitest-setup.ts"],
     reporters: ["default", "json"],
     outputFile: { json: "reports/unit.json" },
     testTimeout: 20_000,

@@ -4,6 +4,9 @@ import path from "node:path";
 /** The WORKSPACE_DIR the e2e server runs commands in; tests create and check files there. */
 export const E2E_WORKSPACE = path.resolve(import.meta.dirname, ".workspace");
 
+/** The DATABASE_URL the e2e server stores conversations, questions and the audit trail in. */
+export const E2E_DATABASE = path.resolve(import.meta.dirname, ".data", "e2e.db");
+
 /** A fresh folder inside the workspace, named for the test, so tests never share files. */
 export function freshFolder(prefix: string): { name: string; path: string } {
   mkdirSync(E2E_WORKSPACE, { recursive: true });

@@ -21,6 +21,8 @@ export interface AppConfig {
   reconnectGraceMs: number;
   /** The real model to use, or undefined for the offline model. */
   model?: RemoteModelSettings;
+  /** The embedded database: a SQLite file (DATABASE_URL, a path or a file: URL). */
+  databaseUrl: string;
   /** MCP_CONFIG as set (the file of servers from mcp.json), or undefined for ./mcp.json. */
   mcpConfigFile?: string;
 }
@@ -35,6 +37,7 @@ export const DEFAULTS = {
   ELICITATION_MAX_PENDING_PER_CONVERSATION: 20,
   ELICITATION_MAX_PENDING_TOTAL: 200,
   CHAT_RECONNECT_GRACE_MS: 15_000,
+  DATABASE_URL: "data/elicit-chat.db",
 } as const;
 
 export class ConfigError extends Error {
@@ -69,6 +72,7 @@ const envSchema = z.object({
   ELICITATION_MAX_PENDING_TOTAL: positiveInt,
   CHAT_RECONNECT_GRACE_MS: positiveInt,
   MCP_CONFIG: text,
+  DATABASE_URL: text,
 });
 
 /** Reads and checks the settings; throws a ConfigError naming every variable that is set but wrong. */
@@ -99,5 +103,6 @@ export function appConfig(env: Env = process.env): AppConfig {
     reconnectGraceMs: settings.CHAT_RECONNECT_GRACE_MS ?? DEFAULTS.CHAT_RECONNECT_GRACE_MS,
     model: remoteModelSettings(env),
     mcpConfigFile: settings.MCP_CONFIG,
+    databaseUrl: settings.DATABASE_URL ?? DEFAULTS.DATABASE_URL,
   };
 }

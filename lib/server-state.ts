@@ -4,6 +4,10 @@ import { createChatAgent } from "@/lib/agent/agent";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
+import { SqlConversationStore, type ConversationStore } from "@/lib/db/conversation-store";
+import { openDatabase, type Database } from "@/lib/db/open-database";
+import { SqlQuestionStore, type QuestionStore } from "@/lib/db/question-store";
+import { WriteQueue } from "@/lib/db/write-queue";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { mastraConnector } from "@/lib/mcp/client";
 import { loadMcpConfig } from "@/lib/mcp/config";
@@ -11,10 +15,19 @@ import { McpConnections } from "@/lib/mcp/connections";
 import { ToolApprovalMemory } from "@/lib/mcp/tool-approval-memory";
 import { modelFor } from "@/lib/models/select-model";
 
+/** What a question that was waiting when the server stopped says after it starts again. */
+export const RESTART_NOTE = "the server restarted; nothing ran";
+
 /** Every server-side service, built once here and handed to whoever needs it; nothing else creates them. */
 export interface ServerState {
   readonly config: AppConfig;
+  /** The embedded database every store below writes to. */
+  readonly database: Database;
+  /** Writes that must be on disk before an answer is acknowledged, committed in groups. */
+  readonly writes: WriteQueue;
   readonly registry: ElicitationRegistry;
+  readonly questions: QuestionStore;
+  readonly conversationStore: ConversationStore;
   readonly turns: ChatTurns;
   readonly conversations: Conversations;
   /** "Always allow this tool in this conversation". */
@@ -23,15 +36,26 @@ export interface ServerState {
   readonly mcp: McpConnections;
   /** The agent; tools are passed per turn (they come from the MCP connections). */
   readonly agent: Agent;
+  /** Resolves once the database is migrated and questions left from a previous run are marked expired. */
+  readonly started: Promise<void>;
 }
 
 const KEY = Symbol.for("elicit-chat.server-state");
 type WithState = typeof globalThis & { [KEY]?: ServerState };
 
-/** The composition root: reads the settings once (a bad one throws a ConfigError) and wires the services together. */
+/**
+ * The composition root: reads the settings once (a bad one throws a ConfigError; a database it cannot write, a
+ * StorageError) and wires the services together.
+ */
 export function createServerState(env: Record<string, string | undefined> = process.env): ServerState {
   const config = appConfig(env);
+  const database = openDatabase(config.databaseUrl);
+  const writes = new WriteQueue(database);
+  const questions = new SqlQuestionStore(database, writes);
+  const conversationStore = new SqlConversationStore(database);
   const registry = new ElicitationRegistry(config.pendingLimits);
+  // Every change of every question is written as it happens; an answer's route waits for it (writes.idle()).
+  registry.observe((event) => void questions.record(event.data, event.requesterId).catch(() => {}));
   const turns = new ChatTurns(config.reconnectGraceMs);
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
@@ -41,7 +65,26 @@ export function createServerState(env: Record<string, string | undefined> = proc
     loadConfig: () => loadMcpConfig({ MCP_CONFIG: config.mcpConfigFile }),
     log,
   });
-  return { config, registry, turns, conversations: new Conversations(), approvals, mcp, agent: createChatAgent(modelFor(config.model)) };
+  const startedAt = Date.now();
+  const started = database.ready.then(async () => {
+    // Nothing from the previous process waits any more: its tools got no yes, and the cards say so.
+    await questions.expirePending(RESTART_NOTE, startedAt);
+  });
+  started.catch(() => {}); // Heard by whoever awaits it (instrumentation.ts at start-up).
+  return {
+    config,
+    database,
+    writes,
+    registry,
+    questions,
+    conversationStore,
+    turns,
+    conversations: new Conversations({ store: conversationStore, questions, registry }),
+    approvals,
+    mcp,
+    agent: createChatAgent(modelFor(config.model)),
+    started,
+  };
 }
 
 /**

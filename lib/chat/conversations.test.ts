@@ -1,17 +1,32 @@
 import type { UIMessage } from "ai";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestStorage, type TestStorage } from "@/testing/test-storage";
+import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { Conversations } from "./conversations";
 import { ChatTurns } from "./turns";
 
-const user: UIMessage = { id: "u1", role: "user", parts: [{ type: "text", text: "hello" }] };
+const user: UIMessage = { id: "u1", role: "user", parts: [{ type: "text", text: "hello there" }] };
+let storage: TestStorage | undefined;
+afterEach(async () => storage?.close());
+
+async function setUp() {
+  storage = await createTestStorage();
+  const registry = new ElicitationRegistry();
+  registry.observe((event) => void storage!.questions.record(event.data, event.requesterId));
+  const conversations = new Conversations({ store: storage.conversations, questions: storage.questions, registry });
+  return { registry, conversations, turns: new ChatTurns() };
+}
 
 describe("Conversations", () => {
-  it("knows the turn in flight, then keeps its reply once it ends", async () => {
-    const turns = new ChatTurns();
-    const conversations = new Conversations();
-    const run = turns.open("thread-1");
-    conversations.follow("thread-1", [user], run);
-    expect(conversations.get("thread-1")).toEqual({ messages: [user], runId: run.id });
+  it("stores the messages a turn starts with, knows the turn in flight, then stores its reply", async () => {
+    const { conversations, turns } = await setUp();
+    const run = turns.open("thread-1", "alice");
+    await conversations.follow({ id: "thread-1", ownerId: "alice" }, [user], run);
+    expect(await conversations.state("thread-1")).toMatchObject({
+      conversation: { id: "thread-1", ownerId: "alice", title: "hello there" },
+      messages: [user],
+      runId: run.id,
+    });
 
     run.log.push({ type: "start", messageId: "a1" });
     run.log.push({ type: "text-start", id: "t" });
@@ -20,22 +35,38 @@ describe("Conversations", () => {
     run.log.push({ type: "finish" });
     turns.close(run);
 
-    await expect.poll(() => conversations.get("thread-1")?.runId).toBeUndefined();
-    const [, reply] = conversations.get("thread-1")!.messages;
-    expect(reply).toMatchObject({ id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi there" }] });
+    await expect.poll(async () => (await conversations.state("thread-1"))?.runId).toBeNull();
+    const state = await conversations.state("thread-1");
+    expect(state?.messages[1]).toMatchObject({ id: "a1", role: "assistant", parts: [{ type: "text", text: "Hi there" }] });
   });
 
-  it("does not let an older turn's ending overwrite a newer turn", async () => {
-    const turns = new ChatTurns();
-    const conversations = new Conversations();
-    const older = turns.open("thread-1");
-    conversations.follow("thread-1", [user], older);
-    const newer = turns.open("thread-1");
-    conversations.follow("thread-1", [user, user], newer);
-    turns.close(older);
-    // The older turn's ending has been handled: its log is done, and the work queued on it has run.
-    await older.log.whenDone();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(conversations.get("thread-1")).toEqual({ messages: [user, user], runId: newer.id });
+  it("saves a card while the turn still runs, and shows it as it ended when read later", async () => {
+    const { conversations, turns, registry } = await setUp();
+    const run = turns.open("thread-2");
+    await conversations.follow({ id: "thread-2", ownerId: "local" }, [user], run);
+    run.log.push({ type: "start", messageId: "a2" });
+    const { data } = registry.open({
+      threadId: "thread-2",
+      serverName: "shell",
+      message: "Run rm -rf build?",
+      requestedSchema: { type: "object", properties: {} },
+      timeoutMs: 60_000,
+      onChange: (card) => run.showElicitation(card),
+    });
+    // On disk within the save interval, while the turn is still waiting for the answer.
+    await expect
+      .poll(async () => JSON.stringify((await storage!.conversations.get("thread-2"))?.messages ?? []), { timeout: 5_000 })
+      .toContain(data.id);
+
+    registry.answer(data.id, { action: "decline" });
+    await storage!.writes.idle();
+    const state = await conversations.state("thread-2");
+    const card = state?.messages[1]?.parts.find((part) => part.type === "data-elicitation") as unknown as { data: { status: string } };
+    expect(card.data.status).toBe("declined");
+  });
+
+  it("answers undefined for a conversation it does not have", async () => {
+    const { conversations } = await setUp();
+    expect(await conversations.state("nope")).toBeUndefined();
   });
 });

@@ -1,51 +1,91 @@
 import "server-only";
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
+import type { ConversationState } from "@/lib/chat/conversation-contract";
+import type { ConversationStore } from "@/lib/db/conversation-store";
+import type { QuestionStore } from "@/lib/db/question-store";
+import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
+import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import type { ChatTurn } from "./turns";
 
+/** How often a running turn's reply is saved at most: cards and output are on disk within this. */
+const SAVE_EVERY_MS = 250;
+
 /**
- * The latest state of each conversation, in memory, so the same conversation can be opened in another tab or on
- * another reviewer's screen (`/?thread=<id>`): its messages up to the turn in flight, and that turn's run id,
- * which the new tab replays and follows live. The least recently used conversations are forgotten first.
+ * Conversations as they are produced: the messages a turn starts with are saved before it runs, and its reply is
+ * saved while it streams (at most every SAVE_EVERY_MS) and when it ends. Reading one gives every card its latest
+ * state from the question store (a card saved as pending that the server no longer waits for shows how it ended,
+ * e.g. "expired: the server restarted"), and the turn in flight, which a tab replays to follow along.
  */
-export interface Conversation {
-  messages: UIMessage[];
-  /** The turn in flight, if any: GET /api/chat/runs/{id}/stream replays it. */
-  runId?: string;
-}
-
-const MAX_CONVERSATIONS = 200;
-
 export class Conversations {
-  private readonly byThread = new Map<string, Conversation>();
+  /** The turn in flight per conversation (turns live in this process only). */
+  private readonly inFlight = new Map<string, ChatTurn>();
+  private readonly store: ConversationStore;
+  private readonly questions: QuestionStore;
+  private readonly registry: ElicitationRegistry;
 
-  get(threadId: string): Conversation | undefined {
-    return this.byThread.get(threadId);
+  constructor(deps: { store: ConversationStore; questions: QuestionStore; registry: ElicitationRegistry }) {
+    this.store = deps.store;
+    this.questions = deps.questions;
+    this.registry = deps.registry;
   }
 
-  /** A turn started with these messages; when it ends, its assistant message is added. */
-  follow(threadId: string, messages: UIMessage[], run: ChatTurn): void {
-    this.put(threadId, { messages, runId: run.id });
-    void lastMessage(run).then((reply) => {
-      const current = this.byThread.get(threadId);
-      // A newer turn has started meanwhile: it already carries this one's reply in its own messages.
-      if (current?.runId !== run.id) return;
-      this.put(threadId, { messages: reply ? [...messages, reply] : messages });
+  /** Resolves once the messages the turn starts with are saved; keeps saving its reply until it ends. */
+  async follow(conversation: { id: string; ownerId: string }, messages: UIMessage[], run: ChatTurn): Promise<void> {
+    this.inFlight.set(conversation.id, run);
+    await this.store.save(conversation, messages);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let saving = Promise.resolve();
+    const saveReply = () => {
+      timer = undefined;
+      saving = saving
+        .then(async () => {
+          const reply = await replyOf(run.log.snapshot());
+          if (reply) await this.store.save(conversation, [reply], messages.length);
+        })
+        .catch((error: unknown) => console.error("[chat] could not save a reply:", error));
+      return saving;
+    };
+    const stop = run.log.onPush(() => {
+      timer ??= setTimeout(saveReply, SAVE_EVERY_MS);
+    });
+    void run.log.whenDone().then(async () => {
+      stop();
+      clearTimeout(timer);
+      await saveReply();
+      if (this.inFlight.get(conversation.id) === run) this.inFlight.delete(conversation.id);
     });
   }
 
-  private put(threadId: string, conversation: Conversation): void {
-    this.byThread.delete(threadId);
-    this.byThread.set(threadId, conversation);
-    if (this.byThread.size > MAX_CONVERSATIONS) {
-      const oldest = this.byThread.keys().next().value;
-      if (oldest !== undefined) this.byThread.delete(oldest);
-    }
+  /** A conversation as a tab opens it; undefined when there is none. */
+  async state(id: string): Promise<ConversationState | undefined> {
+    const stored = await this.store.get(id);
+    if (!stored) return undefined;
+    const { messages, ...conversation } = stored;
+    const run = this.inFlight.get(id);
+    const latest = (await this.withLatestCards(messages)) as ConversationState["messages"];
+    return { conversation, messages: latest, runId: run && !run.log.done ? run.id : null };
+  }
+
+  /** Every card in these messages as it stands now: live if still waiting, else as stored. */
+  private async withLatestCards(messages: UIMessage[]): Promise<UIMessage[]> {
+    const ids = messages.flatMap((m) =>
+      m.parts.flatMap((part) => (part.type === ELICITATION_PART_TYPE && "id" in part ? [String(part.id)] : [])),
+    );
+    const stored = await this.questions.many(ids);
+    const latest = (id: string): ElicitationData | undefined => this.registry.get(id) ?? stored.get(id);
+    return messages.map((message) => ({
+      ...message,
+      parts: message.parts.map((part) => {
+        if (part.type !== ELICITATION_PART_TYPE || !("id" in part)) return part;
+        const data = latest(String(part.id));
+        return data ? { ...part, data } : part;
+      }),
+    }));
   }
 }
 
-/** The assistant message a turn produced, rebuilt from its log the way a browser would. */
-async function lastMessage(run: ChatTurn): Promise<UIMessage | undefined> {
-  const chunks = await run.log.whenDone();
+/** The assistant message a turn has produced so far, rebuilt from its log the way a browser would. */
+async function replyOf(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
       chunks.forEach((chunk) => controller.enqueue(chunk));

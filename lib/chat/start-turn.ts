@@ -13,6 +13,8 @@ const MAX_STEPS = 8;
 
 interface TurnRequest {
   threadId: string;
+  /** Who asked: the conversation's owner. */
+  ownerId: string;
   messages: ReadonlyArray<{ id: string; role: string; parts: ReadonlyArray<{ type: string }> }>;
 }
 
@@ -22,10 +24,16 @@ interface TurnRequest {
  * for the person) go to the run's log, which any number of HTTP responses can follow: the one that started the
  * turn, or a reloaded tab's.
  */
-export function startTurn({ threadId, messages }: TurnRequest): ChatTurn {
+export async function startTurn({ threadId, ownerId, messages }: TurnRequest): Promise<ChatTurn> {
   const state = serverState();
-  const run = state.turns.open(threadId);
-  state.conversations.follow(threadId, messages as unknown as UIMessage[], run);
+  const run = state.turns.open(threadId, ownerId);
+  try {
+    // On disk before anything runs: a restart never loses what the person asked.
+    await state.conversations.follow({ id: threadId, ownerId }, messages as unknown as UIMessage[], run);
+  } catch (error) {
+    state.turns.close(run);
+    throw error;
+  }
   void drive(state, run, messages).finally(() => state.turns.close(run));
   return run;
 }
@@ -52,7 +60,8 @@ async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: Ch
     const reader = chunks.getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       if (next.value.type === "tool-output-available" || next.value.type === "tool-output-error") run.clearOutput();
-      run.log.push(next.value);
+      // The reply's id is fixed here, so the browser's copy and the stored copy are the same message.
+      run.log.push(next.value.type === "start" ? { ...next.value, messageId: next.value.messageId ?? `reply-${run.id}` } : next.value);
       // Right after the message starts: the browser resets the message on its first start chunk.
       if (next.value.type === "start") notices = showNotices(run, notices);
     }

@@ -10,6 +10,7 @@ type Listener = (chunk: UIMessageChunk | null) => void;
 export class TurnLog {
   private readonly chunks: UIMessageChunk[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly observers = new Set<() => void>();
   private ended = false;
   private readonly endings: Array<(chunks: UIMessageChunk[]) => void> = [];
   private readonly onSubscribers: (count: number) => void;
@@ -32,6 +33,13 @@ export class TurnLog {
     if (this.ended) return;
     this.keep(chunk);
     for (const listener of this.listeners) listener(chunk);
+    for (const observer of this.observers) observer();
+  }
+
+  /** Hears that something was added (not what). Unlike a subscription, this does not count as watching. */
+  onPush(observer: () => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /**
@@ -50,6 +58,11 @@ export class TurnLog {
     this.ended = true;
     for (const listener of [...this.listeners]) listener(null);
     for (const ending of this.endings.splice(0)) ending([...this.chunks]);
+  }
+
+  /** The turn so far. */
+  snapshot(): UIMessageChunk[] {
+    return [...this.chunks];
   }
 
   /** The whole turn once it has ended. Unlike a subscription, waiting for it does not count as watching. */

@@ -10,12 +10,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
+import { LOCAL_USER_ID } from "@/lib/elicitation/registry";
 import { LIVE_OUTPUT_PART_TYPE, liveOutputCollector } from "./live-output";
 import { TurnLog } from "./turn-log";
 
 export interface ChatTurn {
   id: string;
   threadId: string;
+  /** Who started it: their questions are asked on their behalf. */
+  ownerId: string;
   /** Aborts when Stop is pressed, when nobody has watched for the grace period, or when the turn ends. */
   signal: AbortSignal;
   log: TurnLog;
@@ -42,7 +45,7 @@ export class ChatTurns {
     this.graceMs = graceMs;
   }
 
-  open(threadId: string): ChatTurn {
+  open(threadId: string, ownerId = LOCAL_USER_ID): ChatTurn {
     const controller = new AbortController();
     let unwatched: ReturnType<typeof setTimeout> | undefined;
     const log = new TurnLog((watchers) => {
@@ -57,6 +60,7 @@ export class ChatTurns {
     const run: ChatTurn = {
       id,
       threadId,
+      ownerId,
       signal: controller.signal,
       log,
       stop: (reason) => controller.abort(new Error(reason)),

@@ -103,6 +103,8 @@ export const elicitationDataSchema = z.object({
   toolCall: toolCallRequestSchema.optional(),
   /** Set by an accept. */
   approved: approvedSchema.optional(),
+  /** Who answered (a user's name; absent in single-user mode and when nobody answered). */
+  answeredBy: z.string().optional(),
   /** Set after an accepted tool call was made, or was not (e.g. the turn was stopped first). */
   result: callResultSchema.optional(),
 });
@@ -131,6 +133,7 @@ export const elicitationOutcomeSchema = z.object({
   answeredAt: z.number(),
   /** How it ended when no person answered, e.g. "the turn was stopped": for a tab whose stream ended first. */
   note: z.string().optional(),
+  answeredBy: z.string().optional(),
   /** Tool-call cards: whether the accepted call was made (known once it was, or was not). */
   result: callResultSchema.optional(),
 });

@@ -20,6 +20,8 @@ import { approvedOf, settlementOf, type Settlement } from "./settlement";
 
 export interface OpenElicitation {
   threadId: string;
+  /** Who started the conversation's turn (a user id; `local` in single-user mode). */
+  requesterId?: string;
   serverName: string;
   message: string;
   /** Defaults to a form; a URL request has no fields. */
@@ -46,8 +48,17 @@ export type AnswerResult =
   | { kind: "not_found"; expired: boolean }
   | { kind: "conflict"; outcome: ElicitationOutcome };
 
+/** What observers (the question store, the audit trail) hear: every change of every question, in order. */
+export type QuestionEvent =
+  | { type: "asked"; data: ElicitationData; requesterId: string }
+  | { type: "settled"; data: ElicitationData; requesterId: string; by?: string }
+  | { type: "reported"; data: ElicitationData; requesterId: string };
+
+export const LOCAL_USER_ID = "local";
+
 interface Entry {
   data: ElicitationData;
+  requesterId: string;
   onChange: (data: ElicitationData) => void;
   resolve: (settlement: Settlement) => void;
   dispose: () => void;
@@ -68,6 +79,7 @@ export class ElicitationRegistry {
   private readonly pending = new Map<string, Entry>();
   private readonly settled = new Map<string, ElicitationOutcome>();
   private readonly pendingByThread = new Map<string, number>();
+  private readonly observers = new Set<(event: QuestionEvent) => void>();
   /** Beyond either limit a new question is cancelled at once, with a note (the spec's rate limit SHOULD). */
   limits: PendingLimits;
 
@@ -77,6 +89,22 @@ export class ElicitationRegistry {
     const perConversation = given.perConversation ?? DEFAULT_PENDING_LIMITS.perConversation;
     // The total is never below one conversation's share.
     this.limits = { perConversation, total: Math.max(given.total ?? DEFAULT_PENDING_LIMITS.total, perConversation) };
+  }
+
+  /** Hears every question event from now on; returns the way to stop. */
+  observe(observer: (event: QuestionEvent) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private emit(event: QuestionEvent): void {
+    for (const observer of this.observers) {
+      try {
+        observer(event);
+      } catch (error) {
+        console.error("[elicitation] an observer failed:", error);
+      }
+    }
   }
 
   open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement>; report: (result: CallResult) => void } {
@@ -109,8 +137,10 @@ export class ElicitationRegistry {
     const fromThread = this.pendingByThread.get(request.threadId) ?? 0;
     const total = this.pending.size;
     this.pendingByThread.set(request.threadId, fromThread + 1);
-    const entry: Entry = { data, onChange: request.onChange, resolve, dispose };
+    const requesterId = request.requesterId ?? LOCAL_USER_ID;
+    const entry: Entry = { data, requesterId, onChange: request.onChange, resolve, dispose };
     this.pending.set(data.id, entry);
+    this.emit({ type: "asked", data, requesterId });
     notify(request.onChange, data);
 
     if (fromThread >= this.limits.perConversation) {
@@ -122,21 +152,23 @@ export class ElicitationRegistry {
 
     // What became of an accepted call: shown on the card, and kept with the outcome for tabs that ask later.
     const report = (result: CallResult) => {
+      const { requesterId } = entry;
       if (entry.data.status !== "accepted") return;
       const outcome = this.settled.get(data.id);
       if (outcome) this.settled.set(data.id, { ...outcome, result });
       entry.data = { ...entry.data, result };
+      this.emit({ type: "reported", data: entry.data, requesterId });
       notify(entry.onChange, entry.data);
     };
     return { data, settled, report };
   }
 
-  /** A person's answer. Only the first settlement of an id counts. */
-  answer(id: string, answer: ElicitationAnswer): AnswerResult {
+  /** A person's answer (`by`: who, as shown on the card). Only the first settlement of an id counts. */
+  answer(id: string, answer: ElicitationAnswer, by?: string): AnswerResult {
     const entry = this.pending.get(id);
     if (entry) {
       const settlement = settlementOf(entry.data, answer);
-      const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], settlement, undefined, approvedOf(entry.data, settlement));
+      const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], settlement, undefined, approvedOf(entry.data, settlement), by);
       if (outcome) return { kind: "answered", outcome };
     }
     const outcome = this.settledOutcome(id);
@@ -160,7 +192,14 @@ export class ElicitationRegistry {
     return [...this.pending.values()].map((e) => e.data).filter((d) => threadId === undefined || d.threadId === threadId);
   }
 
-  private settle(id: string, status: Exclude<ElicitationStatus, "pending">, settlement: Settlement, note?: string, approved?: Approved) {
+  private settle(
+    id: string,
+    status: Exclude<ElicitationStatus, "pending">,
+    settlement: Settlement,
+    note?: string,
+    approved?: Approved,
+    by?: string,
+  ) {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
@@ -169,9 +208,10 @@ export class ElicitationRegistry {
     else this.pendingByThread.delete(entry.data.threadId);
     entry.dispose();
     const answeredAt = Date.now();
-    const outcome: ElicitationOutcome = { id, status, answeredAt, ...(note && { note }) };
+    const outcome: ElicitationOutcome = { id, status, answeredAt, ...(note && { note }), ...(by && { answeredBy: by }) };
     this.remember(outcome);
-    entry.data = { ...entry.data, status, ...(note && { note }), ...(approved && { approved }) };
+    entry.data = { ...entry.data, status, ...(note && { note }), ...(approved && { approved }), ...(by && { answeredBy: by }) };
+    this.emit({ type: "settled", data: entry.data, requesterId: entry.requesterId, ...(by && { by }) });
     notify(entry.onChange, entry.data);
     entry.resolve(settlement);
     return outcome;

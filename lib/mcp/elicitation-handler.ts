@@ -38,6 +38,7 @@ export function createElicitationHandler({ serverName, turns, registry, timeoutM
     const { settled } = registry.open({
       ...request,
       threadId: run.threadId,
+      requesterId: run.ownerId,
       serverName,
       message: params.message,
       timeoutMs,

@@ -81,6 +81,7 @@ export async function passGate(call: GatedCall, deps: GateDeps): Promise<GateOut
   let note: string | undefined;
   const { settled, report } = deps.registry.open({
     threadId: run.threadId,
+    requesterId: run.ownerId,
     serverName,
     message: `The agent wants to call ${toolName} on ${serverName}: ${decision.reason}.`,
     requestedSchema: NO_FIELDS,

@@ -48,6 +48,7 @@ export function showRequiredUrls(
     shown.push(url);
     deps.registry.open({
       threadId: deps.run.threadId,
+      requesterId: deps.run.ownerId,
       serverName: deps.serverName,
       message: typeof request.message === "string" ? request.message : "Open this page to continue.",
       mode: "url",

@@ -23,12 +23,14 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   try {
     const { id } = await params;
     const answer = await readJsonBody(request, elicitationAnswerSchema, MAX_ANSWER_BYTES);
-    const { registry } = serverState();
+    const { registry, writes } = serverState();
     const pending = registry.get(id);
     if (pending && answer.action === "accept") checkAccept(pending, answer);
     const result = registry.answer(id, answer);
     switch (result.kind) {
       case "answered":
+        // Acknowledged only once the answer is on disk (grouped with others arriving at the same time).
+        await writes.idle();
         return Response.json(result.outcome);
       case "conflict":
         throw new ApiError("conflict", `This request was already answered: ${result.outcome.status}.`, {

@@ -1,0 +1,13 @@
+import "server-only";
+import type { Migration, MigrationProvider } from "kysely/migration";
+import { initial } from "./001-initial";
+
+/**
+ * Every migration, in order, by name. Listed here rather than read from the folder at run time: the Next.js build
+ * bundles the server, and a bundle has no folder to read. Add a file and a line; never edit a released one.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  "001-initial": initial,
+};
+
+export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,87 @@
+/**
+ * The app's own tables, as the typed query layer (Kysely) sees them. The same types serve SQLite (the embedded
+ * default) and Postgres: timestamps are epoch milliseconds, JSON is stored as text. The migrations in
+ * ./migrations create exactly these; the sign-in tables belong to the authentication library, which migrates
+ * its own.
+ */
+import "server-only";
+import type { Generated, Insertable, Selectable } from "kysely";
+
+export interface ConversationsTable {
+  id: string;
+  /** The user who started it (`local` in single-user mode). */
+  owner_id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessagesTable {
+  conversation_id: string;
+  id: string;
+  /** Order within the conversation. */
+  position: number;
+  role: string;
+  /** The AI SDK UI message as JSON: its parts, cards with their latest state included. */
+  message: string;
+  updated_at: number;
+}
+
+/** Every question asked (MCP elicitations and tool-call cards): what the inbox and a restart read. */
+export interface QuestionsTable {
+  id: string;
+  conversation_id: string;
+  requester_id: string;
+  server_name: string;
+  kind: string;
+  status: string;
+  /** The card's data (ElicitationData) as JSON, latest version. */
+  data: string;
+  created_at: number;
+  expires_at: number;
+  settled_at: number | null;
+}
+
+/** Append-only; each entry's hash covers its content and the previous entry's hash. */
+export interface AuditEntriesTable {
+  seq: Generated<number>;
+  at: number;
+  /** asked, routed, escalated, notified, answered, expired, cancelled, aborted, rate-limited, ran, not-run... */
+  type: string;
+  question_id: string | null;
+  conversation_id: string | null;
+  /** Who did it: a user id, or `system`. */
+  actor: string;
+  server_name: string | null;
+  tool_name: string | null;
+  outcome: string | null;
+  /** Everything else, redacted where the schema or a rule says so, as JSON. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface NotificationDeliveriesTable {
+  id: string;
+  question_id: string;
+  channel: string;
+  event: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Tables {
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  questions: QuestionsTable;
+  audit_entries: AuditEntriesTable;
+  notification_deliveries: NotificationDeliveriesTable;
+}
+
+export type ConversationRow = Selectable<ConversationsTable>;
+export type QuestionRow = Selectable<QuestionsTable>;
+export type NewQuestionRow = Insertable<QuestionsTable>;
+export type AuditEntryRow = Selectable<AuditEntriesTable>;
