@@ -51,8 +51,18 @@ export type AnswerResult =
 /** What observers (the question store, the audit trail) hear: every change of every question, in order. */
 export type QuestionEvent =
   | { type: "asked"; data: ElicitationData; requesterId: string }
-  | { type: "settled"; data: ElicitationData; requesterId: string; by?: string }
+  | { type: "settled"; data: ElicitationData; requesterId: string; cause: SettleCause; by?: string }
   | { type: "reported"; data: ElicitationData; requesterId: string };
+
+/** Why a question settled: a person answered, nobody did in time, its turn or server went away, or too many waited. */
+export type SettleCause = "answered" | "timeout" | "aborted" | "rate-limited";
+
+interface SettleDetails {
+  cause: SettleCause;
+  note?: string;
+  approved?: Approved;
+  by?: string;
+}
 
 export const LOCAL_USER_ID = "local";
 
@@ -128,8 +138,17 @@ export class ElicitationRegistry {
     let resolve!: (settlement: Settlement) => void;
     const settled = new Promise<Settlement>((r) => (resolve = r));
 
-    const timer = setTimeout(() => this.settle(data.id, "expired", { action: "cancel" }, "nobody answered in time"), request.timeoutMs);
-    const onAbort = () => this.settle(data.id, "cancelled", { action: "cancel" }, request.abortNote?.() ?? "the chat request was closed");
+    const timer = setTimeout(
+      () => this.settle(data.id, "expired", { action: "cancel" }, { note: "nobody answered in time", cause: "timeout" }),
+      request.timeoutMs,
+    );
+    const onAbort = () =>
+      this.settle(
+        data.id,
+        "cancelled",
+        { action: "cancel" },
+        { note: request.abortNote?.() ?? "the chat request was closed", cause: "aborted" },
+      );
     const dispose = () => {
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onAbort);
@@ -144,9 +163,19 @@ export class ElicitationRegistry {
     notify(request.onChange, data);
 
     if (fromThread >= this.limits.perConversation) {
-      this.settle(data.id, "cancelled", { action: "cancel" }, `this conversation already has ${fromThread} questions waiting`);
+      this.settle(
+        data.id,
+        "cancelled",
+        { action: "cancel" },
+        { note: `this conversation already has ${fromThread} questions waiting`, cause: "rate-limited" },
+      );
     } else if (total >= this.limits.total) {
-      this.settle(data.id, "cancelled", { action: "cancel" }, `${total} questions are already waiting in this app`);
+      this.settle(
+        data.id,
+        "cancelled",
+        { action: "cancel" },
+        { note: `${total} questions are already waiting in this app`, cause: "rate-limited" },
+      );
     } else if (request.signal?.aborted) onAbort();
     else request.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -168,7 +197,11 @@ export class ElicitationRegistry {
     const entry = this.pending.get(id);
     if (entry) {
       const settlement = settlementOf(entry.data, answer);
-      const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], settlement, undefined, approvedOf(entry.data, settlement), by);
+      const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], settlement, {
+        approved: approvedOf(entry.data, settlement),
+        by,
+        cause: "answered",
+      });
       if (outcome) return { kind: "answered", outcome };
     }
     const outcome = this.settledOutcome(id);
@@ -192,14 +225,8 @@ export class ElicitationRegistry {
     return [...this.pending.values()].map((e) => e.data).filter((d) => threadId === undefined || d.threadId === threadId);
   }
 
-  private settle(
-    id: string,
-    status: Exclude<ElicitationStatus, "pending">,
-    settlement: Settlement,
-    note?: string,
-    approved?: Approved,
-    by?: string,
-  ) {
+  private settle(id: string, status: Exclude<ElicitationStatus, "pending">, settlement: Settlement, how: SettleDetails) {
+    const { note, approved, by, cause } = how;
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
@@ -211,7 +238,7 @@ export class ElicitationRegistry {
     const outcome: ElicitationOutcome = { id, status, answeredAt, ...(note && { note }), ...(by && { answeredBy: by }) };
     this.remember(outcome);
     entry.data = { ...entry.data, status, ...(note && { note }), ...(approved && { approved }), ...(by && { answeredBy: by }) };
-    this.emit({ type: "settled", data: entry.data, requesterId: entry.requesterId, ...(by && { by }) });
+    this.emit({ type: "settled", data: entry.data, requesterId: entry.requesterId, cause, ...(by && { by }) });
     notify(entry.onChange, entry.data);
     entry.resolve(settlement);
     return outcome;
