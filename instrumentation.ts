@@ -1,15 +1,17 @@
 /**
- * Next.js calls register() once as the server starts: the settings are read then, so a bad value stops start-up
- * with a message naming the variable, instead of failing the first request.
+ * Next.js calls register() once as the server starts: the settings are read and the database is opened and
+ * migrated then, so a bad value or an unwritable database stops start-up with a message saying what to fix,
+ * instead of failing the first request.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { appConfig } = await import("./lib/config");
+  const { serverState } = await import("./lib/server-state");
   try {
-    appConfig();
+    await serverState().started;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`[config] ${message.replace(/\.$/, "")}: not starting.`);
+    const name = error instanceof Error && error.name === "StorageError" ? "storage" : "config";
+    console.error(`[${name}] ${message.replace(/\.$/, "")}: not starting.`);
     process.exit(1);
   }
 }

@@ -19,7 +19,9 @@ export interface ConversationStore {
    * the first at position `from` (a turn's reply is saved alone, after the messages it answers).
    */
   save(conversation: { id: string; ownerId: string }, messages: readonly UIMessage[], from?: number): Promise<void>;
+  /** Sets the title (cut to MAX_TITLE_LENGTH); the place in the list stays (renaming is not activity). */
   rename(id: string, title: string): Promise<boolean>;
+  /** The conversation and its messages; false when there was none. */
   delete(id: string): Promise<boolean>;
 }
 
@@ -74,7 +76,7 @@ export class SqlConversationStore implements ConversationStore {
     await this.database.ready;
     const result = await this.database.db
       .updateTable("conversations")
-      .set({ title: title.slice(0, MAX_TITLE_LENGTH), updated_at: Date.now() })
+      .set({ title: title.slice(0, MAX_TITLE_LENGTH) })
       .where("id", "=", id)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;

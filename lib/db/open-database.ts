@@ -1,9 +1,9 @@
 import "server-only";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createClient, type Client } from "@libsql/client";
-import { LibsqlDialect } from "@libsql/kysely-libsql";
+import { SerializedLibsqlDialect } from "./serialized-dialect";
 import { Kysely } from "kysely";
 import { Migrator } from "kysely/migration";
 import { errorMessage } from "@/lib/errors";
@@ -38,13 +38,17 @@ const BUSY_TIMEOUT_MS = 5_000;
 export function openDatabase(url: string): Database {
   const file = sqliteFile(url);
   checkWritable(file);
-  const client: Client = createClient({ url: pathToFileURL(file).href, timeout: BUSY_TIMEOUT_MS });
-  const db = new Kysely<Tables>({ dialect: new LibsqlDialect({ client }) });
+  let client: Client;
+  try {
+    client = createClient({ url: pathToFileURL(file).href, timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new StorageError(`Cannot open the database ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+  const db = new Kysely<Tables>({ dialect: new SerializedLibsqlDialect({ client }) });
   const ready = (async () => {
     // WAL: readers never wait for the writer, and a commit survives the process being killed right after it.
     await client.execute("PRAGMA journal_mode = WAL");
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) throw new StorageError(`Could not migrate the database ${file}: ${errorMessage(error)}`, { cause: error });
+    await migrate(db, file);
   })().catch((error: unknown) => {
     throw error instanceof StorageError
       ? error
@@ -61,6 +65,23 @@ export function openDatabase(url: string): Database {
       client.close();
     },
   };
+}
+
+/**
+ * Brings the database to the latest migration. Each migration runs in a transaction; another process migrating
+ * the same file at the same moment (a second instance, the users command) makes one of them fail, and that one
+ * tries again and finds the work done. SQLite has no migration lock of its own in Kysely.
+ */
+async function migrate(db: Kysely<Tables>, file: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (!error) return;
+    lastError = error;
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+  }
+  throw new StorageError(`Could not migrate the database ${file}: ${errorMessage(lastError)}`, { cause: lastError });
 }
 
 function sqliteFile(url: string): string {
@@ -87,11 +108,9 @@ function checkWritable(file: string): void {
   } catch (error) {
     throw new StorageError(`Cannot write the database folder ${folder} (${errorMessage(error)}): set DATABASE_URL to a writable place.`);
   }
-  try {
-    accessSync(file, constants.F_OK);
-  } catch {
-    return; // Not there yet: SQLite creates it.
-  }
+  if (!existsSync(file)) return; // Not there yet: SQLite creates it.
+  if (!statSync(file).isFile())
+    throw new StorageError(`Cannot open the database ${file}: it is not a file. Set DATABASE_URL to a file path.`);
   try {
     accessSync(file, constants.R_OK | constants.W_OK);
   } catch (error) {

@@ -16,6 +16,9 @@ interface Queued {
  * Group commit: writes that arrive while one transaction commits go together in the next, so a burst of answers
  * costs a few commits instead of one each, and each caller still learns when its own write is on disk. A batch
  * that fails is retried one write at a time, so one bad write cannot take the others down with it.
+ *
+ * Inside a write, use only the `trx` it is given: the database runs one transaction at a time per process
+ * (serialized-dialect.ts), so a query on `database.db` from inside a write would wait for itself forever.
  */
 export class WriteQueue {
   private queued: Queued[] = [];

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ElicitationData } from "@/lib/elicitation/contract";
+import { createTestStorage, type TestStorage } from "@/testing/test-storage";
+
+let storage: TestStorage | undefined;
+afterEach(async () => storage?.close());
+
+function question(id: string, overrides: Partial<ElicitationData> = {}): ElicitationData {
+  return {
+    id,
+    kind: "question",
+    mode: "form",
+    threadId: "t1",
+    serverName: "shell",
+    message: "Run rm -rf build?",
+    requestedSchema: { type: "object", properties: {} },
+    status: "pending",
+    createdAt: 1_000,
+    expiresAt: 2_000,
+    ...overrides,
+  };
+}
+
+describe("SqlQuestionStore", () => {
+  it("keeps each question's latest state and who asked", async () => {
+    storage = await createTestStorage();
+    await storage.questions.record(question("q1"), "alice");
+    await storage.questions.record({ ...question("q1"), status: "accepted", answeredBy: "bob" }, "alice");
+    expect(await storage.questions.get("q1")).toEqual({
+      requesterId: "alice",
+      data: expect.objectContaining({ status: "accepted", answeredBy: "bob" }),
+    });
+    expect(await storage.questions.get("nope")).toBeUndefined();
+  });
+
+  it("lists pending ones per conversation, and reads many by id", async () => {
+    storage = await createTestStorage();
+    await storage.questions.record(question("a"), "alice");
+    await storage.questions.record(question("b", { threadId: "t2" }), "alice");
+    await storage.questions.record(question("c", { status: "declined" }), "alice");
+    expect((await storage.questions.pending()).map((q) => q.data.id)).toEqual(["a", "b"]);
+    expect((await storage.questions.pending({ conversationId: "t2" })).map((q) => q.data.id)).toEqual(["b"]);
+    expect([...(await storage.questions.many(["a", "c", "zzz"])).keys()].sort()).toEqual(["a", "c"]);
+  });
+
+  it("expires what an earlier process left pending, and only that", async () => {
+    storage = await createTestStorage();
+    await storage.questions.record(question("old", { createdAt: 1_000 }), "alice");
+    await storage.questions.record(question("new", { createdAt: 5_000 }), "alice");
+    const expired = await storage.questions.expirePending("the server restarted; nothing ran", 4_000);
+    expect(expired.map((q) => q.data.id)).toEqual(["old"]);
+    expect((await storage.questions.get("old"))?.data).toMatchObject({ status: "expired", note: "the server restarted; nothing ran" });
+    expect((await storage.questions.get("new"))?.data.status).toBe("pending");
+  });
+});
