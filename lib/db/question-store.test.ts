@@ -1,9 +1,24 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { createTestStorage, type TestStorage } from "@/testing/test-storage";
+import { MemoryQuestionStore } from "./memory-stores";
 
 let storage: TestStorage | undefined;
 afterEach(async () => storage?.close());
+
+describe("MemoryQuestionStore (STORAGE=memory)", () => {
+  it("keeps the latest state, lists pending ones, and has nothing from before the process to expire", async () => {
+    const store = new MemoryQuestionStore();
+    await store.record(question("a"), "alice");
+    await store.record({ ...question("a"), status: "declined" }, "alice");
+    await store.record(question("b", { threadId: "t2" }), "bob");
+    expect((await store.get("a"))?.data.status).toBe("declined");
+    expect((await store.pending()).map((q) => q.data.id)).toEqual(["b"]);
+    expect((await store.pending({ conversationId: "t1" })).map((q) => q.data.id)).toEqual([]);
+    expect([...(await store.many(["a", "zzz"])).keys()]).toEqual(["a"]);
+    expect(await store.expirePending()).toEqual([]);
+  });
+});
 
 function question(id: string, overrides: Partial<ElicitationData> = {}): ElicitationData {
   return {
