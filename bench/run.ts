@@ -19,10 +19,13 @@ import { appFirstToolList, mcpColdStart } from "./suites/cold-start.ts";
 import { concurrency } from "./suites/concurrency.ts";
 import { elicitationRoundTrip } from "./suites/elicitation-round-trip.ts";
 import { shellPolicy } from "./suites/shell-policy.ts";
+import { storageAtScale, storageOverhead } from "./suites/storage.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES) || 500;
 const WARMUP = Math.max(20, Math.round(SAMPLES / 10));
 const COLD_STARTS = 15;
+/** Each sample is a whole turn on each of two servers; 100 pairs give a stable p50. */
+const STORAGE_SAMPLES = Math.min(SAMPLES, 100);
 const HELD = { pending: 1000, conversations: 100 };
 
 const log = (message: string) => console.log(`[bench] ${message}`);
@@ -56,12 +59,17 @@ async function main(): Promise<void> {
     log(`3: ${HELD.pending} pending elicitations across ${HELD.conversations} conversations …`);
     figures.push(...(await concurrency(app, HELD)));
     figures.push(mcpSpawns(app, 1 + 2 * (SAMPLES + WARMUP) + HELD.pending));
+    log("7: storage on against STORAGE=memory …");
+    figures.push(...(await storageOverhead(app, { samples: STORAGE_SAMPLES, warmup: 10 })));
   } catch (error) {
     console.error(app.output().slice(-4000));
     throw error;
   } finally {
     await app.stop();
   }
+
+  log("7: 1,000 conversations and 100,000 audit entries …");
+  figures.push(...(await storageAtScale({ samples: 200 })));
 
   // In the issue's order; within a number, in the order measured.
   figures.sort((a, b) => parseInt(a.name) - parseInt(b.name));

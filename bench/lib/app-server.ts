@@ -81,8 +81,12 @@ function commandLineOf(pid: number): string {
   }
 }
 
-/** `nodeOptions` are extra flags for the server's Node, e.g. `--cpu-prof` when profiling a figure. */
-export async function startAppServer(name: string, nodeOptions: string[] = []): Promise<AppServer> {
+/**
+ * `nodeOptions` are extra flags for the server's Node, e.g. `--cpu-prof` when profiling a figure; `env` adds
+ * settings (e.g. STORAGE=memory, or a DATABASE_URL seeded beforehand). By default the database is a fresh file in
+ * the server's scratch folder.
+ */
+export async function startAppServer(name: string, nodeOptions: string[] = [], env: Record<string, string> = {}): Promise<AppServer> {
   const { root, appRoot, workspaceDir } = prepareScratch(name);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -107,6 +111,8 @@ export async function startAppServer(name: string, nodeOptions: string[] = []): 
         // Figure 3 holds 1,000 questions from the one shell server; the app's default cap (20 per server, the
         // spec's rate-limit SHOULD) would cancel the rest by design, so the bench raises it.
         ELICITATION_MAX_PENDING_PER_SERVER: "5000",
+        DATABASE_URL: path.join(root, "data", "app.db"),
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     },
