@@ -38,4 +38,6 @@ export const conversationStateSchema = z.object({
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
 export const MAX_TITLE_LENGTH = 120;
+/** A rename body is a title: anything much larger is not one. */
+export const MAX_RENAME_BODY_BYTES = 4 * 1024;
 export const renameConversationSchema = z.strictObject({ title: z.string().trim().min(1).max(MAX_TITLE_LENGTH) });

@@ -1,6 +1,6 @@
 import "server-only";
 import { readUIMessageStream, type UIMessage, type UIMessageChunk } from "ai";
-import type { ConversationState } from "@/lib/chat/conversation-contract";
+import type { ConversationState, ConversationSummary } from "@/lib/chat/conversation-contract";
 import type { ConversationStore } from "@/lib/db/conversation-store";
 import type { QuestionStore } from "@/lib/db/question-store";
 import { ELICITATION_PART_TYPE, type ElicitationData } from "@/lib/elicitation/contract";
@@ -10,6 +10,16 @@ import type { ChatTurn } from "./turns";
 /** How often a running turn's reply is saved at most: cards and output are on disk within this. */
 const SAVE_EVERY_MS = 250;
 
+/** What the cards of a deleted conversation's pending questions and its stopped turn say. */
+export const DELETED_NOTE = "the conversation was deleted";
+
+/** A turn being followed: stop() ends its saving (the conversation went away); saved() waits for a save under way. */
+interface Followed {
+  run: ChatTurn;
+  stop(): void;
+  saved(): Promise<void>;
+}
+
 /**
  * Conversations as they are produced: the messages a turn starts with are saved before it runs, and its reply is
  * saved while it streams (at most every SAVE_EVERY_MS) and when it ends. Reading one gives every card its latest
@@ -18,7 +28,7 @@ const SAVE_EVERY_MS = 250;
  */
 export class Conversations {
   /** The turn in flight per conversation (turns live in this process only). */
-  private readonly inFlight = new Map<string, ChatTurn>();
+  private readonly inFlight = new Map<string, Followed>();
   private readonly store: ConversationStore;
   private readonly questions: QuestionStore;
   private readonly registry: ElicitationRegistry;
@@ -31,29 +41,85 @@ export class Conversations {
 
   /** Resolves once the messages the turn starts with are saved; keeps saving its reply until it ends. */
   async follow(conversation: { id: string; ownerId: string }, messages: UIMessage[], run: ChatTurn): Promise<void> {
-    this.inFlight.set(conversation.id, run);
-    await this.store.save(conversation, messages);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let saving = Promise.resolve();
+    let stopped = false;
     const saveReply = () => {
       timer = undefined;
       saving = saving
         .then(async () => {
+          if (stopped) return;
           const reply = await replyOf(run.log.snapshot());
-          if (reply) await this.store.save(conversation, [reply], messages.length);
+          if (reply && !stopped) await this.store.save(conversation, [reply], messages.length);
         })
         .catch((error: unknown) => console.error("[chat] could not save a reply:", error));
       return saving;
     };
-    const stop = run.log.onPush(() => {
+    const stopListening = run.log.onPush(() => {
       timer ??= setTimeout(saveReply, SAVE_EVERY_MS);
     });
+    const followed: Followed = {
+      run,
+      // A deleted conversation must not come back from a save of its last turn.
+      stop: () => {
+        stopped = true;
+        stopListening();
+        clearTimeout(timer);
+      },
+      saved: () => saving,
+    };
+    this.inFlight.set(conversation.id, followed);
+    const forget = () => {
+      if (this.inFlight.get(conversation.id) === followed) this.inFlight.delete(conversation.id);
+    };
+    try {
+      await this.store.save(conversation, messages);
+    } catch (error) {
+      followed.stop();
+      forget();
+      throw error;
+    }
     void run.log.whenDone().then(async () => {
-      stop();
+      stopListening();
       clearTimeout(timer);
       await saveReply();
-      if (this.inFlight.get(conversation.id) === run) this.inFlight.delete(conversation.id);
+      forget();
     });
+  }
+
+  /** Newest first, titles matching `search` (any case); `ownerId` undefined lists everyone's. */
+  list(options: { ownerId?: string; search?: string; limit: number }): Promise<ConversationSummary[]> {
+    return this.store.list(options);
+  }
+
+  /** A conversation without its messages (its owner decides who may change it); undefined when there is none. */
+  async summary(id: string): Promise<ConversationSummary | undefined> {
+    const stored = await this.store.get(id);
+    if (!stored) return undefined;
+    const { messages: _messages, ...summary } = stored;
+    return summary;
+  }
+
+  rename(id: string, title: string): Promise<boolean> {
+    return this.store.rename(id, title);
+  }
+
+  /**
+   * Deletes a conversation, after ending everything still waiting in it: its turn is stopped and its pending
+   * questions are cancelled (so nothing they guard runs), and a reply being saved cannot bring it back.
+   */
+  async delete(id: string, by: string): Promise<boolean> {
+    const followed = this.inFlight.get(id);
+    if (followed) {
+      followed.stop();
+      // Its cards are cancelled by the abort, with this reason as their note.
+      followed.run.stop(DELETED_NOTE);
+      this.inFlight.delete(id);
+    }
+    // Questions not tied to the turn's signal (or asked without a turn) are cancelled by hand.
+    for (const question of this.registry.listPending(id)) this.registry.answer(question.id, { action: "cancel" }, by);
+    await followed?.saved();
+    return this.store.delete(id);
   }
 
   /** A conversation as a tab opens it; undefined when there is none. */
@@ -61,7 +127,7 @@ export class Conversations {
     const stored = await this.store.get(id);
     if (!stored) return undefined;
     const { messages, ...conversation } = stored;
-    const run = this.inFlight.get(id);
+    const run = this.inFlight.get(id)?.run;
     const latest = (await this.withLatestCards(messages)) as ConversationState["messages"];
     return { conversation, messages: latest, runId: run && !run.log.done ? run.id : null };
   }
