@@ -25,6 +25,18 @@ export interface AppConfig {
   databaseUrl: string;
   /** MCP_CONFIG as set (the file of servers from mcp.json), or undefined for ./mcp.json. */
   mcpConfigFile?: string;
+  /** Where questions are announced when routed or escalated (lib/notify); none configured: nothing is sent. */
+  notifications: NotificationSettings;
+}
+
+/** The notification channels and the address their links point to. */
+export interface NotificationSettings {
+  /** The app's public address (PUBLIC_URL, origin only) for links; unset: the origin of the request that asked. */
+  publicUrl?: string;
+  /** A generic JSON webhook, each request HMAC-signed with the secret. */
+  webhook?: { url: string; secret: string };
+  /** A Slack incoming webhook. */
+  slackWebhookUrl?: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -61,6 +73,18 @@ const positiveInt = z.preprocess(
     .optional(),
 );
 const text = z.preprocess(unsetIfEmpty, z.string().optional());
+const webUrl = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { error: "expected an http:// or https:// URL" })
+    .optional(),
+);
+/** Settings whose value is a credential (a Slack webhook URL is one): an error names them but never prints them. */
+const SECRET_SETTINGS = new Set(["NOTIFY_WEBHOOK_URL", "NOTIFY_WEBHOOK_SECRET", "SLACK_WEBHOOK_URL"]);
+/** Long enough that it cannot be guessed; a receiver uses it to know the request came from this app. */
+const WEBHOOK_SECRET_MIN_LENGTH = 16;
 
 const envSchema = z.object({
   ELICITATION_TIMEOUT_MS: positiveInt,
@@ -73,6 +97,10 @@ const envSchema = z.object({
   CHAT_RECONNECT_GRACE_MS: positiveInt,
   MCP_CONFIG: text,
   DATABASE_URL: text,
+  PUBLIC_URL: webUrl,
+  NOTIFY_WEBHOOK_URL: webUrl,
+  NOTIFY_WEBHOOK_SECRET: text,
+  SLACK_WEBHOOK_URL: webUrl,
 });
 
 /** Reads and checks the settings; throws a ConfigError naming every variable that is set but wrong. */
@@ -82,11 +110,12 @@ export function appConfig(env: Env = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}="${env[name]}": ${issue.message}`;
+        return `${name}=${SECRET_SETTINGS.has(name) ? "(value hidden)" : `"${env[name]}"`}: ${issue.message}`;
       }),
     );
   }
   const settings = parsed.data;
+  const notifications = notificationSettings(settings);
   const perConversation =
     settings.ELICITATION_MAX_PENDING_PER_CONVERSATION ??
     settings.ELICITATION_MAX_PENDING_PER_SERVER ??
@@ -104,5 +133,22 @@ export function appConfig(env: Env = process.env): AppConfig {
     model: remoteModelSettings(env),
     mcpConfigFile: settings.MCP_CONFIG,
     databaseUrl: settings.DATABASE_URL ?? DEFAULTS.DATABASE_URL,
+    notifications,
+  };
+}
+
+/** A webhook is always signed: a URL without a long enough secret is refused, not sent unsigned. */
+function notificationSettings(settings: z.infer<typeof envSchema>): NotificationSettings {
+  const { NOTIFY_WEBHOOK_URL: url, NOTIFY_WEBHOOK_SECRET: secret } = settings;
+  if (url !== undefined && (secret === undefined || secret.length < WEBHOOK_SECRET_MIN_LENGTH)) {
+    const shown = secret === undefined ? "unset" : "too short";
+    throw new ConfigError([
+      `NOTIFY_WEBHOOK_SECRET (${shown}): expected at least ${WEBHOOK_SECRET_MIN_LENGTH} characters to sign what is sent to NOTIFY_WEBHOOK_URL`,
+    ]);
+  }
+  return {
+    publicUrl: settings.PUBLIC_URL === undefined ? undefined : new URL(settings.PUBLIC_URL).origin,
+    webhook: url === undefined || secret === undefined ? undefined : { url, secret },
+    slackWebhookUrl: settings.SLACK_WEBHOOK_URL,
   };
 }
