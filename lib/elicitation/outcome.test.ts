@@ -24,6 +24,12 @@ describe("describeOutcome", () => {
       describeOutcome(command({ status: "cancelled", note: "the MCP server closed the connection (it stopped or crashed)" })).text,
     ).toBe("Cancelled: it did not run (the MCP server closed the connection (it stopped or crashed))");
     expect(describeOutcome(command({ status: "expired" })).text).toMatch(/^Expired: .*did not run/);
+    expect(describeOutcome(command({ status: "expired", note: "nobody answered in time" })).text).toMatch(/^Expired: .*did not run/);
+    // A question left waiting when the server stopped: the card says exactly what happened.
+    expect(describeOutcome(command({ status: "expired", note: "the server restarted; nothing ran" }))).toEqual({
+      state: "expired",
+      text: "Expired: the server restarted; nothing ran",
+    });
   });
 
   it("does not call an accepted command run until its result says so", () => {

@@ -35,6 +35,9 @@ const NOT_ACCEPTED: Record<"declined" | "cancelled" | "expired", string> = {
   expired: "Expired: nobody answered in time, so it did not run",
 };
 
+/** The note the registry gives a question nobody answered in time. */
+const TIMEOUT_NOTE = "nobody answered in time";
+
 /** "Not run: the person declined." → "the person declined" */
 function reason(summary: string): string {
   return summary.replace(/^not run:\s*/i, "").replace(/\.$/, "");
@@ -42,6 +45,8 @@ function reason(summary: string): string {
 
 export function describeOutcome(facts: OutcomeFacts): OutcomeView {
   const { status } = facts;
+  // A restart's expiry says itself why nothing ran ("the server restarted; nothing ran"); a timeout's is the default.
+  if (status === "expired" && facts.note && facts.note !== TIMEOUT_NOTE) return { state: status, text: `Expired: ${facts.note}` };
   if (status !== "accepted") {
     const note = status === "cancelled" && facts.note ? ` (${facts.note})` : "";
     return { state: status, text: `${NOT_ACCEPTED[status]}${note}` };
