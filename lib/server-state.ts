@@ -14,6 +14,7 @@ import { loadMcpConfig } from "@/lib/mcp/config";
 import { McpConnections } from "@/lib/mcp/connections";
 import { ToolApprovalMemory } from "@/lib/mcp/tool-approval-memory";
 import { modelFor } from "@/lib/models/select-model";
+import { createNotifier, type Notifier } from "@/lib/notify/notifier";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
 export const RESTART_NOTE = "the server restarted; nothing ran";
@@ -36,6 +37,8 @@ export interface ServerState {
   readonly mcp: McpConnections;
   /** The agent; tools are passed per turn (they come from the MCP connections). */
   readonly agent: Agent;
+  /** Announces routed and escalated questions on the webhook and Slack channels configured (lib/notify). */
+  readonly notifier: Notifier;
   /** Resolves once the database is migrated and questions left from a previous run are marked expired. */
   readonly started: Promise<void>;
 }
@@ -83,6 +86,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     approvals,
     mcp,
     agent: createChatAgent(modelFor(config.model)),
+    notifier: createNotifier(config.notifications, { database, writes }),
     started,
   };
 }
