@@ -8,6 +8,9 @@ import nextTs from "eslint-config-next/typescript";
  */
 const BROWSER_SAFE_LIB = [
   "api-contract",
+  "audit/contract",
+  "auth/roles",
+  "auth/signed-in-user",
   "errors",
   "chat/conversation-contract",
   "chat/live-output",
@@ -22,6 +25,8 @@ const BROWSER_SAFE_LIB = [
   "mcp/tool-approval-contract",
   "mcp/tool-names",
   "mcp/tool-result",
+  "review/contract",
+  "review/inbox-contract",
 ];
 /** lib/ modules proxy.ts uses: pure functions of the request, kept free of `server-only` for the proxy's bundle. */
 const PROXY_LIB = ["local-origin"];

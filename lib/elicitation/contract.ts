@@ -3,6 +3,7 @@
  * POST /api/elicitations/{id}, and the outcomes. The route, the card and the tests all import from here.
  */
 import { z } from "zod";
+import { reviewStateSchema } from "@/lib/review/contract";
 
 export const ELICITATION_PART_NAME = "elicitation";
 export const ELICITATION_PART_TYPE = `data-${ELICITATION_PART_NAME}` as const;
@@ -107,6 +108,8 @@ export const elicitationDataSchema = z.object({
   answeredBy: z.string().optional(),
   /** Set after an accepted tool call was made, or was not (e.g. the turn was stopped first). */
   result: callResultSchema.optional(),
+  /** Set when a routing rule sends it to reviewers (lib/review): who may answer, approvals so far, the deadline. */
+  review: reviewStateSchema.optional(),
 });
 export type ElicitationData = z.infer<typeof elicitationDataSchema>;
 

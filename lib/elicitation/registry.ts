@@ -52,7 +52,9 @@ export type AnswerResult =
 export type QuestionEvent =
   | { type: "asked"; data: ElicitationData; requesterId: string }
   | { type: "settled"; data: ElicitationData; requesterId: string; cause: SettleCause; by?: string }
-  | { type: "reported"; data: ElicitationData; requesterId: string };
+  | { type: "reported"; data: ElicitationData; requesterId: string }
+  /** A pending question's card changed without settling (its review: an approval, an escalation). */
+  | { type: "updated"; data: ElicitationData; requesterId: string };
 
 /** Why a question settled: a person answered, nobody did in time, its turn or server went away, or too many waited. */
 export type SettleCause = "answered" | "timeout" | "aborted" | "rate-limited";
@@ -90,6 +92,7 @@ export class ElicitationRegistry {
   private readonly settled = new Map<string, ElicitationOutcome>();
   private readonly pendingByThread = new Map<string, number>();
   private readonly observers = new Set<(event: QuestionEvent) => void>();
+  private router?: (data: ElicitationData, requesterId: string) => ElicitationData["review"];
   /** Beyond either limit a new question is cancelled at once, with a note (the spec's rate limit SHOULD). */
   limits: PendingLimits;
 
@@ -99,6 +102,14 @@ export class ElicitationRegistry {
     const perConversation = given.perConversation ?? DEFAULT_PENDING_LIMITS.perConversation;
     // The total is never below one conversation's share.
     this.limits = { perConversation, total: Math.max(given.total ?? DEFAULT_PENDING_LIMITS.total, perConversation) };
+  }
+
+  /**
+   * Decides each new question's review (who may answer it) before anyone sees it, so the first card, the "asked"
+   * event and the stored question already carry it. A router that throws cancels the question: never unrouted.
+   */
+  routeWith(router: (data: ElicitationData, requesterId: string) => ElicitationData["review"]): void {
+    this.router = router;
   }
 
   /** Hears every question event from now on; returns the way to stop. */
@@ -157,12 +168,22 @@ export class ElicitationRegistry {
     const total = this.pending.size;
     this.pendingByThread.set(request.threadId, fromThread + 1);
     const requesterId = request.requesterId ?? LOCAL_USER_ID;
+    let unroutable = false;
+    try {
+      const review = this.router?.(data, requesterId);
+      if (review) data.review = review;
+    } catch (error) {
+      console.error("[elicitation] could not route a question:", error);
+      unroutable = true;
+    }
     const entry: Entry = { data, requesterId, onChange: request.onChange, resolve, dispose };
     this.pending.set(data.id, entry);
     this.emit({ type: "asked", data, requesterId });
     notify(request.onChange, data);
 
-    if (fromThread >= this.limits.perConversation) {
+    if (unroutable) {
+      this.settle(data.id, "cancelled", { action: "cancel" }, { note: "it could not be routed to a reviewer", cause: "aborted" });
+    } else if (fromThread >= this.limits.perConversation) {
       this.settle(
         data.id,
         "cancelled",
@@ -207,6 +228,24 @@ export class ElicitationRegistry {
     const outcome = this.settledOutcome(id);
     if (!outcome) return { kind: "not_found", expired: false };
     return outcome.status === "expired" ? { kind: "not_found", expired: true } : { kind: "conflict", outcome };
+  }
+
+  /**
+   * Changes a pending card's review state (approvals so far, escalation) and shows it: the card updates live in its
+   * conversation, observers hear "updated". Returns the new data, or undefined when it is no longer pending.
+   */
+  updateReview(id: string, review: ElicitationData["review"]): ElicitationData | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    entry.data = { ...entry.data, review };
+    this.emit({ type: "updated", data: entry.data, requesterId: entry.requesterId });
+    notify(entry.onChange, entry.data);
+    return entry.data;
+  }
+
+  /** Who asked a pending question (a user id). */
+  requesterOf(id: string): string | undefined {
+    return this.pending.get(id)?.requesterId;
   }
 
   get(id: string): ElicitationData | undefined {

@@ -1,0 +1,330 @@
+/**
+ * The review desk: routes each new question by the routing file (who may answer, how many approvals, a deadline)
+ * and decides every answer. Who may see a question: its requester, the people it is routed to, admins. Who may
+ * answer: the people it is routed to, and the requester unless its rule says `requesterMayAnswer: false`; admins
+ * only when routed to (their role lets them see everything, never skip a review). Anyone else gets 404, as for an
+ * id that does not exist; someone who may see but not answer gets 403.
+ */
+import "server-only";
+import type { Principal } from "@/lib/auth/principal";
+import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
+import { ApiError } from "@/lib/errors";
+import { LOCAL_USER_ID, type AnswerResult, type ElicitationRegistry } from "@/lib/elicitation/registry";
+import { canonicalJson, settlementOf } from "@/lib/elicitation/settlement";
+import { inboxPaths, type Approval, type PartialApproval, type ReviewState } from "./contract";
+import type { InboxItem } from "./inbox-contract";
+import { expandNames } from "./routing-file";
+import { routeOf } from "./routing";
+import type { RoutingRules } from "./routing-source";
+
+/** For notifications and the audit trail: a question reached people (routed), or its deadline passed (escalated). */
+export interface ReviewEvent {
+  type: "routed" | "escalated";
+  questionId: string;
+  threadId: string;
+  requesterId: string;
+  /** Users and groups as the routing file names them (escalated: those it escalated to). */
+  to: string[];
+  /** Everyone that means. */
+  users: string[];
+  /** Where to answer it: `/inbox?question=<id>`. */
+  link: string;
+  at: number;
+}
+
+/** A change of a question the inbox may show; each stream decides whether its viewer sees it. */
+export interface QuestionChange {
+  data: ElicitationData;
+  requesterId: string;
+}
+
+export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval };
+
+/** What deciding who sees a question needs. */
+interface Access {
+  data?: ElicitationData;
+  requesterId: string;
+  users: ReadonlySet<string>;
+  requesterMayAnswer: boolean;
+}
+
+interface Review {
+  requesterId: string;
+  users: Set<string>;
+  /** Approver ids, in order, for the answer `answerKey` (an edit starts again). */
+  approverIds: string[];
+  answerKey?: string;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Questions settled recently, for who may look them up; older ones are read from the question store. */
+const MAX_RECENT = 10_000;
+
+export interface StoredAccess {
+  data: ElicitationData;
+  requesterId: string;
+}
+
+export class ReviewDesk {
+  private readonly registry: ElicitationRegistry;
+  private readonly rules: RoutingRules;
+  private readonly stored: (id: string) => Promise<StoredAccess | undefined>;
+  private readonly reviews = new Map<string, Review>();
+  private readonly recent = new Map<string, Access>();
+  private readonly eventListeners = new Set<(event: ReviewEvent) => void>();
+  private readonly changeListeners = new Set<(change: QuestionChange) => void>();
+  private readonly stopObserving: () => void;
+
+  constructor(deps: { registry: ElicitationRegistry; rules: RoutingRules; stored?: (id: string) => Promise<StoredAccess | undefined> }) {
+    this.registry = deps.registry;
+    this.rules = deps.rules;
+    this.stored = deps.stored ?? (async () => undefined);
+    this.registry.routeWith((data, requesterId) => this.route(data, requesterId));
+    this.stopObserving = this.registry.observe((event) => {
+      if (event.type === "asked") this.asked(event.data, event.requesterId);
+      if (event.type === "settled") this.settled(event.data, event.requesterId);
+      this.changed({ data: event.data, requesterId: event.requesterId });
+    });
+  }
+
+  /** Routed and escalated questions, for notifications and the audit trail; returns the way to stop. */
+  onEvent(listener: (event: ReviewEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Every change of every question (the inbox streams filter them per viewer); returns the way to stop. */
+  onChange(listener: (change: QuestionChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.stopObserving();
+    for (const review of this.reviews.values()) clearTimeout(review.timer);
+  }
+
+  // --- who may do what ---
+
+  canSee(principal: Principal, access: Access): boolean {
+    return principal.role === "admin" || principal.id === access.requesterId || isIn(principal, access.users);
+  }
+
+  mayAnswer(principal: Principal, access: Access): boolean {
+    if (principal.id === access.requesterId) return access.requesterMayAnswer;
+    return isIn(principal, access.users);
+  }
+
+  /** What `principal`'s inbox shows of this question, if anything: what they may answer; admins see everything. */
+  inboxItem(principal: Principal, change: QuestionChange): InboxItem | undefined {
+    if (change.data.status !== "pending") return undefined;
+    const access = this.pendingAccess(change.data, change.requesterId);
+    const mayAnswer = this.mayAnswer(principal, access);
+    if (!mayAnswer && principal.role !== "admin") return undefined;
+    return { data: change.data, requesterId: change.requesterId, mayAnswer };
+  }
+
+  /** Every pending question in `principal`'s inbox, oldest first. */
+  inbox(principal: Principal): InboxItem[] {
+    return this.registry
+      .listPending()
+      .flatMap((data) => this.inboxItem(principal, { data, requesterId: this.registry.requesterOf(data.id) ?? LOCAL_USER_ID }) ?? [])
+      .sort((a, b) => a.data.createdAt - b.data.createdAt);
+  }
+
+  /** A conversation's pending questions that `principal` may see. */
+  pendingIn(threadId: string, principal: Principal): ElicitationData[] {
+    return this.registry.listPending(threadId).filter((data) => this.canSee(principal, this.pendingAccess(data)));
+  }
+
+  /** A question `principal` may see, pending or settled; 404 for everything else (ids do not leak). */
+  async visible(id: string, principal: Principal): Promise<Access> {
+    const access = await this.access(id);
+    if (!access || !this.canSee(principal, access)) throw new ApiError("not_found", "No such request, or it ended long ago.");
+    return access;
+  }
+
+  // --- answers ---
+
+  /**
+   * A person's answer. `check` validates an accept against the pending card (after authorization, so a stranger
+   * learns nothing from a 422). Decline and cancel settle at once; an accept needs `approvalsNeeded` different
+   * people who accept the same answer, and settles with all their names.
+   */
+  async answer(
+    id: string,
+    answer: ElicitationAnswer,
+    principal: Principal,
+    check?: (pending: ElicitationData) => void,
+  ): Promise<DeskAnswer> {
+    const access = await this.visible(id, principal);
+    const pending = this.registry.get(id);
+    // Settled already: the registry says how (409 with the outcome, or 404 expired).
+    if (!pending) return this.registry.answer(id, answer, nameOf(principal));
+    if (!this.mayAnswer(principal, access)) {
+      const waitingFor = pending.review?.routedTo.join(", ") || "its reviewers";
+      throw new ApiError("forbidden", `This question waits for review by ${waitingFor}; you cannot answer it.`);
+    }
+    if (answer.action === "accept") check?.(pending);
+    const review = this.reviews.get(id);
+    if (answer.action !== "accept" || !pending.review || !review || pending.review.approvalsNeeded <= 1) {
+      return this.registry.answer(id, answer, nameOf(principal));
+    }
+    return this.approve(id, pending, pending.review, review, answer, principal);
+  }
+
+  private approve(
+    id: string,
+    pending: ElicitationData,
+    state: ReviewState,
+    review: Review,
+    answer: ElicitationAnswer,
+    principal: Principal,
+  ): DeskAnswer {
+    // Everyone must approve exactly the same thing: a different answer (an edit) starts the count again.
+    const key = canonicalJson(settlementOf(pending, answer));
+    let approvals: Approval[] = state.approvals;
+    if (review.answerKey !== key) {
+      review.answerKey = key;
+      review.approverIds = [];
+      approvals = [];
+    }
+    if (!review.approverIds.includes(principal.id)) {
+      review.approverIds.push(principal.id);
+      approvals = [...approvals, { by: principal.name, at: Date.now() }];
+    }
+    if (approvals.length >= state.approvalsNeeded) {
+      this.registry.updateReview(id, { ...state, approvals });
+      return this.registry.answer(id, answer, joinNames(approvals.map((a) => a.by)));
+    }
+    const data = this.registry.updateReview(id, { ...state, approvals });
+    return { kind: "partial", approval: { id, status: "pending", review: data?.review ?? { ...state, approvals } } };
+  }
+
+  // --- routing and deadlines ---
+
+  private route(data: ElicitationData, requesterId: string): ReviewState | undefined {
+    const route = routeOf(this.rules.current(), data, { id: requesterId });
+    if (!route) {
+      this.reviews.set(data.id, { requesterId, users: new Set(), approverIds: [] });
+      return undefined;
+    }
+    this.reviews.set(data.id, { requesterId, users: route.users, approverIds: [] });
+    return {
+      routedTo: route.routedTo,
+      approvalsNeeded: route.approvalsNeeded,
+      approvals: [],
+      requesterMayAnswer: route.requesterMayAnswer,
+      escalated: false,
+      ...(route.deadline && { deadlineAt: data.createdAt + route.deadline.afterMs, escalateTo: route.deadline.escalateTo }),
+    };
+  }
+
+  private asked(data: ElicitationData, requesterId: string): void {
+    const review = this.reviews.get(data.id);
+    if (!review || !data.review) return;
+    this.emitEvent("routed", data, requesterId, data.review.routedTo, review.users);
+    const { deadlineAt } = data.review;
+    if (deadlineAt !== undefined) {
+      review.timer = setTimeout(() => this.escalate(data.id), Math.max(0, deadlineAt - Date.now()));
+      review.timer.unref?.();
+    }
+  }
+
+  /** The deadline passed with the question still waiting: its escalateTo may answer it too, and are told. */
+  private escalate(id: string): void {
+    const pending = this.registry.get(id);
+    const review = this.reviews.get(id);
+    if (!pending?.review || !review || pending.review.escalated) return;
+    const to = pending.review.escalateTo ?? [];
+    const added = expandNames(to, this.rules.current().groups);
+    for (const user of added) review.users.add(user);
+    const routedTo = [...new Set([...pending.review.routedTo, ...to])];
+    const data = this.registry.updateReview(id, { ...pending.review, routedTo, escalated: true });
+    if (data) this.emitEvent("escalated", data, review.requesterId, to, added);
+  }
+
+  private settled(data: ElicitationData, requesterId: string): void {
+    const review = this.reviews.get(data.id);
+    clearTimeout(review?.timer);
+    this.reviews.delete(data.id);
+    this.recent.set(data.id, {
+      requesterId,
+      users: review?.users ?? new Set(),
+      requesterMayAnswer: data.review?.requesterMayAnswer ?? true,
+    });
+    for (const old of this.recent.keys()) {
+      if (this.recent.size <= MAX_RECENT) break;
+      this.recent.delete(old);
+    }
+  }
+
+  private pendingAccess(data: ElicitationData, requesterId?: string): Access {
+    const review = this.reviews.get(data.id);
+    return {
+      data,
+      requesterId: requesterId ?? review?.requesterId ?? this.registry.requesterOf(data.id) ?? LOCAL_USER_ID,
+      users: review?.users ?? new Set(),
+      requesterMayAnswer: data.review?.requesterMayAnswer ?? true,
+    };
+  }
+
+  private async access(id: string): Promise<Access | undefined> {
+    const pending = this.registry.get(id);
+    if (pending) return this.pendingAccess(pending);
+    const recent = this.recent.get(id);
+    if (recent) return recent;
+    const stored = await this.stored(id);
+    if (!stored) return undefined;
+    return {
+      requesterId: stored.requesterId,
+      users: expandNames(stored.data.review?.routedTo ?? [], this.rules.current().groups),
+      requesterMayAnswer: stored.data.review?.requesterMayAnswer ?? true,
+    };
+  }
+
+  private emitEvent(type: ReviewEvent["type"], data: ElicitationData, requesterId: string, to: string[], users: Iterable<string>): void {
+    const event: ReviewEvent = {
+      type,
+      questionId: data.id,
+      threadId: data.threadId,
+      requesterId,
+      to,
+      users: [...users],
+      link: inboxPaths.page(data.id),
+      at: Date.now(),
+    };
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("[review] a listener failed:", error);
+      }
+    }
+  }
+
+  private changed(change: QuestionChange): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error("[review] a stream failed:", error);
+      }
+    }
+  }
+}
+
+/** Routing files name users by id or by name. */
+function isIn(principal: Principal, users: ReadonlySet<string>): boolean {
+  return users.has(principal.id) || users.has(principal.name);
+}
+
+/** Who answered, as the card shows it; nobody is named in single-user mode. */
+function nameOf(principal: Principal): string | undefined {
+  return principal.id === LOCAL_USER_ID ? undefined : principal.name;
+}
+
+/** ["bob"] → "bob"; ["bob", "carol"] → "bob and carol"; three → "bob, carol and dana". */
+export function joinNames(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
