@@ -8,9 +8,6 @@ import nextTs from "eslint-config-next/typescript";
  */
 const BROWSER_SAFE_LIB = [
   "api-contract",
-  "audit/contract",
-  "auth/roles",
-  "auth/signed-in-user",
   "errors",
   "chat/conversation-contract",
   "chat/live-output",
