@@ -8,6 +8,7 @@ import nextTs from "eslint-config-next/typescript";
  */
 const BROWSER_SAFE_LIB = [
   "api-contract",
+  "audit/contract",
   "errors",
   "chat/conversation-contract",
   "chat/live-output",

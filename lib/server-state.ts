@@ -1,6 +1,8 @@
 import "server-only";
 import type { Agent } from "@mastra/core/agent";
 import { createChatAgent } from "@/lib/agent/agent";
+import { AuditTrail } from "@/lib/audit/audit-trail";
+import { fieldNamesOf } from "@/lib/audit/redact";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
@@ -28,6 +30,8 @@ export interface ServerState {
   readonly writes: WriteQueue;
   readonly registry: ElicitationRegistry;
   readonly questions: QuestionStore;
+  /** The tamper-evident audit trail: every question's lifecycle and what followed (lib/audit/). */
+  readonly audit: AuditTrail;
   readonly conversationStore: ConversationStore;
   readonly turns: ChatTurns;
   readonly conversations: Conversations;
@@ -59,6 +63,9 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const registry = new ElicitationRegistry(config.pendingLimits);
   // Every change of every question is written as it happens; an answer's route waits for it (writes.idle()).
   registry.observe((event) => void questions.record(event.data, event.requesterId).catch(() => {}));
+  // Appended through the same queue, so an entry commits with the change it describes.
+  const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
+  registry.observe((event) => audit.observe(event));
   const turns = new ChatTurns(config.reconnectGraceMs);
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
@@ -71,7 +78,8 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const startedAt = Date.now();
   const started = database.ready.then(async () => {
     // Nothing from the previous process waits any more: its tools got no yes, and the cards say so.
-    await questions.expirePending(RESTART_NOTE, startedAt);
+    const expired = await questions.expirePending(RESTART_NOTE, startedAt);
+    await audit.recordRestartExpiry(expired, RESTART_NOTE);
   });
   started.catch(() => {}); // Heard by whoever awaits it (instrumentation.ts at start-up).
   return {
@@ -80,6 +88,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     writes,
     registry,
     questions,
+    audit,
     conversationStore,
     turns,
     conversations: new Conversations({ store: conversationStore, questions, registry }),

@@ -38,7 +38,11 @@ export async function startTurn({ threadId, ownerId, messages }: TurnRequest): P
   return run;
 }
 
-async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: ChatTurn, messages: TurnRequest["messages"]): Promise<void> {
+async function drive(
+  { mcp, agent, audit }: Pick<ServerState, "mcp" | "agent" | "audit">,
+  run: ChatTurn,
+  messages: TurnRequest["messages"],
+): Promise<void> {
   let release = () => {};
   let notices: ServerNotice[] = [];
   try {
@@ -60,6 +64,8 @@ async function drive({ mcp, agent }: Pick<ServerState, "mcp" | "agent">, run: Ch
     const reader = chunks.getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       if (next.value.type === "tool-output-available" || next.value.type === "tool-output-error") run.clearOutput();
+      // What a command the person decided on did: ran (exit code) or not, for the audit trail.
+      audit.sawTurnChunk(run, next.value);
       // The reply's id is fixed here, so the browser's copy and the stored copy are the same message.
       run.log.push(next.value.type === "start" ? { ...next.value, messageId: next.value.messageId ?? `reply-${run.id}` } : next.value);
       // Right after the message starts: the browser resets the message on its first start chunk.

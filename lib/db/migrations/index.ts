@@ -1,6 +1,7 @@
 import "server-only";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { initial } from "./001-initial";
+import { auditIndexes } from "./002-audit-indexes";
 
 /**
  * Every migration, in order, by name. Listed here rather than read from the folder at run time: the Next.js build
@@ -8,6 +9,7 @@ import { initial } from "./001-initial";
  */
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial": initial,
+  "002-audit-indexes": auditIndexes,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,88 @@
+import "server-only";
+import type { WriteQueue } from "@/lib/db/write-queue";
+import type { StoredQuestion } from "@/lib/db/question-store";
+import { errorMessage } from "@/lib/errors";
+import type { AuditedEvent, AuditInput } from "./audit-input";
+import { EffectLinks, effectOfToolOutput, type TurnChunk } from "./effects";
+import { canonicalJson, entryHash, GENESIS_HASH } from "./hash";
+import { entriesOfEvent, restartExpiryEntry } from "./question-entries";
+import { Redaction } from "./redact";
+
+export type { AuditedEvent, AuditInput } from "./audit-input";
+
+export interface AuditTrailOptions {
+  /** Field names never kept (AUDIT_REDACT_FIELDS); more can be added later with redactFields(). */
+  redactFields?: Iterable<string>;
+  log?: (message: string) => void;
+}
+
+/**
+ * The append-only, hash-chained audit trail (table audit_entries; the chain is defined in ./hash.ts). Appends go
+ * through the write queue, so they commit together with the question changes they describe, in groups; the
+ * previous hash is read inside the write's own transaction, and the queue runs one transaction at a time, so
+ * appends made at the same moment still form one unbroken chain.
+ */
+export class AuditTrail {
+  private readonly writes: WriteQueue;
+  private readonly redaction: Redaction;
+  private readonly links = new EffectLinks();
+  private readonly log: (message: string) => void;
+
+  constructor(writes: WriteQueue, options: AuditTrailOptions = {}) {
+    this.writes = writes;
+    this.redaction = new Redaction(options.redactFields);
+    this.log = options.log ?? ((message) => console.error(`[audit] ${message}`));
+  }
+
+  /** Adds field names to redact from now on (the routing rules' sensitive fields, say). */
+  redactFields(names: Iterable<string>): void {
+    this.redaction.add(names);
+  }
+
+  /** Appends one entry; resolves once it is committed. */
+  record(input: AuditInput): Promise<void> {
+    const at = input.at ?? Date.now();
+    const details = canonicalJson(this.redaction.apply(input.details ?? {}));
+    return this.writes.enqueue(async (trx) => {
+      const last = await trx.selectFrom("audit_entries").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      const fields = {
+        seq: (last?.seq ?? 0) + 1,
+        at,
+        type: input.type,
+        question_id: input.questionId ?? null,
+        conversation_id: input.conversationId ?? null,
+        actor: input.actor,
+        server_name: input.serverName ?? null,
+        tool_name: input.toolName ?? null,
+        outcome: input.outcome ?? null,
+        details,
+        prev_hash: last?.hash ?? GENESIS_HASH,
+      };
+      await trx
+        .insertInto("audit_entries")
+        .values({ ...fields, hash: entryHash(fields) })
+        .execute();
+    });
+  }
+
+  /** The registry's observer: every question's lifecycle. Never throws; a failed append is logged. */
+  observe(event: AuditedEvent): void {
+    if (event.type === "asked") this.links.asked(event.data);
+    for (const entry of entriesOfEvent(event, this.redaction)) this.append(entry);
+  }
+
+  /** The questions a restart found waiting, now expired: nothing ran. */
+  recordRestartExpiry(expired: readonly StoredQuestion[], note: string): Promise<void> {
+    return Promise.all(expired.map((question) => this.record(restartExpiryEntry(question, note)))).then(() => {});
+  }
+
+  /** One chunk of a chat turn's stream: a bundled-server command's result becomes a ran / not-run entry. */
+  sawTurnChunk(turn: { id: string; threadId: string }, chunk: TurnChunk): void {
+    const effect = effectOfToolOutput(turn, chunk, this.links);
+    if (effect) this.append(effect);
+  }
+
+  private append(entry: AuditInput): void {
+    this.record(entry).catch((error: unknown) => this.log(`could not append a ${entry.type} entry: ${errorMessage(error)}`));
+  }
+}
