@@ -25,6 +25,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** MCP_CONFIG as set (the file of servers from mcp.json), or undefined for ./mcp.json. */
   mcpConfigFile?: string;
+  /** ROUTING_FILE: who answers which questions (lib/review); undefined means the requester answers. */
+  routingFile?: string;
   /** Where questions are announced when routed or escalated (lib/notify); none configured: nothing is sent. */
   notifications: NotificationSettings;
 }
@@ -96,6 +98,7 @@ const envSchema = z.object({
   ELICITATION_MAX_PENDING_TOTAL: positiveInt,
   CHAT_RECONNECT_GRACE_MS: positiveInt,
   MCP_CONFIG: text,
+  ROUTING_FILE: text,
   DATABASE_URL: text,
   PUBLIC_URL: webUrl,
   NOTIFY_WEBHOOK_URL: webUrl,
@@ -132,6 +135,7 @@ export function appConfig(env: Env = process.env): AppConfig {
     reconnectGraceMs: settings.CHAT_RECONNECT_GRACE_MS ?? DEFAULTS.CHAT_RECONNECT_GRACE_MS,
     model: remoteModelSettings(env),
     mcpConfigFile: settings.MCP_CONFIG,
+    routingFile: settings.ROUTING_FILE,
     databaseUrl: settings.DATABASE_URL ?? DEFAULTS.DATABASE_URL,
     notifications,
   };

@@ -16,6 +16,8 @@ import { loadMcpConfig } from "@/lib/mcp/config";
 import { McpConnections } from "@/lib/mcp/connections";
 import { ToolApprovalMemory } from "@/lib/mcp/tool-approval-memory";
 import { modelFor } from "@/lib/models/select-model";
+import { ReviewDesk } from "@/lib/review/review-desk";
+import { noRouting, RoutingSource } from "@/lib/review/routing-source";
 import { createNotifier, type Notifier } from "@/lib/notify/notifier";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
@@ -30,6 +32,8 @@ export interface ServerState {
   readonly writes: WriteQueue;
   readonly registry: ElicitationRegistry;
   readonly questions: QuestionStore;
+  /** Who may answer which question (ROUTING_FILE), four eyes, deadlines; the inbox reads it (lib/review/). */
+  readonly review: ReviewDesk;
   /** The tamper-evident audit trail: every question's lifecycle and what followed (lib/audit/). */
   readonly audit: AuditTrail;
   readonly conversationStore: ConversationStore;
@@ -63,6 +67,12 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const registry = new ElicitationRegistry(config.pendingLimits);
   // Every change of every question is written as it happens; an answer's route waits for it (writes.idle()).
   registry.observe((event) => void questions.record(event.data, event.requesterId).catch(() => {}));
+  // A bad routing file at start-up throws here, naming the field; later bad edits keep the last good rules.
+  const review = new ReviewDesk({
+    registry,
+    rules: config.routingFile ? new RoutingSource(config.routingFile) : noRouting,
+    stored: (id) => questions.get(id),
+  });
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
   registry.observe((event) => audit.observe(event));
@@ -88,6 +98,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     writes,
     registry,
     questions,
+    review,
     audit,
     conversationStore,
     turns,

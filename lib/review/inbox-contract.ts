@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { elicitationDataSchema } from "@/lib/elicitation/contract";
+import type { InboxQuery } from "@/lib/review/contract";
 
 /** One pending question in someone's inbox. */
 export const inboxItemSchema = z.object({
@@ -26,3 +27,17 @@ export const inboxEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("remove"), id: z.string(), data: elicitationDataSchema.optional() }),
 ]);
 export type InboxEvent = z.infer<typeof inboxEventSchema>;
+
+/** What the inbox's filters mean, the same in GET /api/inbox and in the page: every filter given must hold. */
+export function matchesInboxQuery(item: InboxItem, query: InboxQuery): boolean {
+  const has = (text: string | undefined, part: string | undefined) =>
+    !part || (text ?? "").toLowerCase().includes(part.trim().toLowerCase());
+  const { data } = item;
+  return (
+    (!query.server || data.serverName === query.server) &&
+    (!query.tool || data.toolCall?.toolName === query.tool) &&
+    has(data.risk, query.risk) &&
+    (!query.requester || item.requesterId === query.requester) &&
+    (has(data.message, query.q) || (!!query.q && has(data.command, query.q)))
+  );
+}

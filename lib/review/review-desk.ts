@@ -41,7 +41,7 @@ export interface QuestionChange {
 export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval };
 
 /** What deciding who sees a question needs. */
-interface Access {
+export interface Access {
   data?: ElicitationData;
   requesterId: string;
   users: ReadonlySet<string>;

@@ -1,0 +1,27 @@
+import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
+import { validateArguments, validateContent, type FieldError } from "@/lib/elicitation/validate";
+import { ApiError } from "@/lib/errors";
+
+/** An accept must fit its card: form content for a question, arguments (and remember) for a tool call. */
+export function checkAccept(pending: ElicitationData, answer: ElicitationAnswer): void {
+  if (answer.action !== "accept") return;
+  if (pending.toolCall) {
+    if (answer.content !== undefined)
+      throw new ApiError("bad_request", "Invalid body: content: a tool-call card takes arguments, not content.");
+    if (answer.remember && !pending.toolCall.rememberable) {
+      throw new ApiError("bad_request", "Invalid body: remember: this server is set to ask before every call.");
+    }
+    if (answer.arguments)
+      refuse(validateArguments(pending.toolCall.inputSchema, answer.arguments), "The arguments do not fit the tool", "arguments");
+    return;
+  }
+  if (answer.arguments !== undefined || answer.remember !== undefined) {
+    throw new ApiError("bad_request", "Invalid body: arguments and remember answer tool-call cards only.");
+  }
+  refuse(validateContent(pending.requestedSchema, answer.content ?? {}), "The answer does not fit the request", "content");
+}
+
+function refuse(errors: FieldError[], what: string, whole: string): void {
+  const [first] = errors;
+  if (first) throw new ApiError("invalid_content", `${what}: ${first.field || whole} ${first.message}.`, { details: errors });
+}

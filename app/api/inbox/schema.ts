@@ -1,0 +1,1 @@
+export { inboxQuerySchema } from "@/lib/review/contract";
