@@ -8,6 +8,8 @@ import nextTs from "eslint-config-next/typescript";
  */
 const BROWSER_SAFE_LIB = [
   "api-contract",
+  "auth/roles",
+  "auth/signed-in-user",
   "audit/contract",
   "errors",
   "chat/conversation-contract",

@@ -12,7 +12,7 @@ describe("the API error envelope", () => {
   });
 
   it("is what proxy.ts refuses a foreign host with", async () => {
-    const response = proxy(new NextRequest("http://evil.example/api/chat", { headers: { host: "evil.example" } }));
+    const response = await proxy(new NextRequest("http://evil.example/api/chat", { headers: { host: "evil.example" } }));
     expect(response.status).toBe(403);
     const body = apiErrorBodySchema.parse(await response.json());
     expect(body.error.code).toBe("forbidden");

@@ -7,6 +7,7 @@ import { z } from "zod";
 /** A code the client can branch on, and the status each answers with. */
 export const API_ERROR_STATUS = {
   bad_request: 400,
+  unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

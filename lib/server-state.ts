@@ -3,6 +3,7 @@ import type { Agent } from "@mastra/core/agent";
 import { createChatAgent } from "@/lib/agent/agent";
 import { AuditTrail } from "@/lib/audit/audit-trail";
 import { fieldNamesOf } from "@/lib/audit/redact";
+import { createAuth, migrateAuth, type Auth } from "@/lib/auth/auth";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
@@ -28,6 +29,8 @@ export interface ServerState {
   readonly config: AppConfig;
   /** The embedded database every store below writes to. */
   readonly database: Database;
+  /** Sign-in, sessions and API keys (better-auth over the same database); see lib/auth/. */
+  readonly auth: Auth;
   /** Writes that must be on disk before an answer is acknowledged, committed in groups. */
   readonly writes: WriteQueue;
   readonly registry: ElicitationRegistry;
@@ -62,6 +65,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const config = appConfig(env);
   const database = openDatabase(config.databaseUrl);
   const writes = new WriteQueue(database);
+  const auth = createAuth(database, env);
   const questions = new SqlQuestionStore(database, writes);
   const conversationStore = new SqlConversationStore(database);
   const registry = new ElicitationRegistry(config.pendingLimits);
@@ -87,6 +91,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
   });
   const startedAt = Date.now();
   const started = database.ready.then(async () => {
+    await migrateAuth(auth);
     // Nothing from the previous process waits any more: its tools got no yes, and the cards say so.
     const expired = await questions.expirePending(RESTART_NOTE, startedAt);
     await audit.recordRestartExpiry(expired, RESTART_NOTE);
@@ -95,6 +100,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
   return {
     config,
     database,
+    auth,
     writes,
     registry,
     questions,

@@ -1,10 +1,20 @@
+import { principalOf } from "@/lib/auth/principal";
+import { ApiError, errorResponse } from "@/lib/errors";
 import { serverState } from "@/lib/server-state";
 
 export const dynamic = "force-dynamic";
 
-/** The Stop button: ends the turn now, cancelling what it has pending (nothing guarded runs). */
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  serverState().turns.get(id)?.stop("stopped by the person");
-  return new Response(null, { status: 204 });
+/** The Stop button: ends the turn now, cancelling what it has pending (nothing guarded runs). Its owner's only. */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  try {
+    const principal = await principalOf(request);
+    const { id } = await params;
+    const run = serverState().turns.get(id);
+    // Someone else's turn does not exist for this person.
+    if (run && run.ownerId !== principal.id) throw new ApiError("not_found", "No such run.");
+    run?.stop("stopped by the person");
+    return new Response(null, { status: 204 });
+  } catch (error) {
+    return errorResponse(error);
+  }
 }

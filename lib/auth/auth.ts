@@ -1,0 +1,93 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { apiKey } from "@better-auth/api-key";
+import { betterAuth } from "better-auth";
+import { getMigrations } from "better-auth/db/migration";
+import { username } from "better-auth/plugins/username";
+import { ConfigError } from "@/lib/config";
+import type { Database } from "@/lib/db/open-database";
+
+/**
+ * Sign-in, sessions and API keys: better-auth over the app's own database. Its tables (user, session, account,
+ * verification, apikey) are created by its own migrations (migrateAuth), not by lib/db/migrations. People are
+ * named (the username plugin); the email it needs is a placeholder, `<name>@users.invalid`, never used to mail.
+ * Nobody signs up over HTTP: users are made with `npm run users` (lib/auth/users.ts).
+ */
+export function createAuth(database: Pick<Database, "db" | "location">, env: Record<string, string | undefined> = process.env) {
+  return betterAuth({
+    // Kysely<Tables> does not know better-auth's tables; its adapter only needs the query builder.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    database: { db: database.db as any, type: "sqlite" },
+    secret: authSecret(database.location, env),
+    basePath: "/api/auth",
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
+    user: {
+      additionalFields: {
+        // Set only by the users CLI; a request can never choose its own role.
+        role: { type: "string", required: false, defaultValue: "requester", input: false },
+      },
+    },
+    advanced: {
+      // Secure (https only) when the deployment says it is served over https; sign-in on plain http must work.
+      useSecureCookies: env.BETTER_AUTH_URL?.startsWith("https://") ?? false,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Its check runs as the instance is made, before migrateAuth (which every start awaits) creates the tables.
+      database: { validateSchema: false },
+    },
+    plugins: [
+      username({ minUsernameLength: 2, maxUsernameLength: 40 }),
+      // Keys are for scripts and tests: no per-key request quota (the default allows 10 a day).
+      apiKey({ defaultPrefix: "ec_", rateLimit: { enabled: false } }),
+    ],
+    // Guessing passwords: a few tries a minute per address and path (better-auth's default is 3 per 10 s).
+    rateLimit: { customRules: { "/sign-in/username": { window: 60, max: signInAttemptsPerMinute(env) } } },
+    logger: { level: "error" },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Creates or updates better-auth's tables to what this configuration needs. */
+export async function migrateAuth(auth: Auth): Promise<void> {
+  const { runMigrations } = await getMigrations(auth.options);
+  await runMigrations();
+}
+
+/** SIGN_IN_ATTEMPTS_PER_MINUTE (default 10): sign-in attempts allowed per client address per minute. */
+export function signInAttemptsPerMinute(env: Record<string, string | undefined>): number {
+  const value = env.SIGN_IN_ATTEMPTS_PER_MINUTE?.trim();
+  if (!value) return DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE;
+  if (!/^\d+$/.test(value) || Number(value) === 0)
+    throw new ConfigError([`SIGN_IN_ATTEMPTS_PER_MINUTE="${value}": expected a positive integer`]);
+  return Number(value);
+}
+
+const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+
+/** The placeholder email better-auth requires, derived from the name. */
+export function placeholderEmail(name: string): string {
+  return `${name.toLowerCase()}@users.invalid`;
+}
+
+/**
+ * BETTER_AUTH_SECRET if set; otherwise one generated on first use and kept beside the database (owner-only), so
+ * sessions survive restarts and the users CLI and the server agree. Never a fixed value.
+ */
+function authSecret(databaseFile: string, env: Record<string, string | undefined>): string {
+  const fromEnv = env.BETTER_AUTH_SECRET?.trim();
+  if (fromEnv) return fromEnv;
+  const file = `${databaseFile}.auth-secret`;
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  // Written whole, then linked into place: a process starting at the same moment reads all of it or makes none.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(draft, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(draft);
+  }
+  return readFileSync(file, "utf8").trim();
+}

@@ -1,0 +1,34 @@
+import "server-only";
+import { appConfig } from "@/lib/config";
+import { openDatabase } from "@/lib/db/open-database";
+import { createAuth } from "./auth";
+import { authenticate, type Identity } from "./authenticate";
+import { singleUserCheck } from "./sign-in-mode";
+import { Users } from "./users";
+
+/** What proxy.ts learns about a request: nobody needs to sign in, this person, or nobody proven. */
+export type GateVerdict = { mode: "single-user" } | { mode: "signed-in"; identity: Identity } | { mode: "unauthenticated" };
+
+type Gate = (headers: Headers) => Promise<GateVerdict>;
+
+let gate: Gate | undefined;
+
+/**
+ * The check proxy.ts runs before every page and API request. The proxy must not rely on the routes' shared state
+ * (it may run apart from them), so it has its own connection to the same database and its own better-auth instance
+ * over it (the same secret, so the same sessions). It only reads: the routes' ServerState creates the tables.
+ */
+export function requestGate(): Gate {
+  if (gate) return gate;
+  const database = openDatabase(appConfig().databaseUrl);
+  const auth = createAuth(database);
+  const users = new Users(auth);
+  const singleUser = singleUserCheck(() => users.count());
+  gate = async (headers) => {
+    await database.ready;
+    if (await singleUser()) return { mode: "single-user" };
+    const identity = await authenticate(auth, headers);
+    return identity ? { mode: "signed-in", identity } : { mode: "unauthenticated" };
+  };
+  return gate;
+}
