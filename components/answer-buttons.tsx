@@ -6,7 +6,8 @@ const BUTTON = "h-10 rounded-lg px-4 text-sm font-semibold focus-visible:outline
 
 /**
  * Accept, Decline and Cancel: kept distinct, as the spec asks, on every kind of card. Accept is the form's submit,
- * unless the card gives its own accepting action (a URL card's "Open link").
+ * unless the card gives its own accepting action (a URL card's "Open link"). `data-answer` names each for the
+ * inbox's keyboard shortcuts (a, d, c), which press exactly these buttons.
  */
 export function AnswerButtons({
   busy,
@@ -25,6 +26,7 @@ export function AnswerButtons({
     <div className="flex flex-wrap items-center gap-2">
       <button
         type={accept ? "button" : "submit"}
+        data-answer="accept"
         disabled={busy || !canAccept}
         onClick={accept?.onClick}
         className={`${BUTTON} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}
@@ -34,6 +36,7 @@ export function AnswerButtons({
       <button
         type="button"
         disabled={busy}
+        data-answer="decline"
         onClick={() => onAnswer("decline")}
         className={`${BUTTON} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 focus-visible:outline-zinc-500 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}
       >
@@ -42,6 +45,7 @@ export function AnswerButtons({
       <button
         type="button"
         disabled={busy}
+        data-answer="cancel"
         onClick={() => onAnswer("cancel")}
         className={`${BUTTON} text-zinc-700 hover:underline focus-visible:outline-zinc-500 dark:text-zinc-300`}
       >

@@ -1,9 +1,17 @@
 "use client";
 
 import { useAuiState, type DataMessagePartComponent } from "@assistant-ui/react";
-import { useEffect, useId, useMemo, useRef, type FormEvent } from "react";
-import { elicitationDataSchema, type ElicitationData } from "@/lib/elicitation/contract";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { apiErrorOf, apiPaths } from "@/lib/api-contract";
+import {
+  elicitationDataSchema,
+  elicitationOutcomeSchema,
+  type ElicitationAnswer,
+  type ElicitationData,
+  type ElicitationStatus,
+} from "@/lib/elicitation/contract";
 import { describeOutcome } from "@/lib/elicitation/outcome";
+import type { ReviewState } from "@/lib/review/contract";
 import { AnswerButtons } from "./answer-buttons";
 import { ElicitationForm } from "./elicitation-form";
 import { ToolCallApproval } from "./tool-call-approval";
@@ -24,6 +32,76 @@ function Countdown({ expiresAt }: { expiresAt: number }) {
 }
 
 type Answer = ReturnType<typeof useElicitationAnswer>;
+type ApprovalState = { status?: ElicitationStatus; error?: string; fieldErrors?: Record<string, string> };
+
+/** An accept when several people must approve: 202 means recorded, and the card waits for the others. */
+async function postApproval(id: string, answer: ElicitationAnswer): Promise<ApprovalState> {
+  const response = await fetch(apiPaths.elicitation(id), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(answer),
+  });
+  const json: unknown = await response.json().catch(() => undefined);
+  if (response.status === 202) return {};
+  if (response.ok) return { status: elicitationOutcomeSchema.parse(json).status };
+  const error = apiErrorOf(json);
+  const recorded = elicitationOutcomeSchema.safeParse(error?.details);
+  if (response.status === 409 && recorded.success) return { status: recorded.data.status };
+  if (response.status === 404) return { status: "expired", error: error?.message };
+  if (response.status === 422 && Array.isArray(error?.details)) {
+    const details = error.details as Array<{ field: string; message: string }>;
+    return { error: error.message, fieldErrors: Object.fromEntries(details.map((d) => [d.field, d.message])) };
+  }
+  return { error: error?.message ?? `The answer was not accepted (HTTP ${response.status}).` };
+}
+
+/** The card's answers; under four eyes an accept goes through postApproval, which knows a recorded approval. */
+function useReviewedAnswer(data: ElicitationData, streamEnded: boolean): Answer {
+  const answer = useElicitationAnswer(data.id, data.status === "pending", streamEnded);
+  const [approval, setApproval] = useState<ApprovalState>({});
+  const [busy, setBusy] = useState(false);
+  if ((data.review?.approvalsNeeded ?? 1) <= 1) return answer;
+  const send = async (given: ElicitationAnswer) => {
+    if (given.action !== "accept") return answer.send(given);
+    if (busy) return;
+    setBusy(true);
+    try {
+      setApproval(await postApproval(data.id, given));
+    } catch {
+      setApproval({ error: "Could not reach the server; try again." });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return {
+    ...answer,
+    status: answer.status ?? approval.status,
+    error: approval.error ?? answer.error,
+    fieldErrors: approval.fieldErrors ?? answer.fieldErrors,
+    busy: busy || answer.busy,
+    send,
+  };
+}
+
+const ANSWERED: Partial<Record<ElicitationStatus, string>> = { accepted: "approved", declined: "declined", cancelled: "cancelled" };
+
+/** Who a question is routed to, approvals so far, escalation: "1 of 2 approvals: bob". */
+function ReviewLine({ review, mayAnswer }: { review: ReviewState; mayAnswer: boolean }) {
+  const who = review.routedTo.join(", ");
+  const approvals = review.approvals.map((a) => a.by).join(", ");
+  return (
+    <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300" role="status" data-testid="elicitation-review">
+      {mayAnswer ? `Routed to ${who}` : `Waiting for review by ${who}`}
+      {review.approvalsNeeded > 1 && (
+        <span data-testid="elicitation-approvals">
+          {" "}
+          · {review.approvals.length} of {review.approvalsNeeded} approvals{approvals && `: ${approvals}`}
+        </span>
+      )}
+      {review.escalated && <span className="font-medium text-amber-900 dark:text-amber-200"> · escalated</span>}
+    </p>
+  );
+}
 
 /** The pending part of a question's card: the form (if the request has fields) and the three answers. */
 function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer }) {
@@ -58,23 +136,60 @@ function heading(data: ElicitationData, pending: boolean): string {
   return pending ? "Input needed" : "Input request";
 }
 
-function Card({ data }: { data: ElicitationData }) {
+type CallOutcome = ReturnType<typeof useCallOutcome>;
+
+/** In a conversation: the viewer is its requester, who answers unless the routing says otherwise. */
+function ChatCard({ data }: { data: ElicitationData }) {
   // After Stop or a lost connection the stream cannot bring the outcome; the card asks the server instead.
   const streamEnded = useAuiState((s) => s.message.status?.type !== "running");
-  const answer = useElicitationAnswer(data.id, data.status === "pending", streamEnded);
+  const answer = useReviewedAnswer(data, streamEnded);
+  const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
+  const outcome = useCallOutcome(data, status, streamEnded);
+  const mayAnswer = data.review?.requesterMayAnswer ?? true;
+  return (
+    <Card data={data} answer={answer} status={status} outcome={outcome} streamEnded={streamEnded} mayAnswer={mayAnswer} focusOnArrival />
+  );
+}
+
+/**
+ * The same card outside a conversation (the inbox): updates come by the inbox's stream, and `mayAnswer` is what
+ * the server said of the viewer.
+ */
+export function StandaloneElicitationCard({ data, mayAnswer }: { data: ElicitationData; mayAnswer: boolean }) {
+  const answer = useReviewedAnswer(data, false);
+  const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
+  const outcome: CallOutcome = { commandResult: undefined, callResult: data.result, note: data.note };
+  return <Card data={data} answer={answer} status={status} outcome={outcome} streamEnded={false} mayAnswer={mayAnswer} />;
+}
+
+function Card({
+  data,
+  answer,
+  status,
+  outcome: { commandResult, callResult, note },
+  streamEnded,
+  mayAnswer,
+  focusOnArrival = false,
+}: {
+  data: ElicitationData;
+  answer: Answer;
+  status: ElicitationStatus;
+  outcome: CallOutcome;
+  streamEnded: boolean;
+  mayAnswer: boolean;
+  focusOnArrival?: boolean;
+}) {
   const ref = useRef<HTMLElement>(null);
   const headingId = useId();
-  const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
   const pending = status === "pending";
-  const { commandResult, callResult, note } = useCallOutcome(data, status, streamEnded);
   const outcome = pending ? undefined : describeOutcome({ ...data, status, note, callResult, commandResult, turnEnded: streamEnded });
   // What ran, when known; else what was approved; else what was proposed.
   const shownCommand = commandResult?.command ?? data.approved?.command ?? data.command;
 
   // Focus the card itself, not a button: someone typing in the composer must not approve by pressing Enter.
   useEffect(() => {
-    if (data.status === "pending") ref.current?.focus();
-  }, [data.id, data.status]);
+    if (focusOnArrival && data.status === "pending") ref.current?.focus();
+  }, [data.id, data.status, focusOnArrival]);
 
   return (
     <section
@@ -87,7 +202,7 @@ function Card({ data }: { data: ElicitationData }) {
       data-outcome={outcome?.state}
       data-elicitation-id={data.id}
       onKeyDown={(event) => {
-        if (pending && event.key === "Escape") void answer.send({ action: "cancel" });
+        if (pending && mayAnswer && event.key === "Escape") void answer.send({ action: "cancel" });
       }}
       className={`card-arrive rounded-xl border-2 p-4 outline-none focus-visible:ring-4 ${
         pending
@@ -124,6 +239,7 @@ function Card({ data }: { data: ElicitationData }) {
         </p>
       )}
       <p className="mt-3 text-sm whitespace-pre-wrap text-zinc-700 dark:text-zinc-300">{data.message}</p>
+      {pending && data.review && <ReviewLine review={data.review} mayAnswer={mayAnswer} />}
       <div className="mt-4 flex flex-col gap-3">
         {outcome ? (
           <>
@@ -135,7 +251,17 @@ function Card({ data }: { data: ElicitationData }) {
             >
               {outcome.text}
             </p>
+            {data.answeredBy && ANSWERED[status] && (
+              <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="elicitation-answered-by">
+                {ANSWERED[status]} by {data.answeredBy}
+              </p>
+            )}
           </>
+        ) : !mayAnswer ? (
+          <p className="flex text-sm text-zinc-700 dark:text-zinc-300" data-testid="elicitation-waiting">
+            You cannot answer this one; it stays open until a reviewer does or it expires.
+            <Countdown expiresAt={data.expiresAt} />
+          </p>
         ) : data.toolCall ? (
           <ToolCallApproval data={data} toolCall={data.toolCall} answer={answer}>
             <Countdown expiresAt={data.expiresAt} />
@@ -165,5 +291,5 @@ export const ElicitationCard: DataMessagePartComponent = ({ data: raw }) => {
       </p>
     );
   }
-  return <Card data={parsed.data} />;
+  return <ChatCard data={parsed.data} />;
 };
