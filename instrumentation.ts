@@ -1,13 +1,20 @@
 /**
  * Next.js calls register() once as the server starts: the settings are read and the database is opened and
  * migrated then, so a bad value or an unwritable database stops start-up with a message saying what to fix,
- * instead of failing the first request.
+ * instead of failing the first request. Listening beyond loopback also needs an admin (lib/auth/start-up.ts).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { serverState } = await import("./lib/server-state");
   try {
-    await serverState().started;
+    const state = serverState();
+    await state.started;
+    const { startUpRefusal } = await import("./lib/auth/start-up");
+    const refusal = await startUpRefusal(state.auth, process.env.HOST);
+    if (refusal) {
+      console.error(`[auth] ${refusal}.`);
+      process.exit(1);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const name = error instanceof Error && error.name === "StorageError" ? "storage" : "config";

@@ -42,7 +42,13 @@ export function createAuth(database: Pick<Database, "db" | "location">, env: Rec
     ],
     // Guessing passwords: a few tries a minute per address and path (better-auth's default is 3 per 10 s).
     rateLimit: { customRules: { "/sign-in/username": { window: 60, max: signInAttemptsPerMinute(env) } } },
-    logger: { level: "error" },
+    logger: {
+      level: "error",
+      // A wrong or expired key is a 401 for the caller, not an error of the server's.
+      log: (level, message, ...args) => {
+        if (!message.startsWith("Failed to validate API key")) console.error(`[auth] ${level}: ${message}`, ...args);
+      },
+    },
   });
 }
 
