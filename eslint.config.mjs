@@ -27,6 +27,7 @@ const BROWSER_SAFE_LIB = [
   "mcp/tool-result",
   "review/contract",
   "review/inbox-contract",
+  "review/inbox-latency",
 ];
 /** lib/ modules proxy.ts uses: pure functions of the request, kept free of `server-only` for the proxy's bundle. */
 const PROXY_LIB = ["local-origin"];
