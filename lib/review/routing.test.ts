@@ -172,3 +172,11 @@ describe("RoutingSource", () => {
     expect(source.current().rules[0]?.routeTo).toEqual(["carol"]);
   });
 });
+
+describe("docs/routing.example.json", () => {
+  it("is a valid routing file", async () => {
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(path.join(import.meta.dirname, "../../docs/routing.example.json"), "utf8");
+    expect(parseRoutingFile(text, "routing.example.json").rules).toHaveLength(3);
+  });
+});
