@@ -44,6 +44,12 @@ export const apiPaths = {
   runStream: (runId: string) => `/api/chat/runs/${segment(runId)}/stream`,
   runStop: (runId: string) => `/api/chat/runs/${segment(runId)}/stop`,
   conversation: (conversationId: string) => `/api/chat/threads/${segment(conversationId)}`,
+  conversations: (query: { q?: string; limit?: number } = {}) => {
+    const search = new URLSearchParams();
+    if (query.q) search.set("q", query.q);
+    if (query.limit !== undefined) search.set("limit", String(query.limit));
+    return `/api/chat/threads${search.size ? `?${search}` : ""}`;
+  },
   elicitation: (id: string) => `/api/elicitations/${segment(id)}`,
   pendingElicitations: (conversationId: string) => `/api/elicitations?${new URLSearchParams({ threadId: conversationId })}`,
   toolApprovals: (query: { threadId: string; serverName?: string; toolName?: string }) =>
