@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { AuditEntryType, AuditFilter } from "@/lib/audit/contract";
 import { figure, type Figure } from "../lib/figures.ts";
 import { BENCH_TMP, REPO_ROOT } from "../lib/paths.ts";
 
@@ -20,7 +21,9 @@ const ENTRIES = 100_000;
 const PAGE_SAMPLES = 400;
 const SERVERS = ["shell", "github", "filesystem", "slack", "jira", "postgres", "k8s", "aws", "notion", "linear"];
 const OUTCOMES = ["pending", "accepted", "declined", "cancelled", "expired", "exit 0", "exit 1"];
-const TYPES = ["asked", "answered", "ran", "notified", "routed"];
+const TYPES: AuditEntryType[] = ["asked", "answered", "ran", "notified", "routed"];
+/** The nth item of a list, round and round. */
+const nth = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
 
 interface Measured {
   seedMs: number;
@@ -81,14 +84,14 @@ async function measure(): Promise<Measured> {
       for (let i = start; i < Math.min(ENTRIES, start + 2_000); i++) {
         appends.push(
           audit.record({
-            type: TYPES[i % TYPES.length] as "asked",
+            type: nth(TYPES, i),
             at: t0 + i * 1_000,
             questionId: `q-${Math.floor(i / 3)}`,
             conversationId: `c-${i % 1_000}`,
             actor: i % 4 === 0 ? "system" : `user-${i % 50}`,
-            serverName: SERVERS[i % SERVERS.length],
+            serverName: nth(SERVERS, i),
             toolName: "run_command",
-            outcome: OUTCOMES[i % OUTCOMES.length],
+            outcome: nth(OUTCOMES, i),
             details: { command: `rm -rf build-${i}`, note: 'seeded by the bench, with a comma, and "quotes"' },
           }),
         );
@@ -99,13 +102,16 @@ async function measure(): Promise<Measured> {
 
     const pageMs: number[] = [];
     for (let n = 0; n < PAGE_SAMPLES; n++) {
-      const filters = [
-        { server: SERVERS[n % SERVERS.length] },
-        { server: SERVERS[n % SERVERS.length], outcome: OUTCOMES[n % OUTCOMES.length] },
-        { actor: `user-${n % 50}` },
-        { type: TYPES[n % TYPES.length], from: t0 + (n % 90) * 1_000_000, to: t0 + (n % 90) * 1_000_000 + 5_000_000 },
-        { outcome: "expired" },
-      ][n % 5]!;
+      const filters = nth<AuditFilter>(
+        [
+          { server: nth(SERVERS, n) },
+          { server: nth(SERVERS, n), outcome: nth(OUTCOMES, n) },
+          { actor: `user-${n % 50}` },
+          { type: nth(TYPES, n), from: t0 + (n % 90) * 1_000_000, to: t0 + (n % 90) * 1_000_000 + 5_000_000 },
+          { outcome: "expired" },
+        ],
+        n,
+      );
       const cursor = n % 3 === 0 ? undefined : 1 + ((n * 7_919) % ENTRIES);
       const started = performance.now();
       await listAuditEntries(database.db, filters, { all: true }, { limit: 50, cursor });
