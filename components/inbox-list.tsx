@@ -60,7 +60,7 @@ export function InboxList({
               }`}
             >
               <span className="flex flex-wrap items-baseline gap-x-2">
-                <strong className="font-semibold">{item.requesterId}</strong>
+                <strong className="font-semibold">{item.requesterName}</strong>
                 <span className="text-zinc-600 dark:text-zinc-400">
                   via <span className="font-mono">{data.serverName}</span>
                   {data.toolCall && (

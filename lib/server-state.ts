@@ -4,6 +4,7 @@ import { createChatAgent } from "@/lib/agent/agent";
 import { AuditTrail } from "@/lib/audit/audit-trail";
 import { fieldNamesOf } from "@/lib/audit/redact";
 import { createAuth, migrateAuth, type Auth } from "@/lib/auth/auth";
+import { Users } from "@/lib/auth/users";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
@@ -76,6 +77,8 @@ export function createServerState(env: Record<string, string | undefined> = proc
     registry,
     rules: config.routingFile ? new RoutingSource(config.routingFile) : noRouting,
     stored: (id) => questions.get(id),
+    // The inbox names who asked ("alice"), not their id; users exist once started (auth migrated).
+    nameOf: async (id) => (await started.then(() => new Users(auth).byId(id)))?.name,
   });
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });

@@ -11,6 +11,8 @@ export const inboxItemSchema = z.object({
   data: elicitationDataSchema,
   /** Who asked (a user id; `local` in single-user mode). */
   requesterId: z.string(),
+  /** Their name, e.g. "alice" (the id until it is known). */
+  requesterName: z.string(),
   /** Whether the person viewing may answer it (an admin sees every question, and answers only those routed to them). */
   mayAnswer: z.boolean(),
 });
@@ -37,7 +39,7 @@ export function matchesInboxQuery(item: InboxItem, query: InboxQuery): boolean {
     (!query.server || data.serverName === query.server) &&
     (!query.tool || data.toolCall?.toolName === query.tool) &&
     has(data.risk, query.risk) &&
-    (!query.requester || item.requesterId === query.requester) &&
+    (!query.requester || item.requesterId === query.requester || item.requesterName === query.requester) &&
     (has(data.message, query.q) || (!!query.q && has(data.command, query.q)))
   );
 }

@@ -75,7 +75,7 @@ describe("routing a question", () => {
   it("leaves a question no rule matches to its requester, as without a file", async () => {
     const { data, settled } = ask({ command: "ls", risk: undefined });
     expect(data.review).toBeUndefined();
-    expect(await status(desk.answer(data.id, { action: "accept" }, bob))).toBe(404);
+    expect((await desk.answer(data.id, { action: "accept" }, bob)).kind).toBe("not_found");
     expect(await desk.answer(data.id, { action: "accept" }, alice)).toMatchObject({ kind: "answered" });
     await expect(settled).resolves.toMatchObject({ action: "accept" });
   });
@@ -133,8 +133,8 @@ describe("four eyes", () => {
       "routing.json",
     );
     const { data } = ask();
-    expect(await status(desk.answer(data.id, { action: "accept", content: {} }, alice))).toBe(403);
-    expect(await status(desk.answer(data.id, { action: "cancel" }, alice))).toBe(403);
+    expect((await desk.answer(data.id, { action: "accept", content: {} }, alice)).kind).toBe("forbidden");
+    expect((await desk.answer(data.id, { action: "cancel" }, alice)).kind).toBe("forbidden");
     await desk.answer(data.id, { action: "accept", content: {} }, bob);
     expect(registry.get(data.id)?.review?.approvals.map((a) => a.by)).toEqual(["bob"]);
   });
@@ -163,7 +163,7 @@ describe("four eyes", () => {
     const check = vi.fn(() => {
       throw new ApiError("invalid_content", "no");
     });
-    expect(await status(desk.answer(data.id, { action: "accept" }, mallory, check))).toBe(404);
+    expect((await desk.answer(data.id, { action: "accept" }, mallory, check)).kind).toBe("not_found");
     expect(check).not.toHaveBeenCalled();
     expect(await status(desk.answer(data.id, { action: "accept" }, bob, check))).toBe(422);
   });
@@ -172,12 +172,12 @@ describe("four eyes", () => {
 describe("who sees what", () => {
   it("answers 404 to a stranger and 403 to someone who may see but not answer; admins see but do not answer", async () => {
     const { data } = ask();
-    expect(await status(desk.answer(data.id, { action: "decline" }, mallory))).toBe(404);
-    expect(await status(desk.answer(data.id, { action: "decline" }, dana))).toBe(403);
-    expect(await status(desk.answer("no-such-id", { action: "decline" }, bob))).toBe(404);
-    expect(await status(desk.visible(data.id, mallory))).toBe(404);
-    expect(await status(desk.visible(data.id, alice))).toBe("ok");
-    expect(await status(desk.visible(data.id, dana))).toBe("ok");
+    expect((await desk.answer(data.id, { action: "decline" }, mallory)).kind).toBe("not_found");
+    expect((await desk.answer(data.id, { action: "decline" }, dana)).kind).toBe("forbidden");
+    expect((await desk.answer("no-such-id", { action: "decline" }, bob)).kind).toBe("not_found");
+    expect(await desk.visible(data.id, mallory)).toBeUndefined();
+    expect(await desk.visible(data.id, alice)).toBeDefined();
+    expect(await desk.visible(data.id, dana)).toBeDefined();
     expect(desk.pendingIn("t1", mallory)).toEqual([]);
     expect(desk.pendingIn("t1", bob).map((d) => d.id)).toEqual([data.id]);
   });
@@ -185,8 +185,8 @@ describe("who sees what", () => {
   it("keeps a settled question's 404 for strangers, and shows its outcome to those who may see it", async () => {
     const { data } = ask({ command: "deploy prod" });
     await desk.answer(data.id, { action: "decline" }, bob);
-    expect(await status(desk.visible(data.id, mallory))).toBe(404);
-    expect(await status(desk.answer(data.id, { action: "decline" }, mallory))).toBe(404);
+    expect(await desk.visible(data.id, mallory)).toBeUndefined();
+    expect((await desk.answer(data.id, { action: "decline" }, mallory)).kind).toBe("not_found");
     expect(await desk.answer(data.id, { action: "accept" }, carol)).toMatchObject({ kind: "conflict", outcome: { status: "declined" } });
   });
 
@@ -211,7 +211,7 @@ describe("deadlines", () => {
     const { data } = ask({ command: "deploy prod", risk: undefined });
     const erin = person("erin");
     expect(data.review?.deadlineAt).toBe(data.createdAt + 600_000);
-    expect(await status(desk.answer(data.id, { action: "decline" }, erin))).toBe(404);
+    expect((await desk.answer(data.id, { action: "decline" }, erin)).kind).toBe("not_found");
 
     vi.advanceTimersByTime(599_999);
     expect(registry.get(data.id)?.review?.escalated).toBe(false);
@@ -290,5 +290,18 @@ describe("the inbox stream", () => {
     one.abort.abort();
     expect(listeners()).toBe(0);
     expect((await one.reading.read()).done).toBe(true);
+  });
+});
+
+describe("requesters' names", () => {
+  it("shows who asked by name once known, and says so to inboxes showing it", async () => {
+    desk.close();
+    desk = new ReviewDesk({ registry, rules: { current: () => rules }, nameOf: async (id) => (id === "alice" ? "Alice" : undefined) });
+    const seen: string[] = [];
+    desk.onChange((change) => seen.push(desk.inboxItem(bob, change)?.requesterName ?? "-"));
+    ask();
+    expect(seen).toEqual(["alice"]);
+    await vi.waitFor(() => expect(seen).toEqual(["alice", "Alice"]));
+    expect(desk.inbox(bob)[0]?.requesterName).toBe("Alice");
   });
 });

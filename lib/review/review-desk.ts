@@ -8,7 +8,6 @@
 import "server-only";
 import type { Principal } from "@/lib/auth/principal";
 import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
-import { ApiError } from "@/lib/errors";
 import { LOCAL_USER_ID, type AnswerResult, type ElicitationRegistry } from "@/lib/elicitation/registry";
 import { canonicalJson, settlementOf } from "@/lib/elicitation/settlement";
 import { inboxPaths, type Approval, type PartialApproval, type ReviewState } from "./contract";
@@ -38,7 +37,12 @@ export interface QuestionChange {
   requesterId: string;
 }
 
-export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval };
+/**
+ * How an answer went. Unknown and not visible are the same `not_found` (ids do not leak); `forbidden`: the caller
+ * may see it but not answer it. Results, not thrown errors: the routes turn them into their own ApiErrors (a
+ * class from another bundle would not be recognised by errorResponse).
+ */
+export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval } | { kind: "forbidden"; waitingFor: string };
 
 /** What deciding who sees a question needs. */
 export interface Access {
@@ -74,11 +78,20 @@ export class ReviewDesk {
   private readonly eventListeners = new Set<(event: ReviewEvent) => void>();
   private readonly changeListeners = new Set<(change: QuestionChange) => void>();
   private readonly stopObserving: () => void;
+  /** Requesters' names by user id, for the inbox ("alice", not her id); looked up once per person. */
+  private readonly names = new Map<string, string>();
+  private readonly nameOf: (userId: string) => Promise<string | undefined>;
 
-  constructor(deps: { registry: ElicitationRegistry; rules: RoutingRules; stored?: (id: string) => Promise<StoredAccess | undefined> }) {
+  constructor(deps: {
+    registry: ElicitationRegistry;
+    rules: RoutingRules;
+    stored?: (id: string) => Promise<StoredAccess | undefined>;
+    nameOf?: (userId: string) => Promise<string | undefined>;
+  }) {
     this.registry = deps.registry;
     this.rules = deps.rules;
     this.stored = deps.stored ?? (async () => undefined);
+    this.nameOf = deps.nameOf ?? (async () => undefined);
     this.registry.routeWith((data, requesterId) => this.route(data, requesterId));
     this.stopObserving = this.registry.observe((event) => {
       if (event.type === "asked") this.asked(event.data, event.requesterId);
@@ -121,7 +134,8 @@ export class ReviewDesk {
     const access = this.pendingAccess(change.data, change.requesterId);
     const mayAnswer = this.mayAnswer(principal, access);
     if (!mayAnswer && principal.role !== "admin") return undefined;
-    return { data: change.data, requesterId: change.requesterId, mayAnswer };
+    const requesterName = this.names.get(change.requesterId) ?? change.requesterId;
+    return { data: change.data, requesterId: change.requesterId, requesterName, mayAnswer };
   }
 
   /** Every pending question in `principal`'s inbox, oldest first. */
@@ -137,11 +151,10 @@ export class ReviewDesk {
     return this.registry.listPending(threadId).filter((data) => this.canSee(principal, this.pendingAccess(data)));
   }
 
-  /** A question `principal` may see, pending or settled; 404 for everything else (ids do not leak). */
-  async visible(id: string, principal: Principal): Promise<Access> {
+  /** A question `principal` may see, pending or settled; undefined for everything else, unknown ids included. */
+  async visible(id: string, principal: Principal): Promise<Access | undefined> {
     const access = await this.access(id);
-    if (!access || !this.canSee(principal, access)) throw new ApiError("not_found", "No such request, or it ended long ago.");
-    return access;
+    return access && this.canSee(principal, access) ? access : undefined;
   }
 
   // --- answers ---
@@ -158,13 +171,12 @@ export class ReviewDesk {
     check?: (pending: ElicitationData) => void,
   ): Promise<DeskAnswer> {
     const access = await this.visible(id, principal);
+    if (!access) return { kind: "not_found", expired: false };
     const pending = this.registry.get(id);
     // Settled already: the registry says how (409 with the outcome, or 404 expired).
     if (!pending) return this.registry.answer(id, answer, nameOf(principal));
-    if (!this.mayAnswer(principal, access)) {
-      const waitingFor = pending.review?.routedTo.join(", ") || "its reviewers";
-      throw new ApiError("forbidden", `This question waits for review by ${waitingFor}; you cannot answer it.`);
-    }
+    if (!this.mayAnswer(principal, access))
+      return { kind: "forbidden", waitingFor: pending.review?.routedTo.join(", ") || "its reviewers" };
     if (answer.action === "accept") check?.(pending);
     const review = this.reviews.get(id);
     if (answer.action !== "accept" || !pending.review || !review || pending.review.approvalsNeeded <= 1) {
@@ -221,6 +233,7 @@ export class ReviewDesk {
   }
 
   private asked(data: ElicitationData, requesterId: string): void {
+    if (!this.names.has(requesterId)) void this.learnName(requesterId);
     const review = this.reviews.get(data.id);
     if (!review || !data.review) return;
     this.emitEvent("routed", data, requesterId, data.review.routedTo, review.users);
@@ -242,6 +255,16 @@ export class ReviewDesk {
     const routedTo = [...new Set([...pending.review.routedTo, ...to])];
     const data = this.registry.updateReview(id, { ...pending.review, routedTo, escalated: true });
     if (data) this.emitEvent("escalated", data, review.requesterId, to, added);
+  }
+
+  /** Once the requester's name is known, inboxes showing their question get it again, with the name. */
+  private async learnName(requesterId: string): Promise<void> {
+    const name = await this.nameOf(requesterId).catch(() => undefined);
+    if (!name || this.names.get(requesterId) === name) return;
+    this.names.set(requesterId, name);
+    for (const data of this.registry.listPending()) {
+      if (this.registry.requesterOf(data.id) === requesterId) this.changed({ data, requesterId });
+    }
   }
 
   private settled(data: ElicitationData, requesterId: string): void {

@@ -17,8 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const principal = await principalOf(request);
     const state = serverState();
     await state.started;
-    await state.review.visible(id, principal);
-    const found = state.registry.lookup(id);
+    const found = (await state.review.visible(id, principal)) && state.registry.lookup(id);
     if (!found) throw new ApiError("not_found", "No such request, or it ended long ago.");
     return Response.json(found);
   } catch (error) {
@@ -48,6 +47,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
       case "partial":
         await writes.idle();
         return Response.json(result.approval, { status: 202 });
+      case "forbidden":
+        throw new ApiError("forbidden", `This question waits for review by ${result.waitingFor}; you cannot answer it.`);
       case "conflict":
         throw new ApiError("conflict", `This request was already answered: ${result.outcome.status}.`, {
           details: result.outcome,

@@ -17,8 +17,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const state = serverState();
     await state.started;
     const access = await state.review.visible(id, principal);
-    if (!access.data || access.data.status !== "pending") {
-      throw new ApiError("not_found", "This question is no longer waiting.");
+    if (!access?.data || access.data.status !== "pending") {
+      throw new ApiError("not_found", "No question of this id waits for you.");
     }
     return Response.json(await questionContext(state.conversationStore, access.data.threadId));
   } catch (error) {
