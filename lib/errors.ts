@@ -12,6 +12,7 @@ export class ApiError extends Error {
   readonly details: unknown;
   constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
+    this.name = "ApiError";
     this.code = code;
     this.details = options.details;
   }
@@ -26,9 +27,22 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An ApiError, whichever copy of this module made it: Next.js bundles each route apart, so one thrown by a service
+ * that another route's bundle built (state shared on globalThis) is not an `instanceof` this copy's class.
+ */
+function asApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (!(error instanceof Error) || error.name !== "ApiError") return undefined;
+  const { code, details } = error as Error & { code?: unknown; details?: unknown };
+  if (typeof code !== "string" || !Object.hasOwn(API_ERROR_STATUS, code)) return undefined;
+  return new ApiError(code as ErrorCode, error.message, { details, cause: error.cause });
+}
+
 /** Turns anything thrown in a route into a response, hiding internals of errors we did not expect. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return error.toResponse();
+  const apiError = asApiError(error);
+  if (apiError) return apiError.toResponse();
   return new ApiError("internal", "Something went wrong on the server.", { cause: error }).toResponse();
 }
 
