@@ -26,7 +26,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   try {
     scope = auditScopeOf(principal);
   } catch (error) {
-    return <Shell>{notice(error instanceof ApiError ? error.message : "Not allowed.")}</Shell>;
+    return <Shell>{notice(isApiError(error) ? error.message : "Not allowed.")}</Shell>;
   }
   const values = filterValues(await searchParams);
   const query = auditQuerySchema.safeParse({ ...values, cursor: firstOf((await searchParams).cursor) });
@@ -110,9 +110,14 @@ async function whoIsAsking(): Promise<Principal | { refused: string }> {
   try {
     return await principalOf(new Request(`http://${incoming.get("host") ?? "localhost"}/audit`, { headers: incoming }));
   } catch (error) {
-    if (error instanceof ApiError) return { refused: error.message };
+    if (isApiError(error)) return { refused: error.message };
     throw error;
   }
+}
+
+/** An ApiError from any bundle's copy of lib/errors.ts (principalOf may use services another route built). */
+function isApiError(error: unknown): error is Error {
+  return error instanceof ApiError || (error instanceof Error && error.name === "ApiError");
 }
 
 function firstOf(value: string | string[] | undefined): string | undefined {
