@@ -29,7 +29,7 @@ export function AnswerButtons({
         data-answer="accept"
         disabled={busy || !canAccept}
         onClick={accept?.onClick}
-        className={`${BUTTON} bg-amber-600 text-white hover:bg-amber-700 focus-visible:outline-amber-600`}
+        className={`${BUTTON} bg-amber-700 text-white hover:bg-amber-800 focus-visible:outline-amber-700`}
       >
         {accept?.label ?? "Accept"}
       </button>
