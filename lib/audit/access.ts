@@ -5,12 +5,12 @@ import type { AuditScope } from "./audit-query";
 
 /**
  * What a person may read of the audit trail: admins everything; reviewers only their own decisions (entries
- * whose actor is their user id); requesters nothing. A requester gets 403, not 404: the trail's existence is no
+ * whose actor is their user id, or their user name, which the answer route records as `by`); requesters nothing. A requester gets 403, not 404: the trail's existence is no
  * secret, and no id is being guessed.
  */
 export function auditScopeOf(principal: Principal): AuditScope {
   if (principal.role === "admin") return { all: true };
-  if (principal.role === "reviewer") return { actor: principal.id };
+  if (principal.role === "reviewer") return { actors: [...new Set([principal.id, principal.name])] };
   throw new ApiError("forbidden", "The audit trail is open to reviewers and admins only.");
 }
 

@@ -3,14 +3,14 @@ import type { Kysely, SelectQueryBuilder } from "kysely";
 import type { AuditEntryRow, Tables } from "@/lib/db/tables";
 import type { AuditEntry, AuditFilter, AuditPage } from "./contract";
 
-/** Who may read which entries: everything, or only the entries whose actor is this user (a reviewer's own). */
-export type AuditScope = { all: true } | { actor: string };
+/** Who may read which entries: everything, or only the entries whose actor is one of these (a reviewer's own). */
+export type AuditScope = { all: true } | { actors: string[] };
 
 type AuditSelect = SelectQueryBuilder<Tables, "audit_entries", AuditEntryRow>;
 
 function filtered(db: Kysely<Tables>, filter: AuditFilter, scope: AuditScope): AuditSelect {
   let query = db.selectFrom("audit_entries").selectAll();
-  if ("actor" in scope) query = query.where("actor", "=", scope.actor);
+  if ("actors" in scope) query = query.where("actor", "in", scope.actors);
   if (filter.actor !== undefined) query = query.where("actor", "=", filter.actor);
   if (filter.server !== undefined) query = query.where("server_name", "=", filter.server);
   if (filter.outcome !== undefined) query = query.where("outcome", "=", filter.outcome);

@@ -33,6 +33,8 @@ beforeAll(async () => {
       }),
     );
   }
+  // The answer route records the person by name.
+  appends.push(audit.record({ type: "answered", at: T0 + 9_998_000, actor: REVIEWER.name, serverName: "shell", outcome: "declined" }));
   appends.push(
     audit.record({
       type: "answered",
@@ -61,7 +63,7 @@ describe("GET /api/audit", () => {
   it("returns the newest entries first, a page at a time, with a cursor that walks every entry once", async () => {
     const first = await page("limit=500");
     expect(first.entries).toHaveLength(500);
-    expect(first.entries[0]?.seq).toBe(2_501);
+    expect(first.entries[0]?.seq).toBe(2_502);
     const seen: number[] = [];
     let cursor: number | null = null;
     do {
@@ -69,7 +71,7 @@ describe("GET /api/audit", () => {
       seen.push(...next.entries.map((e) => e.seq));
       cursor = next.nextCursor;
     } while (cursor !== null);
-    expect(seen).toEqual(Array.from({ length: 2_501 }, (_, i) => 2_501 - i));
+    expect(seen).toEqual(Array.from({ length: 2_502 }, (_, i) => 2_502 - i));
   });
 
   it("filters by server, outcome, actor, type and time range together", async () => {
@@ -103,8 +105,8 @@ describe("export", () => {
     const text = await response.text();
     const lines = text.split("\r\n");
     expect(lines[0]).toBe("seq,at,type,questionId,conversationId,actor,serverName,toolName,outcome,details,prevHash,hash");
-    // 2,501 entries (more than two batches of 1,000), each on a line of its own after the header.
-    expect(text.match(/\r\n\d+,/g)).toHaveLength(2_501);
+    // 2,502 entries (more than two batches of 1,000), each on a line of its own after the header.
+    expect(text.match(/\r\n\d+,/g)).toHaveLength(2_502);
     expect(lines[1]).toMatch(/^1,1767225600000,asked,q-0,,u-bob,shell,,pending,"{""i"":0}",0{64},[0-9a-f]{64}$/);
     // A formula-looking cell is defused; the note's quotes, comma and line break stay inside one quoted cell.
     expect(text).toContain(`,u-hostile,'=evil,,"a ""b"",\nc","{""note"":""say \\""hi\\"", then\\nrun =cmd|calc, +1, -2, @SUM(A1)""}",`);
@@ -127,7 +129,7 @@ describe("who may read it", () => {
     principal = REVIEWER;
     const own = await page("limit=500");
     expect(own.entries.length).toBeGreaterThan(0);
-    expect(new Set(own.entries.map((e) => e.actor))).toEqual(new Set([REVIEWER.id]));
+    expect(new Set(own.entries.map((e) => e.actor))).toEqual(new Set([REVIEWER.id, REVIEWER.name]));
     expect((await page("actor=u-other")).entries).toEqual([]);
     const csv = await (await GET(new Request("http://127.0.0.1/api/audit?format=csv&actor=u-other"))).text();
     expect(csv.trim().split("\r\n")).toHaveLength(1);
@@ -149,6 +151,6 @@ describe("who may read it", () => {
     expect((await VERIFY(new Request("http://127.0.0.1/api/audit/verify"))).status).toBe(403);
     principal = ADMIN;
     const response = await VERIFY(new Request("http://127.0.0.1/api/audit/verify"));
-    expect(await response.json()).toMatchObject({ ok: true, entries: 2_501 });
+    expect(await response.json()).toMatchObject({ ok: true, entries: 2_502 });
   });
 });
