@@ -204,6 +204,19 @@ describe("observing the registry", () => {
     expect(JSON.stringify(entries)).not.toMatch(/hunter2|k-123/);
   });
 
+  it("records the form content a person answered with, through the registry, redacted by the schema", async () => {
+    const requestedSchema = {
+      type: "object" as const,
+      properties: { token: { type: "string", format: "password" }, target: { type: "string" } },
+    };
+    const { data } = registry.open(question({ requestedSchema, command: undefined, serverName: "forms" }));
+    registry.answer(data.id, { action: "accept", content: { token: "s3cret-token", target: "staging" } }, "bob");
+    await storage.writes.idle();
+    const answered = (await all()).find((e) => e.type === "answered");
+    expect(answered?.details.content).toEqual({ token: "[redacted]", target: "staging" });
+    expect(JSON.stringify(await all())).not.toContain("s3cret-token");
+  });
+
   it("records that a declined tool-call card called nothing", async () => {
     const toolCall = { toolName: "delete", arguments: {}, inputSchema: {}, reason: "destructive", rememberable: false };
     const { data } = registry.open(question({ serverName: "web", command: undefined, toolCall }));

@@ -10,6 +10,7 @@ import {
   type Approved,
   type CallResult,
   type ElicitationAnswer,
+  type ElicitationContent,
   type ElicitationData,
   type ElicitationOutcome,
   type ElicitationStatus,
@@ -51,7 +52,7 @@ export type AnswerResult =
 /** What observers (the question store, the audit trail) hear: every change of every question, in order. */
 export type QuestionEvent =
   | { type: "asked"; data: ElicitationData; requesterId: string }
-  | { type: "settled"; data: ElicitationData; requesterId: string; cause: SettleCause; by?: string }
+  | { type: "settled"; data: ElicitationData; requesterId: string; cause: SettleCause; by?: string; content?: ElicitationContent }
   | { type: "reported"; data: ElicitationData; requesterId: string }
   /** A pending question's card changed without settling (its review: an approval, an escalation). */
   | { type: "updated"; data: ElicitationData; requesterId: string };
@@ -277,7 +278,9 @@ export class ElicitationRegistry {
     const outcome: ElicitationOutcome = { id, status, answeredAt, ...(note && { note }), ...(by && { answeredBy: by }) };
     this.remember(outcome);
     entry.data = { ...entry.data, status, ...(note && { note }), ...(approved && { approved }), ...(by && { answeredBy: by }) };
-    this.emit({ type: "settled", data: entry.data, requesterId: entry.requesterId, cause, ...(by && { by }) });
+    // The form content goes to observers (the audit trail redacts it) but not into the card's data.
+    const { content } = settlement;
+    this.emit({ type: "settled", data: entry.data, requesterId: entry.requesterId, cause, ...(by && { by }), ...(content && { content }) });
     notify(entry.onChange, entry.data);
     entry.resolve(settlement);
     return outcome;
