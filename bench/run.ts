@@ -20,6 +20,8 @@ import { concurrency } from "./suites/concurrency.ts";
 import { elicitationRoundTrip } from "./suites/elicitation-round-trip.ts";
 import { shellPolicy } from "./suites/shell-policy.ts";
 import { storageAtScale, storageOverhead } from "./suites/storage.ts";
+import { auditTrailScale } from "./suites/audit.ts";
+import { inboxLatency } from "./suites/inbox.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES) || 500;
 const WARMUP = Math.max(20, Math.round(SAMPLES / 10));
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
     figures.push(mcpSpawns(app, 1 + 2 * (SAMPLES + WARMUP) + HELD.pending));
     log("7: storage on against STORAGE=memory …");
     figures.push(...(await storageOverhead(app, { samples: STORAGE_SAMPLES, warmup: 10 })));
+    log("7: a question reaching an open inbox …");
+    figures.push(...(await inboxLatency(app, { samples: STORAGE_SAMPLES })));
   } catch (error) {
     console.error(app.output().slice(-4000));
     throw error;
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
 
   log("7: 1,000 conversations and 100,000 audit entries …");
   figures.push(...(await storageAtScale({ samples: 200 })));
+  log("7: the audit trail with 100,000 entries …");
+  figures.push(...(await auditTrailScale()));
 
   // In the order; within a number, in the order measured.
   figures.sort((a, b) => parseInt(a.name) - parseInt(b.name));
