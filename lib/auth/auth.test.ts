@@ -148,6 +148,24 @@ describe("sessions", () => {
     expect((await signIn("alice", fresh)).status).toBe(200);
   });
 
+  it("sign-out works from the app's own page, and is refused from another origin", async () => {
+    const { password } = await users.add("alice", "requester");
+    const cookie = sessionCookie(await signIn("alice", password));
+    const signOut = (origin: string) =>
+      auth.handler(
+        new Request("http://127.0.0.1:3000/api/auth/sign-out", {
+          method: "POST",
+          headers: { "content-type": "application/json", host: "127.0.0.1:3000", origin, cookie },
+          body: "{}",
+        }),
+      );
+    expect((await signOut("http://evil.example")).status).toBe(403);
+    expect((await signOut("http://127.0.0.1:4000")).status).toBe(403);
+    expect(await authenticate(auth, new Headers({ cookie }))).toBeDefined();
+    expect((await signOut("http://127.0.0.1:3000")).status).toBe(200);
+    expect(await authenticate(auth, new Headers({ cookie }))).toBeUndefined();
+  });
+
   it("nobody signs up over HTTP", async () => {
     const response = await auth.handler(
       new Request("http://127.0.0.1/api/auth/sign-up/email", {

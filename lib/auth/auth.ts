@@ -21,6 +21,9 @@ export function createAuth(database: Pick<Database, "db" | "location">, env: Rec
     database: { db: database.db as any, type: "sqlite" },
     secret: authSecret(database.location, env),
     basePath: "/api/auth",
+    // The app answers under whatever host the operator allowed (proxy.ts refuses the others before this runs), so
+    // the trusted origin is the page's own: an Origin whose host is the Host the request was sent to.
+    trustedOrigins: (request) => sameHostOrigin(request),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
     user: {
       additionalFields: {
@@ -30,6 +33,8 @@ export function createAuth(database: Pick<Database, "db" | "location">, env: Rec
     },
     advanced: {
       // Secure (https only) when the deployment says it is served over https; sign-in on plain http must work.
+      // On in every environment (better-auth turns it off under test runners): tests check it too.
+      disableOriginCheck: false,
       useSecureCookies: env.BETTER_AUTH_URL?.startsWith("https://") ?? false,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       // Its check runs as the instance is made, before migrateAuth (which every start awaits) creates the tables.
@@ -58,6 +63,17 @@ export type Auth = ReturnType<typeof createAuth>;
 export async function migrateAuth(auth: Auth): Promise<void> {
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();
+}
+
+function sameHostOrigin(request: Request | undefined): string[] {
+  const origin = request?.headers.get("origin");
+  const host = request?.headers.get("host");
+  if (!origin || !host) return [];
+  try {
+    return new URL(origin).host === host.toLowerCase() ? [origin] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** SIGN_IN_ATTEMPTS_PER_MINUTE (default 10): sign-in attempts allowed per client address per minute. */
