@@ -75,11 +75,12 @@ export function openDatabase(url: string): Database {
 async function migrate(db: Kysely<Tables>, file: string): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 10; attempt++) {
     const { error } = await migrator.migrateToLatest();
     if (!error) return;
     lastError = error;
-    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+    // Backing off with jitter: under load the other process may need a while to commit.
+    await new Promise((resolve) => setTimeout(resolve, (50 + Math.random() * 100) * (attempt + 1)));
   }
   throw new StorageError(`Could not migrate the database ${file}: ${errorMessage(lastError)}`, { cause: lastError });
 }
