@@ -141,13 +141,21 @@ export function appConfig(env: Env = process.env): AppConfig {
   };
 }
 
-/** A webhook is always signed: a URL without a long enough secret is refused, not sent unsigned. */
+/**
+ * A webhook is always signed: a URL without a long enough secret is refused, not sent unsigned. A channel needs
+ * PUBLIC_URL: routing and escalation happen with no request whose origin a link could use.
+ */
 function notificationSettings(settings: z.infer<typeof envSchema>): NotificationSettings {
   const { NOTIFY_WEBHOOK_URL: url, NOTIFY_WEBHOOK_SECRET: secret } = settings;
   if (url !== undefined && (secret === undefined || secret.length < WEBHOOK_SECRET_MIN_LENGTH)) {
     const shown = secret === undefined ? "unset" : "too short";
     throw new ConfigError([
       `NOTIFY_WEBHOOK_SECRET (${shown}): expected at least ${WEBHOOK_SECRET_MIN_LENGTH} characters to sign what is sent to NOTIFY_WEBHOOK_URL`,
+    ]);
+  }
+  if ((url !== undefined || settings.SLACK_WEBHOOK_URL !== undefined) && settings.PUBLIC_URL === undefined) {
+    throw new ConfigError([
+      "PUBLIC_URL (unset): expected the app's address (e.g. https://chat.example.com) for the links notifications carry",
     ]);
   }
   return {

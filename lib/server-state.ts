@@ -21,6 +21,7 @@ import { modelFor } from "@/lib/models/select-model";
 import { ReviewDesk } from "@/lib/review/review-desk";
 import { noRouting, RoutingSource } from "@/lib/review/routing-source";
 import { createNotifier, type Notifier } from "@/lib/notify/notifier";
+import { notifyReviewEvents } from "@/lib/notify/review-notifications";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
 export const RESTART_NOTE = "the server restarted; nothing ran";
@@ -83,6 +84,31 @@ export function createServerState(env: Record<string, string | undefined> = proc
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
   registry.observe((event) => audit.observe(event));
+  const notifier = createNotifier(
+    config.notifications,
+    { database, writes },
+    {
+      // The trail says who was told, where, after how many attempts; never what the notification said.
+      onDelivered: (delivery) =>
+        void audit
+          .record({
+            type: "notified",
+            questionId: delivery.questionId,
+            conversationId: delivery.conversationId,
+            actor: "system",
+            outcome: delivery.channel,
+            details: { event: delivery.event, recipients: delivery.recipients, attempts: delivery.attempts },
+          })
+          .catch(() => {}),
+    },
+  );
+  // Routed and escalated questions are announced on the configured channels, beside the question, never in its way.
+  notifyReviewEvents({
+    review,
+    question: (id) => registry.get(id),
+    nameOf: async (id) => (await started.then(() => new Users(auth).byId(id)))?.name,
+    notifier,
+  });
   const turns = new ChatTurns(config.reconnectGraceMs);
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
@@ -115,7 +141,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     approvals,
     mcp,
     agent: createChatAgent(modelFor(config.model)),
-    notifier: createNotifier(config.notifications, { database, writes }),
+    notifier,
     started,
   };
 }

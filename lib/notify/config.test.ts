@@ -26,7 +26,7 @@ describe("notification settings", () => {
     "refuse %j as a URL, naming the variable but never printing its value (a Slack URL is a credential)",
     (bad) => {
       for (const name of ["SLACK_WEBHOOK_URL", "NOTIFY_WEBHOOK_URL", "PUBLIC_URL"]) {
-        const attempt = () => appConfig({ [name]: bad, NOTIFY_WEBHOOK_SECRET: SECRET });
+        const attempt = () => appConfig({ PUBLIC_URL: "https://chat.example.com", [name]: bad, NOTIFY_WEBHOOK_SECRET: SECRET });
         expect(attempt).toThrow(ConfigError);
         expect(attempt).toThrow(`${name}=`);
         expect(attempt).toThrow("expected an http:// or https:// URL");
@@ -37,8 +37,19 @@ describe("notification settings", () => {
 
   it("refuse a webhook without a secret, or with a short one: it is never sent unsigned", () => {
     const url = "https://hooks.example.com/elicit";
-    expect(() => appConfig({ NOTIFY_WEBHOOK_URL: url })).toThrow("NOTIFY_WEBHOOK_SECRET (unset): expected at least 16 characters");
-    expect(() => appConfig({ NOTIFY_WEBHOOK_URL: url, NOTIFY_WEBHOOK_SECRET: "short" })).toThrow(ConfigError);
-    expect(() => appConfig({ NOTIFY_WEBHOOK_URL: url, NOTIFY_WEBHOOK_SECRET: "short" })).not.toThrow('"short"');
+    const PUBLIC_URL = "https://chat.example.com";
+    expect(() => appConfig({ PUBLIC_URL, NOTIFY_WEBHOOK_URL: url })).toThrow(
+      "NOTIFY_WEBHOOK_SECRET (unset): expected at least 16 characters",
+    );
+    expect(() => appConfig({ PUBLIC_URL, NOTIFY_WEBHOOK_URL: url, NOTIFY_WEBHOOK_SECRET: "short" })).toThrow(ConfigError);
+    expect(() => appConfig({ PUBLIC_URL, NOTIFY_WEBHOOK_URL: url, NOTIFY_WEBHOOK_SECRET: "short" })).not.toThrow('"short"');
+  });
+
+  it("refuse a channel without PUBLIC_URL: its links would have nowhere to point", () => {
+    expect(() => appConfig({ SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T0/B0/x" })).toThrow("PUBLIC_URL (unset)");
+    expect(() => appConfig({ NOTIFY_WEBHOOK_URL: "https://hooks.example.com/x", NOTIFY_WEBHOOK_SECRET: SECRET })).toThrow(
+      "PUBLIC_URL (unset)",
+    );
+    expect(appConfig({ PUBLIC_URL: "http://127.0.0.1:3000" }).notifications.publicUrl).toBe("http://127.0.0.1:3000");
   });
 });
