@@ -1,15 +1,8 @@
 "use client";
 
 import { useAuiState, type DataMessagePartComponent } from "@assistant-ui/react";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
-import { apiErrorOf, apiPaths } from "@/lib/api-contract";
-import {
-  elicitationDataSchema,
-  elicitationOutcomeSchema,
-  type ElicitationAnswer,
-  type ElicitationData,
-  type ElicitationStatus,
-} from "@/lib/elicitation/contract";
+import { useEffect, useId, useMemo, useRef, type FormEvent } from "react";
+import { elicitationDataSchema, type ElicitationData, type ElicitationStatus } from "@/lib/elicitation/contract";
 import { describeOutcome } from "@/lib/elicitation/outcome";
 import type { ReviewState } from "@/lib/review/contract";
 import { AnswerButtons } from "./answer-buttons";
@@ -32,56 +25,6 @@ function Countdown({ expiresAt }: { expiresAt: number }) {
 }
 
 type Answer = ReturnType<typeof useElicitationAnswer>;
-type ApprovalState = { status?: ElicitationStatus; error?: string; fieldErrors?: Record<string, string> };
-
-/** An accept when several people must approve: 202 means recorded, and the card waits for the others. */
-async function postApproval(id: string, answer: ElicitationAnswer): Promise<ApprovalState> {
-  const response = await fetch(apiPaths.elicitation(id), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(answer),
-  });
-  const json: unknown = await response.json().catch(() => undefined);
-  if (response.status === 202) return {};
-  if (response.ok) return { status: elicitationOutcomeSchema.parse(json).status };
-  const error = apiErrorOf(json);
-  const recorded = elicitationOutcomeSchema.safeParse(error?.details);
-  if (response.status === 409 && recorded.success) return { status: recorded.data.status };
-  if (response.status === 404) return { status: "expired", error: error?.message };
-  if (response.status === 422 && Array.isArray(error?.details)) {
-    const details = error.details as Array<{ field: string; message: string }>;
-    return { error: error.message, fieldErrors: Object.fromEntries(details.map((d) => [d.field, d.message])) };
-  }
-  return { error: error?.message ?? `The answer was not accepted (HTTP ${response.status}).` };
-}
-
-/** The card's answers; under four eyes an accept goes through postApproval, which knows a recorded approval. */
-function useReviewedAnswer(data: ElicitationData, streamEnded: boolean): Answer {
-  const answer = useElicitationAnswer(data.id, data.status === "pending", streamEnded);
-  const [approval, setApproval] = useState<ApprovalState>({});
-  const [busy, setBusy] = useState(false);
-  if ((data.review?.approvalsNeeded ?? 1) <= 1) return answer;
-  const send = async (given: ElicitationAnswer) => {
-    if (given.action !== "accept") return answer.send(given);
-    if (busy) return;
-    setBusy(true);
-    try {
-      setApproval(await postApproval(data.id, given));
-    } catch {
-      setApproval({ error: "Could not reach the server; try again." });
-    } finally {
-      setBusy(false);
-    }
-  };
-  return {
-    ...answer,
-    status: answer.status ?? approval.status,
-    error: approval.error ?? answer.error,
-    fieldErrors: approval.fieldErrors ?? answer.fieldErrors,
-    busy: busy || answer.busy,
-    send,
-  };
-}
 
 const ANSWERED: Partial<Record<ElicitationStatus, string>> = { accepted: "approved", declined: "declined", cancelled: "cancelled" };
 
@@ -142,7 +85,7 @@ type CallOutcome = ReturnType<typeof useCallOutcome>;
 function ChatCard({ data }: { data: ElicitationData }) {
   // After Stop or a lost connection the stream cannot bring the outcome; the card asks the server instead.
   const streamEnded = useAuiState((s) => s.message.status?.type !== "running");
-  const answer = useReviewedAnswer(data, streamEnded);
+  const answer = useElicitationAnswer(data.id, data.status === "pending", streamEnded);
   const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
   const outcome = useCallOutcome(data, status, streamEnded);
   const mayAnswer = data.review?.requesterMayAnswer ?? true;
@@ -156,7 +99,7 @@ function ChatCard({ data }: { data: ElicitationData }) {
  * the server said of the viewer.
  */
 export function StandaloneElicitationCard({ data, mayAnswer }: { data: ElicitationData; mayAnswer: boolean }) {
-  const answer = useReviewedAnswer(data, false);
+  const answer = useElicitationAnswer(data.id, data.status === "pending", false);
   const status = data.status !== "pending" ? data.status : (answer.status ?? "pending");
   const outcome: CallOutcome = { commandResult: undefined, callResult: data.result, note: data.note };
   return <Card data={data} answer={answer} status={status} outcome={outcome} streamEnded={false} mayAnswer={mayAnswer} />;

@@ -24,6 +24,8 @@ async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState>
     body: JSON.stringify(answer),
   });
   const json: unknown = await response.json().catch(() => undefined);
+  // 202: an approval recorded under four eyes; the card stays pending until the others approve.
+  if (response.status === 202) return {};
   if (response.ok) return { status: elicitationOutcomeSchema.parse(json).status };
   const error = apiErrorOf(json);
   if (response.status === 409) {
