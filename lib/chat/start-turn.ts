@@ -15,6 +15,8 @@ interface TurnRequest {
   threadId: string;
   /** Who asked: the conversation's owner. */
   ownerId: string;
+  /** Their name, as routing rules match it. */
+  ownerName?: string;
   messages: ReadonlyArray<{ id: string; role: string; parts: ReadonlyArray<{ type: string }> }>;
 }
 
@@ -24,9 +26,9 @@ interface TurnRequest {
  * for the person) go to the run's log, which any number of HTTP responses can follow: the one that started the
  * turn, or a reloaded tab's.
  */
-export async function startTurn({ threadId, ownerId, messages }: TurnRequest): Promise<ChatTurn> {
+export async function startTurn({ threadId, ownerId, ownerName, messages }: TurnRequest): Promise<ChatTurn> {
   const state = serverState();
-  const run = state.turns.open(threadId, ownerId);
+  const run = state.turns.open(threadId, ownerId, ownerName);
   try {
     // On disk before anything runs: a restart never loses what the person asked.
     await state.conversations.follow({ id: threadId, ownerId }, messages as unknown as UIMessage[], run);

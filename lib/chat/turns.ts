@@ -19,6 +19,8 @@ export interface ChatTurn {
   threadId: string;
   /** Who started it: their questions are asked on their behalf. */
   ownerId: string;
+  /** Their name, for routing rules that match on the requester. */
+  ownerName: string;
   /** Aborts when Stop is pressed, when nobody has watched for the grace period, or when the turn ends. */
   signal: AbortSignal;
   log: TurnLog;
@@ -45,7 +47,7 @@ export class ChatTurns {
     this.graceMs = graceMs;
   }
 
-  open(threadId: string, ownerId = LOCAL_USER_ID): ChatTurn {
+  open(threadId: string, ownerId = LOCAL_USER_ID, ownerName = ownerId): ChatTurn {
     const controller = new AbortController();
     let unwatched: ReturnType<typeof setTimeout> | undefined;
     const log = new TurnLog((watchers) => {
@@ -61,6 +63,7 @@ export class ChatTurns {
       id,
       threadId,
       ownerId,
+      ownerName,
       signal: controller.signal,
       log,
       stop: (reason) => controller.abort(new Error(reason)),

@@ -23,6 +23,8 @@ export interface OpenElicitation {
   threadId: string;
   /** Who started the conversation's turn (a user id; `local` in single-user mode). */
   requesterId?: string;
+  /** Their name ("alice"), for routing rules that match on the requester. */
+  requesterName?: string;
   serverName: string;
   message: string;
   /** Defaults to a form; a URL request has no fields. */
@@ -93,7 +95,7 @@ export class ElicitationRegistry {
   private readonly settled = new Map<string, ElicitationOutcome>();
   private readonly pendingByThread = new Map<string, number>();
   private readonly observers = new Set<(event: QuestionEvent) => void>();
-  private router?: (data: ElicitationData, requesterId: string) => ElicitationData["review"];
+  private router?: (data: ElicitationData, requester: { id: string; name?: string }) => ElicitationData["review"];
   /** Beyond either limit a new question is cancelled at once, with a note (the spec's rate limit SHOULD). */
   limits: PendingLimits;
 
@@ -109,7 +111,7 @@ export class ElicitationRegistry {
    * Decides each new question's review (who may answer it) before anyone sees it, so the first card, the "asked"
    * event and the stored question already carry it. A router that throws cancels the question: never unrouted.
    */
-  routeWith(router: (data: ElicitationData, requesterId: string) => ElicitationData["review"]): void {
+  routeWith(router: (data: ElicitationData, requester: { id: string; name?: string }) => ElicitationData["review"]): void {
     this.router = router;
   }
 
@@ -171,7 +173,7 @@ export class ElicitationRegistry {
     const requesterId = request.requesterId ?? LOCAL_USER_ID;
     let unroutable = false;
     try {
-      const review = this.router?.(data, requesterId);
+      const review = this.router?.(data, { id: requesterId, name: request.requesterName });
       if (review) data.review = review;
     } catch (error) {
       console.error("[elicitation] could not route a question:", error);

@@ -39,6 +39,7 @@ export function createElicitationHandler({ serverName, turns, registry, timeoutM
       ...request,
       threadId: run.threadId,
       requesterId: run.ownerId,
+      requesterName: run.ownerName,
       serverName,
       message: params.message,
       timeoutMs,

@@ -82,6 +82,7 @@ export async function passGate(call: GatedCall, deps: GateDeps): Promise<GateOut
   const { settled, report } = deps.registry.open({
     threadId: run.threadId,
     requesterId: run.ownerId,
+    requesterName: run.ownerName,
     serverName,
     message: `The agent wants to call ${toolName} on ${serverName}: ${decision.reason}.`,
     requestedSchema: NO_FIELDS,

@@ -49,6 +49,7 @@ export function showRequiredUrls(
     deps.registry.open({
       threadId: deps.run.threadId,
       requesterId: deps.run.ownerId,
+      requesterName: deps.run.ownerName,
       serverName: deps.serverName,
       message: typeof request.message === "string" ? request.message : "Open this page to continue.",
       mode: "url",

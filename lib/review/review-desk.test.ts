@@ -305,3 +305,16 @@ describe("requesters' names", () => {
     expect(desk.inbox(bob)[0]?.requesterName).toBe("Alice");
   });
 });
+
+describe("rules that match the requester", () => {
+  it("match the requester's name (ids are opaque once people sign in), and not another person's", () => {
+    rules = parseRoutingFile(
+      JSON.stringify({ groups: { ops: ["bob"] }, rules: [{ match: { requester: "alice" }, routeTo: ["ops"], requesterMayAnswer: false }] }),
+      "routing.json",
+    );
+    const fromAlice = ask({ requesterId: "u-7f3a", requesterName: "alice", command: "ls" });
+    expect(fromAlice.data.review?.routedTo).toEqual(["ops"]);
+    const fromMallory = ask({ requesterId: "u-9b1c", requesterName: "mallory", command: "ls" });
+    expect(fromMallory.data.review).toBeUndefined();
+  });
+});

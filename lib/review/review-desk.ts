@@ -92,7 +92,7 @@ export class ReviewDesk {
     this.rules = deps.rules;
     this.stored = deps.stored ?? (async () => undefined);
     this.nameOf = deps.nameOf ?? (async () => undefined);
-    this.registry.routeWith((data, requesterId) => this.route(data, requesterId));
+    this.registry.routeWith((data, requester) => this.route(data, requester));
     this.stopObserving = this.registry.observe((event) => {
       if (event.type === "asked") this.asked(event.data, event.requesterId);
       if (event.type === "settled") this.settled(event.data, event.requesterId);
@@ -215,8 +215,9 @@ export class ReviewDesk {
 
   // --- routing and deadlines ---
 
-  private route(data: ElicitationData, requesterId: string): ReviewState | undefined {
-    const route = routeOf(this.rules.current(), data, { id: requesterId });
+  private route(data: ElicitationData, requester: { id: string; name?: string }): ReviewState | undefined {
+    const requesterId = requester.id;
+    const route = routeOf(this.rules.current(), data, requester);
     if (!route) {
       this.reviews.set(data.id, { requesterId, users: new Set(), approverIds: [] });
       return undefined;

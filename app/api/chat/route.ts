@@ -19,7 +19,7 @@ export async function POST(request: Request) {
     const existing = await state.conversationStore.get(body.id);
     // Only its owner continues a conversation; to anyone else it does not exist.
     if (existing && existing.ownerId !== principal.id) throw new ApiError("not_found", "No such conversation.");
-    const run = await startTurn({ threadId: body.id, ownerId: principal.id, messages: body.messages });
+    const run = await startTurn({ threadId: body.id, ownerId: principal.id, ownerName: principal.name, messages: body.messages });
     return createUIMessageStreamResponse({ stream: run.log.subscribe(request.signal), headers: { [RUN_ID_HEADER]: run.id } });
   } catch (error) {
     return errorResponse(error);
