@@ -9,7 +9,7 @@ import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
 import { SqlConversationStore, type ConversationStore } from "@/lib/db/conversation-store";
-import { openDatabase, type Database } from "@/lib/db/open-database";
+import { sharedDatabase, type Database } from "@/lib/db/open-database";
 import { SqlQuestionStore, type QuestionStore } from "@/lib/db/question-store";
 import { WriteQueue } from "@/lib/db/write-queue";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
@@ -65,7 +65,7 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
  */
 export function createServerState(env: Record<string, string | undefined> = process.env): ServerState {
   const config = appConfig(env);
-  const database = openDatabase(config.databaseUrl);
+  const database = sharedDatabase(config.databaseUrl);
   const writes = new WriteQueue(database);
   const auth = createAuth(database, env);
   const questions = new SqlQuestionStore(database, writes);

@@ -1,6 +1,6 @@
 import "server-only";
 import { appConfig } from "@/lib/config";
-import { openDatabase } from "@/lib/db/open-database";
+import { sharedDatabase } from "@/lib/db/open-database";
 import { createAuth } from "./auth";
 import { authenticate, type Identity } from "./authenticate";
 import { singleUserCheck } from "./sign-in-mode";
@@ -14,13 +14,14 @@ type Gate = (headers: Headers) => Promise<GateVerdict>;
 let gate: Gate | undefined;
 
 /**
- * The check proxy.ts runs before every page and API request. The proxy must not rely on the routes' shared state
- * (it may run apart from them), so it has its own connection to the same database and its own better-auth instance
- * over it (the same secret, so the same sessions). It only reads: the routes' ServerState creates the tables.
+ * The check proxy.ts runs before every page and API request. The proxy must not rely on the routes' ServerState
+ * (it may run apart from them), so it has its own better-auth instance (the same secret, so the same sessions) over
+ * the process's one connection to the database (sharedDatabase: a second one would stall the first). The routes'
+ * ServerState creates the tables.
  */
 export function requestGate(): Gate {
   if (gate) return gate;
-  const database = openDatabase(appConfig().databaseUrl);
+  const database = sharedDatabase(appConfig().databaseUrl);
   const auth = createAuth(database);
   const users = new Users(auth);
   const singleUser = singleUserCheck(() => users.count());

@@ -6,7 +6,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrationProvider } from "./migrations";
-import { openDatabase, StorageError, type Database } from "./open-database";
+import { openDatabase, sharedDatabase, StorageError, type Database } from "./open-database";
 
 const require = createRequire(import.meta.url);
 const opened: Database[] = [];
@@ -112,5 +112,29 @@ describe("two processes opening a new database at once", () => {
     await expect(Promise.all([a.ready, b.ready])).resolves.toBeDefined();
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(a.db);
     expect(rows.rows.map((row) => row.name)).toEqual(Object.keys(await migrationProvider.getMigrations()));
+  });
+});
+
+describe("sharedDatabase", () => {
+  it("gives the same Database for the same file however it is spelled, so a process has one connection", async () => {
+    const file = freshFile();
+    const first = sharedDatabase(file);
+    expect(sharedDatabase(`file://${file}`)).toBe(first);
+    expect(sharedDatabase(freshFile())).not.toBe(first);
+    await first.ready;
+  });
+});
+
+describe("sharedDatabase after close", () => {
+  it("opens the file again for the next caller", async () => {
+    const file = freshFile();
+    const first = sharedDatabase(file);
+    await first.ready;
+    await first.close();
+    const second = sharedDatabase(file);
+    expect(second).not.toBe(first);
+    await second.ready;
+    expect(await second.db.selectFrom("conversations").select("id").execute()).toEqual([]);
+    await second.close();
   });
 });

@@ -67,6 +67,27 @@ export function openDatabase(url: string): Database {
   };
 }
 
+const SHARED = Symbol.for("elicit-chat.databases");
+type WithDatabases = typeof globalThis & { [SHARED]?: Map<string, Database> };
+
+/**
+ * The one Database of this process for `url`, opened on first use. Everything in the app (routes, proxy.ts) goes
+ * through it: two connections in one process would stall each other (see serialized-dialect.ts).
+ */
+export function sharedDatabase(url: string): Database {
+  const holder = globalThis as WithDatabases;
+  const databases = (holder[SHARED] ??= new Map());
+  const file = sqliteFile(url);
+  let database = databases.get(file);
+  if (!database) {
+    const opened = openDatabase(file);
+    // Closed, it is forgotten: the next caller opens the file again.
+    database = { ...opened, close: () => (databases.delete(file), opened.close()) };
+    databases.set(file, database);
+  }
+  return database;
+}
+
 /**
  * Brings the database to the latest migration. Each migration runs in a transaction; another process migrating
  * the same file at the same moment (a second instance, the users command) makes one of them fail, and that one
