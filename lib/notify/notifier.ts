@@ -50,7 +50,8 @@ export interface NotifierOptions {
 }
 
 /**
- * Announces questions on the configured channels (the generic webhook, Slack). The interface lib/review calls:
+ * Announces questions on the configured channels (the generic webhook, Slack). lib/server-state.ts feeds it the
+ * review desk's routed and escalated events (./review-notifications.ts); anything else calls it the same way:
  *
  *   const link = notifier.linkFor(questionId, new URL(request.url).origin); // PUBLIC_URL wins when set
  *   if (link) notifier.notify({ type: "routed", questionId, conversationId, serverName, toolName, message, risk,
