@@ -72,15 +72,15 @@ describe("routes with users configured", () => {
     expect(bobsRun.signal.aborted).toBe(false);
   });
 
-  it("alice cannot stream or stop bob's turn: 404, and it keeps running", async () => {
-    const streamed = await stream(new Request(`${BASE}/api/chat/runs/${bobsRun.id}/stream`, as("alice")), params(bobsRun.id));
-    expect(streamed.status).toBe(404);
-    expect(await codeOf(streamed)).toBe("not_found");
-    const stopped = await stop(
-      new Request(`${BASE}/api/chat/runs/${bobsRun.id}/stop`, as("alice", { method: "POST" })),
-      params(bobsRun.id),
-    );
-    expect(stopped.status).toBe(404);
+  it("alice cannot stream or stop bob's turn: answered exactly as an id nobody has, and it keeps running", async () => {
+    const asAlice = async (id: string) => {
+      const streamed = await stream(new Request(`${BASE}/api/chat/runs/${id}/stream`, as("alice")), params(id));
+      const stopped = await stop(new Request(`${BASE}/api/chat/runs/${id}/stop`, as("alice", { method: "POST" })), params(id));
+      return { stream: [streamed.status, await streamed.text()], stop: [stopped.status, await stopped.text()] };
+    };
+    const bobs = await asAlice(bobsRun.id);
+    expect(bobs).toEqual(await asAlice("00000000-0000-4000-8000-000000000000"));
+    expect(bobs.stream[0]).toBe(204);
     expect(bobsRun.signal.aborted).toBe(false);
   });
 

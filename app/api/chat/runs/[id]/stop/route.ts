@@ -1,5 +1,5 @@
 import { principalOf } from "@/lib/auth/principal";
-import { ApiError, errorResponse } from "@/lib/errors";
+import { errorResponse } from "@/lib/errors";
 import { serverState } from "@/lib/server-state";
 
 export const dynamic = "force-dynamic";
@@ -10,9 +10,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     const principal = await principalOf(request);
     const { id } = await params;
     const run = serverState().turns.get(id);
-    // Someone else's turn does not exist for this person.
-    if (run && run.ownerId !== principal.id) throw new ApiError("not_found", "No such run.");
-    run?.stop("stopped by the person");
+    // Someone else's turn does not exist for this person: the same 204 as an id nobody has, and nothing stops.
+    if (run?.ownerId === principal.id) run.stop("stopped by the person");
     return new Response(null, { status: 204 });
   } catch (error) {
     return errorResponse(error);
