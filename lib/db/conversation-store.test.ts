@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_TITLE_LENGTH } from "@/lib/chat/conversation-contract";
 import { createTestStorage } from "@/testing/test-storage";
 import { titleOf, type ConversationStore } from "./conversation-store";
+import { MemoryConversationStore } from "./memory-stores";
 
 /** A fresh, empty store, and how to throw it away. */
 type StoreFactory = () => Promise<{ store: ConversationStore; close(): Promise<void> }>;
@@ -130,6 +131,8 @@ conversationStoreContract("SQLite", async () => {
   const storage = await createTestStorage();
   return { store: storage.conversations, close: () => storage.close() };
 });
+
+conversationStoreContract("memory (STORAGE=memory)", async () => ({ store: new MemoryConversationStore(), close: async () => {} }));
 
 describe("titleOf", () => {
   it("is the first user message's text on one line, cut at 60 characters", () => {

@@ -52,7 +52,6 @@ export class MemoryConversationStore implements ConversationStore {
     const found = this.conversations.get(id);
     if (!found) return false;
     found.title = title.slice(0, MAX_TITLE_LENGTH);
-    found.updatedAt = Date.now();
     return true;
   }
 
