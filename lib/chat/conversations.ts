@@ -39,8 +39,14 @@ export class Conversations {
     this.registry = deps.registry;
   }
 
-  /** Resolves once the messages the turn starts with are saved; keeps saving its reply until it ends. */
+  /**
+   * Resolves once the person's new message is saved; keeps saving the turn's reply until it ends. Only what the
+   * server itself saw is stored: the person's new messages and the replies the agent streamed. The history a
+   * browser sends along is its own copy, so an edited or invented assistant message in it never reaches the
+   * record (which reviewers read for context).
+   */
   async follow(conversation: { id: string; ownerId: string }, messages: UIMessage[], run: ChatTurn): Promise<void> {
+    let replyAt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let saving = Promise.resolve();
     let stopped = false;
@@ -50,7 +56,7 @@ export class Conversations {
         .then(async () => {
           if (stopped) return;
           const reply = await replyOf(run.log.snapshot());
-          if (reply && !stopped) await this.store.save(conversation, [reply], messages.length);
+          if (reply && !stopped) await this.store.save(conversation, [reply], replyAt);
         })
         .catch((error: unknown) => console.error("[chat] could not save a reply:", error));
       return saving;
@@ -73,7 +79,11 @@ export class Conversations {
       if (this.inFlight.get(conversation.id) === followed) this.inFlight.delete(conversation.id);
     };
     try {
-      await this.store.save(conversation, messages);
+      const stored = (await this.store.get(conversation.id))?.messages ?? [];
+      const known = new Set(stored.map((message) => message.id));
+      const fresh = messages.filter((message) => message.role === "user" && !known.has(message.id));
+      await this.store.save(conversation, fresh, stored.length);
+      replyAt = stored.length + fresh.length;
     } catch (error) {
       followed.stop();
       forget();
