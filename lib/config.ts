@@ -23,6 +23,12 @@ export interface AppConfig {
   model?: RemoteModelSettings;
   /** The embedded database: a SQLite file (DATABASE_URL, a path or a file: URL). */
   databaseUrl: string;
+  /**
+   * `sqlite`: conversations, questions and the audit trail are stored. `memory` (STORAGE=memory): conversations and
+   * questions are kept in memory only and no audit trail is written; nothing survives a restart. For throwaway
+   * demos and the bench's storage-off baseline; people and sign-in still use the database.
+   */
+  storage: "sqlite" | "memory";
   /** MCP_CONFIG as set (the file of servers from mcp.json), or undefined for ./mcp.json. */
   mcpConfigFile?: string;
   /** ROUTING_FILE: who answers which questions (lib/review); undefined means the requester answers. */
@@ -100,6 +106,7 @@ const envSchema = z.object({
   MCP_CONFIG: text,
   ROUTING_FILE: text,
   DATABASE_URL: text,
+  STORAGE: z.preprocess(unsetIfEmpty, z.enum(["sqlite", "memory"], { error: "expected sqlite or memory" }).optional()),
   PUBLIC_URL: webUrl,
   NOTIFY_WEBHOOK_URL: webUrl,
   NOTIFY_WEBHOOK_SECRET: text,
@@ -137,6 +144,7 @@ export function appConfig(env: Env = process.env): AppConfig {
     mcpConfigFile: settings.MCP_CONFIG,
     routingFile: settings.ROUTING_FILE,
     databaseUrl: settings.DATABASE_URL ?? DEFAULTS.DATABASE_URL,
+    storage: settings.STORAGE ?? "sqlite",
     notifications,
   };
 }

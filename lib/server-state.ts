@@ -10,6 +10,7 @@ import { ChatTurns } from "@/lib/chat/turns";
 import { appConfig, type AppConfig } from "@/lib/config";
 import { SqlConversationStore, type ConversationStore } from "@/lib/db/conversation-store";
 import { sharedDatabase, type Database } from "@/lib/db/open-database";
+import { MemoryConversationStore, MemoryQuestionStore } from "@/lib/db/memory-stores";
 import { SqlQuestionStore, type QuestionStore } from "@/lib/db/question-store";
 import { WriteQueue } from "@/lib/db/write-queue";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
@@ -68,8 +69,9 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const database = sharedDatabase(config.databaseUrl);
   const writes = new WriteQueue(database);
   const auth = createAuth(database, env);
-  const questions = new SqlQuestionStore(database, writes);
-  const conversationStore = new SqlConversationStore(database);
+  const inMemory = config.storage === "memory";
+  const questions = inMemory ? new MemoryQuestionStore() : new SqlQuestionStore(database, writes);
+  const conversationStore = inMemory ? new MemoryConversationStore() : new SqlConversationStore(database);
   const registry = new ElicitationRegistry(config.pendingLimits);
   // Every change of every question is written as it happens; an answer's route waits for it (writes.idle()).
   registry.observe((event) => void questions.record(event.data, event.requesterId).catch(() => {}));
@@ -83,7 +85,24 @@ export function createServerState(env: Record<string, string | undefined> = proc
   });
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
-  registry.observe((event) => audit.observe(event));
+  if (!inMemory) {
+    registry.observe((event) => audit.observe(event));
+    // Who a question went to, and who it escalated to at its deadline.
+    review.onEvent(
+      (event) =>
+        void audit
+          .record({
+            type: event.type,
+            at: event.at,
+            questionId: event.questionId,
+            conversationId: event.threadId,
+            actor: "system",
+            outcome: event.to.join(", "),
+            details: { to: event.to, users: event.users },
+          })
+          .catch(() => {}),
+    );
+  }
   const notifier = createNotifier(
     config.notifications,
     { database, writes },

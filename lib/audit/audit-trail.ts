@@ -5,7 +5,7 @@ import { errorMessage } from "@/lib/errors";
 import type { AuditedEvent, AuditInput } from "./audit-input";
 import { EffectLinks, effectOfToolOutput, type TurnChunk } from "./effects";
 import { canonicalJson, entryHash, GENESIS_HASH } from "./hash";
-import { entriesOfEvent, restartExpiryEntry } from "./question-entries";
+import { entriesOfEvent, restartExpiryEntry, toolNameOf } from "./question-entries";
 import { Redaction } from "./redact";
 
 export type { AuditedEvent, AuditInput } from "./audit-input";
@@ -26,6 +26,8 @@ export class AuditTrail {
   private readonly writes: WriteQueue;
   private readonly redaction: Redaction;
   private readonly links = new EffectLinks();
+  /** Approvals already recorded per pending question (four eyes): each is recorded once, as it is given. */
+  private readonly approvalsSeen = new Map<string, number>();
   private readonly log: (message: string) => void;
 
   constructor(writes: WriteQueue, options: AuditTrailOptions = {}) {
@@ -68,7 +70,28 @@ export class AuditTrail {
   /** The registry's observer: every question's lifecycle. Never throws; a failed append is logged. */
   observe(event: AuditedEvent): void {
     if (event.type === "asked") this.links.asked(event.data);
+    if (event.type === "updated") this.recordApprovals(event.data);
+    if (event.type === "settled") this.approvalsSeen.delete(event.data.id);
     for (const entry of entriesOfEvent(event, this.redaction)) this.append(entry);
+  }
+
+  /** Under four eyes each approval is its own entry, by its own person; an edit that starts the count again restarts it. */
+  private recordApprovals(data: AuditedEvent["data"]): void {
+    const approvals = data.review?.approvals ?? [];
+    const seen = Math.min(this.approvalsSeen.get(data.id) ?? 0, approvals.length);
+    for (const approval of approvals.slice(seen)) {
+      this.append({
+        type: "approved",
+        at: approval.at,
+        questionId: data.id,
+        conversationId: data.threadId,
+        actor: approval.by,
+        serverName: data.serverName,
+        toolName: toolNameOf(data),
+        outcome: `${approvals.indexOf(approval) + 1} of ${data.review?.approvalsNeeded ?? 1}`,
+      });
+    }
+    this.approvalsSeen.set(data.id, approvals.length);
   }
 
   /** The questions a restart found waiting, now expired: nothing ran. */

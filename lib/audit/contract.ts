@@ -10,6 +10,8 @@ export const AUDIT_ENTRY_TYPES = [
   "routed",
   "escalated",
   "notified",
+  /** One person's accept under four eyes, before enough people have approved. */
+  "approved",
   "answered",
   "expired",
   "cancelled",
