@@ -70,3 +70,16 @@ describe("settings", () => {
     }
   });
 });
+
+describe("storage settings", () => {
+  it("store in ./data/elicit-chat.db by default, and take DATABASE_URL and STORAGE=memory", () => {
+    const defaults = appConfig({});
+    expect(defaults.storage).toBe("sqlite");
+    expect(defaults.databaseUrl).toBe("data/elicit-chat.db");
+    expect(appConfig({ DATABASE_URL: "/srv/chat.db", STORAGE: "memory" })).toMatchObject({ databaseUrl: "/srv/chat.db", storage: "memory" });
+  });
+
+  it.each(["off", "postgres", "MEMORY"])("refuse STORAGE=%j, saying what it takes", (bad) => {
+    expect(() => appConfig({ STORAGE: bad })).toThrow(`STORAGE="${bad}": expected sqlite or memory`);
+  });
+});
