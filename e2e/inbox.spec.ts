@@ -6,6 +6,7 @@ import { ChatPage } from "./pages/chat-page";
 import { InboxPage } from "./pages/inbox-page";
 import { expectNoSeriousViolations } from "./support/axe";
 import { startTeamServer, type TeamMember, type TeamServer } from "./support/team";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
 import { freshFolder } from "./workspace";
 
 /** rmdir: ops reviews alone; rm: four eyes; touch: bob, escalating to carol after 3 s. Alice may answer none. */
@@ -20,14 +21,21 @@ const ROUTING = {
 
 test.describe("the reviewer inbox", () => {
   let team: TeamServer;
+  let receiver: WebhookReceiver;
+  const WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
+  const PUBLIC_URL = "https://chat.example.test";
   test.beforeAll(async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), "elicit-chat-routing-"));
     const routingFile = path.join(folder, "routing.json");
     writeFileSync(routingFile, JSON.stringify(ROUTING));
-    team = await startTeamServer({ env: { ROUTING_FILE: routingFile } });
+    receiver = await startWebhookReceiver({ secret: WEBHOOK_SECRET });
+    team = await startTeamServer({
+      env: { ROUTING_FILE: routingFile, NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET, PUBLIC_URL },
+    });
   });
   test.afterAll(async () => {
     await team?.stop();
+    await receiver?.close();
   });
 
   /** A browser context signed in as `name`, with a page. */
@@ -46,6 +54,31 @@ test.describe("the reviewer inbox", () => {
     await expect(card).toHaveAttribute("data-status", "pending");
     return card;
   }
+
+  test("a routed question is announced on the signed webhook, and its link opens it in the reviewer's inbox", async ({ browser }) => {
+    const folder = freshFolder("announced");
+    const alice = await as(browser, "alice");
+    const card = await aliceAsks(alice, `rmdir ${folder.name}`);
+    const id = await card.getAttribute("data-elicitation-id");
+    const announced = await expect
+      .poll(() => receiver.requests.find((request) => request.body.includes(`rmdir ${folder.name}`)), { timeout: 15_000 })
+      .toBeTruthy()
+      .then(() => receiver.requests.find((request) => request.body.includes(`rmdir ${folder.name}`))!);
+    expect(announced.signatureValid).toBe(true);
+    const payload = JSON.parse(announced.body) as { type: string; link: string; question: { id: string }; recipients: string[] };
+    expect(payload.type).toBe("question.routed");
+    expect(payload.recipients).toEqual(["ops"]);
+    const link = new URL(payload.link);
+    expect(link.origin).toBe(PUBLIC_URL);
+    if (id) expect(payload.question.id).toBe(id);
+
+    // The link, followed on this server by bob, opens that question.
+    const bob = new InboxPage(await as(browser, "bob"));
+    await bob.page.goto(`${team.baseURL}${link.pathname}${link.search}`);
+    await expect(bob.page.getByRole("region", { name: "Selected question" })).toContainText(`rmdir ${folder.name}`);
+    await bob.page.getByRole("region", { name: "Selected question" }).getByRole("button", { name: "Decline" }).click();
+    await expect(card).toHaveAttribute("data-status", "declined");
+  });
 
   test("bob answers from /inbox with the keyboard while alice's card follows live", async ({ browser }) => {
     const folder = freshFolder("reviewed");
