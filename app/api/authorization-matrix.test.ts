@@ -525,3 +525,24 @@ describe("the proxy, with users configured", () => {
     expect(response.status).toBe(403);
   });
 });
+
+describe("a conversation's first message", () => {
+  it("makes it its sender's: someone racing past the route's owner check with the same id writes nothing into it", async () => {
+    const { conversations, conversationStore, turns } = serverState();
+    const id = randomUUID();
+    const said = (who: Person): UIMessage[] => [{ id: `${who}-1`, role: "user", parts: [{ type: "text", text: `${who} here` }] }];
+    const bobsRun = turns.open(id, ids.bob);
+    const alicesRun = turns.open(id, ids.alice);
+    try {
+      // Both passed POST /api/chat's check (nothing stored yet); bob's first message reached the store first.
+      await conversations.follow({ id, ownerId: ids.bob }, said("bob"), bobsRun);
+      await expect(conversations.follow({ id, ownerId: ids.alice }, said("alice"), alicesRun)).rejects.toMatchObject({ code: "not_found" });
+      await expect(conversationStore.save({ id, ownerId: ids.alice }, said("alice"), 1)).rejects.toMatchObject({ code: "not_found" });
+      expect((await conversationStore.get(id))?.messages.map((message) => message.id)).toEqual(["bob-1"]);
+      expect((await conversations.state(id))?.runId).toBe(bobsRun.id);
+    } finally {
+      turns.close(alicesRun);
+      turns.close(bobsRun);
+    }
+  });
+});

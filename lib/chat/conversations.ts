@@ -74,6 +74,8 @@ export class Conversations {
       },
       saved: () => saving,
     };
+    // A refused first save (someone else's conversation) leaves its owner's turn followed.
+    const previous = this.inFlight.get(conversation.id);
     this.inFlight.set(conversation.id, followed);
     const forget = () => {
       if (this.inFlight.get(conversation.id) === followed) this.inFlight.delete(conversation.id);
@@ -87,6 +89,7 @@ export class Conversations {
     } catch (error) {
       followed.stop();
       forget();
+      if (previous && !this.inFlight.has(conversation.id)) this.inFlight.set(conversation.id, previous);
       throw error;
     }
     void run.log.whenDone().then(async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import type { UIMessage } from "ai";
 import { sql } from "kysely";
 import { MAX_TITLE_LENGTH, type ConversationSummary } from "@/lib/chat/conversation-contract";
+import { ApiError } from "@/lib/errors";
 import type { Database } from "./open-database";
 import type { ConversationRow } from "./tables";
 
@@ -61,6 +62,14 @@ export class SqlConversationStore implements ConversationStore {
         .values({ id: conversation.id, owner_id: conversation.ownerId, title: titleOf(messages), created_at: now, updated_at: now })
         .onConflict((oc) => oc.column("id").doUpdateSet({ updated_at: now }))
         .execute();
+      // The first save makes the conversation its sender's; a save by anyone else (two first messages racing
+      // past the route's owner check with the same id) writes nothing.
+      const { owner_id } = await trx
+        .selectFrom("conversations")
+        .select("owner_id")
+        .where("id", "=", conversation.id)
+        .executeTakeFirstOrThrow();
+      if (owner_id !== conversation.ownerId) throw notOwned();
       for (const [index, message] of messages.entries()) {
         const values = { message: JSON.stringify(message), position: from + index, role: message.role, updated_at: now };
         await trx
@@ -109,4 +118,9 @@ export function titleOf(messages: readonly UIMessage[]): string {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Someone else's conversation does not exist for the caller: the routes' own 404. */
+export function notOwned(): ApiError {
+  return new ApiError("not_found", "No such conversation.");
 }

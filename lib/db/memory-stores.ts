@@ -2,7 +2,7 @@ import "server-only";
 import type { UIMessage } from "ai";
 import { MAX_TITLE_LENGTH, type ConversationSummary } from "@/lib/chat/conversation-contract";
 import type { ElicitationData } from "@/lib/elicitation/contract";
-import { titleOf, type ConversationStore, type StoredConversation } from "./conversation-store";
+import { notOwned, titleOf, type ConversationStore, type StoredConversation } from "./conversation-store";
 import type { QuestionStore, StoredQuestion } from "./question-store";
 
 /**
@@ -35,6 +35,7 @@ export class MemoryConversationStore implements ConversationStore {
   async save(conversation: { id: string; ownerId: string }, messages: readonly UIMessage[], from = 0): Promise<void> {
     const now = Date.now();
     const existing = this.conversations.get(conversation.id);
+    if (existing && existing.ownerId !== conversation.ownerId) throw notOwned();
     const entry = existing ?? {
       id: conversation.id,
       ownerId: conversation.ownerId,
