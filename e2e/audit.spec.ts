@@ -3,6 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { freshFolder } from "./workspace";
+import { saveScreenshot } from "./screenshots";
 
 /** Serious and critical axe-core violations (WCAG 2.1 AA) on the page as it is now. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -49,6 +50,7 @@ test.describe("the audit trail", () => {
 
     await main.getByRole("button", { name: "Verify chain" }).click();
     await expect(main.getByTestId("audit-verify-status")).toContainText(/Chain intact: \d+ entries verified/);
+    await saveScreenshot(page, "audit.png");
   });
 
   test("filters narrow the table, and the page is accessible in light and dark and fits a phone", async ({ page }) => {

@@ -8,6 +8,7 @@ import { expectNoSeriousViolations } from "./support/axe";
 import { startTeamServer, type TeamMember, type TeamServer } from "./support/team";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
 import { freshFolder } from "./workspace";
+import { saveScreenshot } from "./screenshots";
 
 /** rmdir: ops reviews alone; rm: four eyes; touch: bob, escalating to carol after 3 s. Alice may answer none. */
 const ROUTING = {
@@ -136,6 +137,7 @@ test.describe("the reviewer inbox", () => {
     await carol.open(team.baseURL);
     await carol.select(`rm -rf ${folder.name}`);
     await expect(carol.card.getByTestId("elicitation-approvals")).toContainText("1 of 2 approvals: bob");
+    await saveScreenshot(carol.page, "inbox.png");
     await carol.press("a");
     await expect(card).toHaveAttribute("data-status", "accepted");
     await expect(card.getByTestId("elicitation-answered-by")).toHaveText("approved by bob and carol");

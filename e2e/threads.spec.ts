@@ -4,6 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { ThreadList } from "./pages/thread-list";
 import { commandsRunningIn, freshFolder } from "./workspace";
+import { saveScreenshot } from "./screenshots";
 
 /**
  * The conversation list. Other specs share this server's database, so each test finds its own conversations by
@@ -45,6 +46,7 @@ test("new, switch (with back and forward), rename, search and delete, without re
   await expect(list.link(second)).toHaveAttribute("aria-current", "page");
   // Newest first.
   await expect.poll(async () => (await list.titles()).slice(0, 2)).toEqual([second, first]);
+  await saveScreenshot(page, "conversation-list.png");
 
   await list.link(first).click();
   await expect(userMessages(page)).toHaveText([first]);
