@@ -289,6 +289,46 @@ describe("the matrix: route × who → status, for bob's ids", () => {
   });
 });
 
+describe("lists", () => {
+  it("show each person only what they may see: carol what is routed to her, dana everything (answering nothing), alice nothing of bob's", async () => {
+    const listed = async (who: Person) =>
+      (
+        (await (await listPending(request(who, `/api/elicitations?threadId=${bob.thread}`))).json()) as {
+          elicitations: Array<{ id: string }>;
+        }
+      ).elicitations
+        .map((data) => data.id)
+        .sort();
+    const inboxOf = async (who: Person) =>
+      (
+        (await (await inboxRoute.GET(request(who, "/api/inbox"))).json()) as {
+          items: Array<{ data: { id: string; threadId: string }; mayAnswer: boolean }>;
+        }
+      ).items
+        .filter((item) => item.data.threadId === bob.thread)
+        .map((item) => [item.data.id, item.mayAnswer]);
+    expect(await listed("alice")).toEqual([]);
+    expect(await listed("carol")).toEqual([bob.shellQuestion]);
+    expect(await listed("bob")).toEqual([bob.shellQuestion, bob.toolQuestion].sort());
+    expect(await listed("dana")).toEqual([bob.shellQuestion, bob.toolQuestion].sort());
+    expect(await inboxOf("alice")).toEqual([]);
+    expect(await inboxOf("carol")).toEqual([[bob.shellQuestion, true]]);
+    expect(await inboxOf("bob")).toEqual([[bob.toolQuestion, true]]);
+    expect(new Set(await inboxOf("dana"))).toEqual(
+      new Set([
+        [bob.shellQuestion, false],
+        [bob.toolQuestion, false],
+      ]),
+    );
+    const threadsOf = async (who: Person) =>
+      ((await (await listThreads(request(who, "/api/chat/threads"))).json()) as { conversations: Array<{ id: string }> }).conversations.map(
+        (c) => c.id,
+      );
+    for (const who of ["alice", "carol", "dana"] as const) expect(await threadsOf(who)).not.toContain(bob.thread);
+    expect(await threadsOf("bob")).toContain(bob.thread);
+  });
+});
+
 /** bob's question still waits, his conversation is there with its title, his turn runs, his approval stays. */
 async function expectBobsThingsUntouched() {
   const state = serverState();
