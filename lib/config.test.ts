@@ -76,7 +76,10 @@ describe("storage settings", () => {
     const defaults = appConfig({});
     expect(defaults.storage).toBe("sqlite");
     expect(defaults.databaseUrl).toBe("data/elicit-chat.db");
-    expect(appConfig({ DATABASE_URL: "/srv/chat.db", STORAGE: "memory" })).toMatchObject({ databaseUrl: "/srv/chat.db", storage: "memory" });
+    expect(appConfig({ DATABASE_URL: "/srv/chat.db", STORAGE: "memory" })).toMatchObject({
+      databaseUrl: "/srv/chat.db",
+      storage: "memory",
+    });
   });
 
   it.each(["off", "postgres", "MEMORY"])("refuse STORAGE=%j, saying what it takes", (bad) => {
