@@ -17,7 +17,7 @@ import {
   type RequestedSchema,
   type ToolCallRequest,
 } from "./contract";
-import { approvedOf, settlementOf, type Settlement } from "./settlement";
+import { approvedOf, settlementOf, withoutRemember, type Settlement } from "./settlement";
 
 export interface OpenElicitation {
   threadId: string;
@@ -174,7 +174,7 @@ export class ElicitationRegistry {
     let unroutable = false;
     try {
       const review = this.router?.(data, { id: requesterId, name: request.requesterName });
-      if (review) data.review = review;
+      if (review) Object.assign(data, withoutRemember(data), { review });
     } catch (error) {
       console.error("[elicitation] could not route a question:", error);
       unroutable = true;

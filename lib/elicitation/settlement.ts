@@ -2,7 +2,7 @@
  * What an answer means: what is sent back (to the MCP server, or to the tool-call gate) and what the card records
  * as approved. Kept apart from the registry so each can be read on its own.
  */
-import { APPROVAL_COMMAND_FIELD } from "@/mcp-server/contract";
+import { APPROVAL_COMMAND_FIELD, APPROVAL_REMEMBER_FIELD } from "@/mcp-server/contract";
 import type { Approved, ElicitationAction, ElicitationAnswer, ElicitationContent, ElicitationData } from "@/lib/elicitation/contract";
 
 /** What the MCP client sends back to the server (or the gate gets): the tool-call fields only for tool-call cards. */
@@ -32,6 +32,26 @@ export function approvedOf(data: ElicitationData, settlement: Settlement): Appro
   const sent = settlement.content?.[APPROVAL_COMMAND_FIELD];
   const command = typeof sent === "string" && sent.trim() ? sent : data.command;
   return { command, edited: command !== data.command };
+}
+
+/**
+ * A question routed for review is approved for this one call: "always allow" (a tool-call card's remember, the
+ * shell server's remember field) would let later calls skip the reviewers, so a routed card does not offer it.
+ */
+export function withoutRemember(data: ElicitationData): ElicitationData {
+  const { [APPROVAL_REMEMBER_FIELD]: _remember, ...properties } = data.requestedSchema.properties;
+  const required = data.requestedSchema.required?.filter((name) => name !== APPROVAL_REMEMBER_FIELD);
+  return {
+    ...data,
+    requestedSchema: { ...data.requestedSchema, properties, ...(required && { required }) },
+    ...(data.toolCall && { toolCall: { ...data.toolCall, rememberable: false } }),
+  };
+}
+
+/** Whether an accept asks to remember: the tool-call flag, or the shell server's field set to anything but once. */
+export function asksToRemember(answer: { remember?: boolean; content?: Record<string, unknown> }): boolean {
+  const field = answer.content?.[APPROVAL_REMEMBER_FIELD];
+  return answer.remember === true || (field !== undefined && field !== "once");
 }
 
 /** Equal as JSON values, whatever the key order: an argument edit that only reorders keys is no edit. */

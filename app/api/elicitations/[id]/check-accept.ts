@@ -1,10 +1,14 @@
 import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
+import { asksToRemember } from "@/lib/elicitation/settlement";
 import { validateArguments, validateContent, type FieldError } from "@/lib/elicitation/validate";
 import { ApiError } from "@/lib/errors";
 
 /** An accept must fit its card: form content for a question, arguments (and remember) for a tool call. */
 export function checkAccept(pending: ElicitationData, answer: ElicitationAnswer): void {
   if (answer.action !== "accept") return;
+  if (pending.review && asksToRemember(answer)) {
+    throw new ApiError("bad_request", "Invalid body: remember: a question routed for review is approved for this call only.");
+  }
   if (pending.toolCall) {
     if (answer.content !== undefined)
       throw new ApiError("bad_request", "Invalid body: content: a tool-call card takes arguments, not content.");
