@@ -1,5 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 
+const ANSWER_KEYS: Partial<Record<string, string>> = { a: "accept", d: "decline", c: "cancel" };
+
 /** The reviewer inbox as a person sees it: the live list, the filters, the selected question's card. */
 export class InboxPage {
   readonly page: Page;
@@ -34,8 +36,14 @@ export class InboxPage {
     await expect(this.card.getByTestId("elicitation-command")).toContainText(text);
   }
 
-  /** A keyboard shortcut, pressed with nothing focused that takes typing. */
+  /**
+   * A keyboard shortcut, pressed with nothing focused that takes typing. An answer key waits, as a person would,
+   * until its button is enabled: Accept stays disabled while the form is being checked (the validator loads on
+   * first use), and the shortcut does nothing then.
+   */
   async press(key: "j" | "k" | "a" | "d" | "c" | "e"): Promise<void> {
+    const answer = ANSWER_KEYS[key];
+    if (answer) await expect(this.card.locator(`[data-answer="${answer}"]`)).toBeEnabled();
     await this.page.keyboard.press(key);
   }
 }
