@@ -25,7 +25,7 @@ const isNewConversationKey = (event: KeyboardEvent) =>
   (event.ctrlKey || event.metaKey) && event.shiftKey && !event.altKey && event.key.toLowerCase() === "o";
 
 function Chat({ session, onTurnEnd }: { session: ChatSession; onTurnEnd: () => void }) {
-  const [{ transport, setAttached }] = useState(() => createChatTransport(session.threadId));
+  const [{ transport, setAttached }] = useState(() => createChatTransport(session.threadId, onTurnEnd));
   useEffect(() => {
     setAttached(true);
     return () => setAttached(false);
@@ -74,7 +74,7 @@ function Conversation({ threadId, onTurnEnd }: { threadId: string; onTurnEnd: ()
  */
 export function ChatApp() {
   const [threadId, setThreadId] = useState(() => threadInAddress() ?? newThreadId());
-  /** Bumped when the list may have changed: a turn ended (a new conversation is stored by then, with its title). */
+  /** Bumped when the list may have changed: a turn started (its message is stored by then) or ended. */
   const [listVersion, setListVersion] = useState(0);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const drawerButton = useRef<HTMLButtonElement>(null);

@@ -84,7 +84,7 @@ let listening = false;
  * or the person switches to another conversation: the server's grace period covers those, and a tab that comes
  * back to the conversation in time follows the turn again.
  */
-function chatFetch(threadId: string, detached: () => boolean): typeof fetch {
+function chatFetch(threadId: string, detached: () => boolean, onStarted: () => void): typeof fetch {
   return async (input, init) => {
     if (typeof init?.body === "string") {
       try {
@@ -96,6 +96,8 @@ function chatFetch(threadId: string, detached: () => boolean): typeof fetch {
     }
     const response = await fetch(input, init);
     const runId = response.headers.get(RUN_ID_HEADER);
+    // The server stored the message before it answered: the conversation is in the list from now on.
+    if (runId && response.ok) onStarted();
     const signal = init?.signal;
     if (runId && signal) {
       const stopRun = () => {
@@ -109,7 +111,10 @@ function chatFetch(threadId: string, detached: () => boolean): typeof fetch {
 }
 
 /** A conversation's transport; setAttached(false) once the chat showing it went away (a switch is no Stop). */
-export function createChatTransport(threadId: string): {
+export function createChatTransport(
+  threadId: string,
+  onStarted: () => void = () => {},
+): {
   transport: AssistantChatTransport<UIMessage>;
   setAttached: (attached: boolean) => void;
 } {
@@ -118,7 +123,7 @@ export function createChatTransport(threadId: string): {
   let attached = true;
   const transport = new AssistantChatTransport<UIMessage>({
     api: apiPaths.chat,
-    fetch: chatFetch(threadId, () => !attached),
+    fetch: chatFetch(threadId, () => !attached, onStarted),
     // One run id per conversation: switching conversations never replays another's turn.
     resumable: { storage: createResumableSessionStorage({ key: runKey(threadId) }), resumeApi: apiPaths.runStream },
   });

@@ -122,7 +122,8 @@ test("deleting a conversation with a pending question cancels it: nothing runs",
   const card = chat.approvalCards.last();
   await expect(card).toHaveAttribute("data-status", "pending");
   const cardId = await card.getAttribute("data-elicitation-id");
-  // Saved before the turn ran: listed while it waits.
+  // Saved before the turn ran: listed at once, while it waits, without a search or a switch.
+  await expect(list.link(title)).toBeVisible();
   await list.search.fill(folder.name);
   await list.expectTitles([title]);
 
