@@ -4,10 +4,12 @@
  * there. A bad value stops start-up with one error naming the variable and what it expects: a shell must not start
  * with a configuration it did not understand. Unset and empty mean the same: the default.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { prepareStateDir } from "./approvals/used-nonces.ts";
 import { neutralGitEnv } from "./git/git-safety.ts";
 import { loadPolicy, type PolicyLoad } from "./policy/prefix-rules.ts";
 import { DEFAULT_LIMITS, probeSandbox, type SandboxLimits, type SandboxStatus } from "./sandbox/sandbox.ts";
@@ -32,6 +34,18 @@ export interface ShellServerConfig {
   /** The policy file's rules (or the built-in policy) and any problems that made the server ignore the file. */
   policy: PolicyLoad;
   sandbox: SandboxStatus;
+  approvals: ApprovalSettings;
+}
+
+/** Pending approvals of the 2026-07-28 era (approvals/request-state.ts). */
+export interface ApprovalSettings {
+  /** The HMAC key of `requestState`: SHELL_REQUEST_STATE_KEY, else random per process. */
+  requestStateKey: string;
+  /** False with the random key: an approval then cannot outlive the process. */
+  keyFromEnv: boolean;
+  ttlSeconds: number;
+  /** Where used approvals are recorded (real path), or undefined: in memory. */
+  stateDir?: string;
 }
 
 /** Settings of the Streamable HTTP entry point (http.ts). */
@@ -51,13 +65,18 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_COMMAND_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_OUTPUT_CHARS = 30_000;
 const DEFAULT_HTTP_PORT = 3333;
+const DEFAULT_APPROVAL_TTL_SECONDS = 7 * 24 * 3600;
+const MIN_APPROVAL_TTL_SECONDS = 60;
+const MAX_APPROVAL_TTL_SECONDS = 30 * 24 * 3600;
+/** The SDK's codec refuses shorter HMAC keys; so does start-up. */
+export const MIN_REQUEST_STATE_KEY_LENGTH = 32;
 /** How much longer the server waits for an answer than the client (ELICITATION_TIMEOUT_MS): see commandTimeouts. */
 export const ELICITATION_MARGIN_MS = 30_000;
 /** A bearer token is the only thing between the network and a shell: refuse ones short enough to guess. */
 export const MIN_TOKEN_LENGTH = 16;
 
 /** Variables whose value must never appear in an error message (it would end up in a log). */
-const SECRET = new Set(["MCP_HTTP_TOKEN", "MCP_HTTP_TOKENS"]);
+const SECRET = new Set(["MCP_HTTP_TOKEN", "MCP_HTTP_TOKENS", "SHELL_REQUEST_STATE_KEY"]);
 
 const unset = (value: unknown) => (value === "" ? undefined : value);
 
@@ -100,9 +119,29 @@ const shellSchema = z
     COMMAND_MAX_OUTPUT_CHARS: wholeNumber(DEFAULT_MAX_OUTPUT_CHARS, " of characters"),
     PATH: z.string().optional(),
     LANG: z.string().default("C.UTF-8"),
+    SHELL_REQUEST_STATE_KEY: z.preprocess(
+      unset,
+      z
+        .string()
+        .min(MIN_REQUEST_STATE_KEY_LENGTH, {
+          error: `a key of ${MIN_REQUEST_STATE_KEY_LENGTH} or more characters (e.g. openssl rand -hex 32)`,
+        })
+        .optional(),
+    ),
+    SHELL_APPROVAL_TTL_SECONDS: wholeNumber(DEFAULT_APPROVAL_TTL_SECONDS, " of seconds").refine(
+      (seconds) => seconds >= MIN_APPROVAL_TTL_SECONDS && seconds <= MAX_APPROVAL_TTL_SECONDS,
+      { error: `a whole number of seconds from ${MIN_APPROVAL_TTL_SECONDS} to ${MAX_APPROVAL_TTL_SECONDS}` },
+    ),
+    SHELL_STATE_DIR: z.preprocess(unset, z.string().optional()),
     ...limitsSchema.shape,
   })
   .superRefine((settings, context) => {
+    if (settings.SHELL_REQUEST_STATE_KEY !== undefined && settings.SHELL_STATE_DIR === undefined) {
+      // A key lets approvals outlive the process; without a durable record of used ones, a replay after a
+      // restart would run the command a second time.
+      const error = "set when SHELL_REQUEST_STATE_KEY is (a directory outside the workspace where used approvals are recorded)";
+      context.addIssue({ code: "custom", path: ["SHELL_STATE_DIR"], message: error });
+    }
     if (settings.COMMAND_TIMEOUT_MS !== undefined && settings.COMMAND_TIMEOUT_MS > settings.COMMAND_MAX_TIMEOUT_MS) {
       const error = `at most COMMAND_MAX_TIMEOUT_MS (${settings.COMMAND_MAX_TIMEOUT_MS})`;
       context.addIssue({ code: "custom", path: ["COMMAND_TIMEOUT_MS"], message: error });
@@ -218,6 +257,7 @@ export function configFromEnv(env: Env = process.env): ShellServerConfig {
   mkdirSync(workspaceDir, { recursive: true });
   const homeDir = commandHome();
   return {
+    approvals: approvalSettings(settings, workspaceDir),
     workspaceDir,
     ...commandTimeouts({
       elicitationTimeoutMs: settings.ELICITATION_TIMEOUT_MS,
@@ -238,6 +278,23 @@ export function configFromEnv(env: Env = process.env): ShellServerConfig {
       GIT_PAGER: "cat",
       TERM: "dumb",
     },
+  };
+}
+
+function approvalSettings(settings: z.output<typeof shellSchema>, workspaceDir: string): ApprovalSettings {
+  let stateDir: string | undefined;
+  if (settings.SHELL_STATE_DIR !== undefined) {
+    try {
+      stateDir = prepareStateDir(settings.SHELL_STATE_DIR, workspaceDir);
+    } catch (error) {
+      throw new Error(`SHELL_STATE_DIR must be ${(error as Error).message}, got "${settings.SHELL_STATE_DIR}"`);
+    }
+  }
+  return {
+    requestStateKey: settings.SHELL_REQUEST_STATE_KEY ?? randomBytes(32).toString("base64url"),
+    keyFromEnv: settings.SHELL_REQUEST_STATE_KEY !== undefined,
+    ttlSeconds: settings.SHELL_APPROVAL_TTL_SECONDS,
+    stateDir,
   };
 }
 
@@ -296,6 +353,9 @@ export function describeConfig(config: ShellServerConfig): string[] {
         `${limits.maxCpuSeconds} s CPU per process, ${mb(limits.maxTmpBytes)} each for /tmp, HOME and /dev/shm; ${sandbox.limits}`
       : "WARNING: no resource limits on commands outside the sandbox",
     ...policy.problems.map((problem) => `policy file ignored, using the built-in policy: ${problem}`),
+    config.approvals.keyFromEnv
+      ? `pending approvals (2026-07-28) last ${config.approvals.ttlSeconds} s and survive restarts; used ones recorded in ${config.approvals.stateDir}`
+      : "pending approvals (2026-07-28) end with this process (no SHELL_REQUEST_STATE_KEY)",
     policy.source ? `policy file ${policy.source}${policy.rules.network ? " (network allowed in the sandbox)" : ""}` : "built-in policy",
   ];
 }

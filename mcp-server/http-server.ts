@@ -9,8 +9,8 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import { isInitializeRequest } from "@modelcontextprotocol/server";
 import { MIN_TOKEN_LENGTH, type ShellServerConfig } from "./config.ts";
 import { DEFAULT_SESSION_LIMITS, SessionTable, type SessionLimits } from "./transports/http-sessions.ts";
 import { createServer, type ServerExtension } from "./server.ts";
@@ -88,7 +88,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return sendError(res, 400, "Bad Request: no valid session; start with initialize");
     if (!(await sessions.makeRoom(client))) return sendError(res, 503, "Too many sessions with calls in flight; try again later");
 
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id: string) => sessions.add(id, transport, client),
     });

@@ -1,8 +1,9 @@
 /**
- * The approval question: an MCP form elicitation (2025-11-25) whose fields let the person edit the command
+ * The approval question: an MCP form elicitation (pushed on 2025-11-25, returned in `input_required` on
+ * 2026-07-28) whose fields let the person edit the command
  * before approving it and choose whether to remember the approval in this conversation.
  */
-import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitRequestFormParams } from "@modelcontextprotocol/server";
 import {
   APPROVAL_COMMAND_FIELD,
   APPROVAL_REMEMBER_FIELD,
@@ -46,7 +47,7 @@ export interface ApprovalAnswer {
 }
 
 /** Reads an accepted answer; a missing or blank command means the proposed one. */
-export function readApproval(proposed: string, content: ElicitResult["content"]): ApprovalAnswer {
+export function readApproval(proposed: string, content: Record<string, unknown> | undefined): ApprovalAnswer {
   const raw = content?.[APPROVAL_COMMAND_FIELD];
   const command = typeof raw === "string" && raw.trim() !== "" ? raw : proposed;
   const remember = rememberChoiceSchema.safeParse(content?.[APPROVAL_REMEMBER_FIELD]);

@@ -4,26 +4,26 @@
  * session's server (startHttpServer's `extend`), so that the elicitation scenarios really run against this
  * server's transport and session handling; production code never imports this file.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult, ElicitRequestFormParams } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ElicitRequestFormParams, McpServer, ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
 type Schema = ElicitRequestFormParams["requestedSchema"];
 
 export function registerConformanceFixtures(server: McpServer): void {
-  const ask = async (message: string, requestedSchema: Schema, prefix: string): Promise<CallToolResult> => {
+  const ask = async (ctx: ServerContext, message: string, requestedSchema: Schema, prefix: string): Promise<CallToolResult> => {
     if (!server.server.getClientCapabilities()?.elicitation) {
       return { content: [{ type: "text", text: "The client does not support elicitation." }], isError: true };
     }
-    const result = await server.server.elicitInput({ mode: "form", message, requestedSchema });
+    const result = await ctx.mcpReq.elicitInput({ mode: "form", message, requestedSchema }, { relatedRequestId: ctx.mcpReq.id });
     return { content: [{ type: "text", text: `${prefix}action=${result.action}, content=${JSON.stringify(result.content ?? {})}` }] };
   };
 
   server.registerTool(
     "test_elicitation",
-    { description: "Conformance fixture: asks for a username and email.", inputSchema: { message: z.string() } },
-    ({ message }) =>
+    { description: "Conformance fixture: asks for a username and email.", inputSchema: z.object({ message: z.string() }) },
+    ({ message }, ctx) =>
       ask(
+        ctx,
         message,
         {
           type: "object",
@@ -37,8 +37,9 @@ export function registerConformanceFixtures(server: McpServer): void {
       ),
   );
 
-  server.registerTool("test_elicitation_sep1034_defaults", { description: "Conformance fixture: defaults for every primitive." }, () =>
+  server.registerTool("test_elicitation_sep1034_defaults", { description: "Conformance fixture: defaults for every primitive." }, (ctx) =>
     ask(
+      ctx,
       "Please review the defaults",
       {
         type: "object",
@@ -54,8 +55,9 @@ export function registerConformanceFixtures(server: McpServer): void {
     ),
   );
 
-  server.registerTool("test_elicitation_sep1330_enums", { description: "Conformance fixture: every enum variant." }, () =>
+  server.registerTool("test_elicitation_sep1330_enums", { description: "Conformance fixture: every enum variant." }, (ctx) =>
     ask(
+      ctx,
       "Please choose",
       {
         type: "object",

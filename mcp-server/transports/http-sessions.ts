@@ -4,10 +4,10 @@
  * with another client's token is answered as if the session did not exist, so it can neither call tools on it nor
  * answer its questions.
  */
-import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 
 export interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   /** The name of the token that opened it ("local" in local-only mode). */
   owner: string;
   lastActive: number;
@@ -47,7 +47,7 @@ export class SessionTable {
     return session && session.owner === owner ? session : undefined;
   }
 
-  add(id: string, transport: StreamableHTTPServerTransport, owner: string): void {
+  add(id: string, transport: NodeStreamableHTTPServerTransport, owner: string): void {
     this.sessions.set(id, { transport, owner, lastActive: this.now(), inFlight: 0 });
   }
 
