@@ -5,6 +5,8 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Read by Mastra when it loads: a suspended turn waits in storage, not in memory (lib/agent/run-storage.ts).
+  process.env.MASTRA_SUSPENDED_RUN_TTL_MS ??= "1000";
   const { serverState } = await import("./lib/server-state");
   try {
     const state = serverState();

@@ -12,6 +12,8 @@ import { remoteModelSettings, type RemoteModelSettings } from "@/lib/models/mode
 export interface AppConfig {
   /** How long a card waits for a person before the server is told `cancel` and the card says expired. */
   elicitationTimeoutMs: number;
+  /** How long a question whose tool call is suspended in storage (MCP 2026-07-28) may wait, across restarts. */
+  durableQuestionTimeoutMs: number;
   workspaceDir: string;
   /** The longest a started command may run; the MCP tool-call timeout must outlast wait + run. */
   commandMaxTimeoutMs: number;
@@ -52,6 +54,8 @@ export type Env = Record<string, string | undefined>;
 /** Each default, written once. */
 export const DEFAULTS = {
   ELICITATION_TIMEOUT_MS: 300_000,
+  // A week: a question asked on Friday can still be answered on Monday.
+  DURABLE_QUESTION_TIMEOUT_MS: 7 * 24 * 3600_000,
   WORKSPACE_DIR: "workspace",
   COMMAND_MAX_TIMEOUT_MS: 120_000,
   ELICITATION_MAX_PENDING_PER_CONVERSATION: 20,
@@ -96,6 +100,7 @@ const WEBHOOK_SECRET_MIN_LENGTH = 16;
 
 const envSchema = z.object({
   ELICITATION_TIMEOUT_MS: positiveInt,
+  DURABLE_QUESTION_TIMEOUT_MS: positiveInt,
   WORKSPACE_DIR: text,
   COMMAND_MAX_TIMEOUT_MS: positiveInt,
   ELICITATION_MAX_PENDING_PER_CONVERSATION: positiveInt,
@@ -132,6 +137,7 @@ export function appConfig(env: Env = process.env): AppConfig {
     DEFAULTS.ELICITATION_MAX_PENDING_PER_CONVERSATION;
   return {
     elicitationTimeoutMs: settings.ELICITATION_TIMEOUT_MS ?? DEFAULTS.ELICITATION_TIMEOUT_MS,
+    durableQuestionTimeoutMs: settings.DURABLE_QUESTION_TIMEOUT_MS ?? DEFAULTS.DURABLE_QUESTION_TIMEOUT_MS,
     workspaceDir: path.resolve(/*turbopackIgnore: true*/ settings.WORKSPACE_DIR ?? DEFAULTS.WORKSPACE_DIR),
     commandMaxTimeoutMs: settings.COMMAND_MAX_TIMEOUT_MS ?? DEFAULTS.COMMAND_MAX_TIMEOUT_MS,
     // Never below one conversation's limit.

@@ -1,20 +1,28 @@
 import "server-only";
+import { hostname } from "node:os";
+import path from "node:path";
 import type { Agent } from "@mastra/core/agent";
 import { createChatAgent } from "@/lib/agent/agent";
+import { withRunStorage } from "@/lib/agent/run-storage";
 import { AuditTrail } from "@/lib/audit/audit-trail";
 import { fieldNamesOf } from "@/lib/audit/redact";
 import { createAuth, migrateAuth, type Auth } from "@/lib/auth/auth";
 import { Users } from "@/lib/auth/users";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
+import { Resumer } from "@/lib/chat/resumer";
+import { driveTurn } from "@/lib/chat/start-turn";
 import { appConfig, type AppConfig } from "@/lib/config";
 import { SqlConversationStore, type ConversationStore } from "@/lib/db/conversation-store";
-import { sharedDatabase, type Database } from "@/lib/db/open-database";
+import { keptSecret } from "@/lib/db/kept-secret";
+import { sharedDatabase, sqliteFile, type Database } from "@/lib/db/open-database";
+import { MemoryResumableCalls, SqlResumableCalls, type ResumableCalls } from "@/lib/db/resumable-calls";
 import { MemoryConversationStore, MemoryQuestionStore } from "@/lib/db/memory-stores";
 import { SqlQuestionStore, type QuestionStore } from "@/lib/db/question-store";
 import { WriteQueue } from "@/lib/db/write-queue";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { mastraConnector } from "@/lib/mcp/client";
+import type { ShellApprovalState } from "@/lib/mcp/server-definitions";
 import { loadMcpConfig } from "@/lib/mcp/config";
 import { McpConnections } from "@/lib/mcp/connections";
 import { ToolApprovalMemory } from "@/lib/mcp/tool-approval-memory";
@@ -45,6 +53,10 @@ export interface ServerState {
   readonly conversationStore: ConversationStore;
   readonly turns: ChatTurns;
   readonly conversations: Conversations;
+  /** Tool calls suspended on a question (MCP 2026-07-28), and their claims. */
+  readonly calls: ResumableCalls;
+  /** Continues a suspended turn once its question's answer wins the claim; shows waiting ones after a restart. */
+  readonly resumer: Resumer;
   /** "Always allow this tool in this conversation". */
   readonly approvals: ToolApprovalMemory;
   /** Every MCP connection: the bundled shell server's, and each conversation's to the servers from mcp.json. */
@@ -72,6 +84,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const inMemory = config.storage === "memory";
   const questions = inMemory ? new MemoryQuestionStore() : new SqlQuestionStore(database, writes);
   const conversationStore = inMemory ? new MemoryConversationStore() : new SqlConversationStore(database);
+  const calls = inMemory ? new MemoryResumableCalls() : new SqlResumableCalls(database, writes);
   const registry = new ElicitationRegistry(config.pendingLimits);
   // Every change of every question is written as it happens; an answer's route waits for it (writes.idle()).
   registry.observe((event) => void questions.record(event.data, event.requesterId).catch(() => {}));
@@ -82,6 +95,8 @@ export function createServerState(env: Record<string, string | undefined> = proc
     stored: (id) => questions.get(id),
     // The inbox names who asked ("alice"), not their id; users exist once started (auth migrated).
     nameOf: async (id) => (await started.then(() => new Users(auth).byId(id)))?.name,
+    // A durable question's answer must win its claim in storage first (the resumer is built below).
+    claim: (pending, settlement, by) => resumer.claim(pending, settlement, by),
   });
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
@@ -132,10 +147,24 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
   const mcp = new McpConnections({
-    connector: mastraConnector({ turns, registry, approvals, config, log }),
+    connector: mastraConnector({ turns, registry, approvals, config, log, calls, approvalState: shellApprovalState(config, inMemory) }),
     isBusy: (conversationId) => turns.hasTurnIn(conversationId),
     loadConfig: () => loadMcpConfig({ MCP_CONFIG: config.mcpConfigFile }),
     log,
+  });
+  const agent = withRunStorage(createChatAgent(modelFor(config.model)), { databaseUrl: config.databaseUrl, inMemory });
+  const conversations = new Conversations({ store: conversationStore, questions, registry });
+  const resumer: Resumer = new Resumer({
+    calls,
+    registry,
+    questions,
+    conversationStore,
+    conversations,
+    turns,
+    drive: (run, start) => driveTurn({ mcp, audit }, run, start),
+    resumeStream: (resumeData, options) => agent.resumeStream(resumeData, options),
+    claimant: `${hostname()}:${process.pid}`,
+    nameOf: async (id) => (await new Users(auth).byId(id))?.name,
   });
   const startedAt = Date.now();
   const started = database.ready.then(async () => {
@@ -143,6 +172,8 @@ export function createServerState(env: Record<string, string | undefined> = proc
     // Nothing from the previous process waits any more: its tools got no yes, and the cards say so.
     const expired = await questions.expirePending(RESTART_NOTE, startedAt);
     await audit.recordRestartExpiry(expired, RESTART_NOTE);
+    // Questions whose tool call is suspended in storage wait on: their cards come back, answerable.
+    await resumer.restore();
   });
   started.catch(() => {}); // Heard by whoever awaits it (instrumentation.ts at start-up).
   return {
@@ -156,13 +187,22 @@ export function createServerState(env: Record<string, string | undefined> = proc
     audit,
     conversationStore,
     turns,
-    conversations: new Conversations({ store: conversationStore, questions, registry }),
+    conversations,
+    calls,
+    resumer,
     approvals,
     mcp,
-    agent: createChatAgent(modelFor(config.model)),
+    agent,
     notifier,
     started,
   };
+}
+
+/** The bundled server's signing key and used-state folder, beside the database (none with STORAGE=memory). */
+function shellApprovalState(config: AppConfig, inMemory: boolean): ShellApprovalState | undefined {
+  if (inMemory) return undefined;
+  const file = sqliteFile(config.databaseUrl);
+  return { key: keptSecret(`${file}.shell-key`), dir: path.join(path.dirname(file), "shell-state") };
 }
 
 /**

@@ -1,11 +1,10 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { username } from "better-auth/plugins/username";
 import { ConfigError } from "@/lib/config";
+import { keptSecret } from "@/lib/db/kept-secret";
 import type { Database } from "@/lib/db/open-database";
 
 /**
@@ -99,17 +98,5 @@ export function placeholderEmail(name: string): string {
 function authSecret(databaseFile: string, env: Record<string, string | undefined>): string {
   const fromEnv = env.BETTER_AUTH_SECRET?.trim();
   if (fromEnv) return fromEnv;
-  const file = `${databaseFile}.auth-secret`;
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  // Written whole, then linked into place: a process starting at the same moment reads all of it or makes none.
-  const draft = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
-  writeFileSync(draft, randomBytes(32).toString("base64url"), { mode: 0o600 });
-  try {
-    linkSync(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    unlinkSync(draft);
-  }
-  return readFileSync(file, "utf8").trim();
+  return keptSecret(`${databaseFile}.auth-secret`);
 }

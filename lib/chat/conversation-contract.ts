@@ -34,6 +34,11 @@ export const conversationStateSchema = z.object({
   messages: z.array(storedMessageSchema),
   /** The turn in flight: replay GET /api/chat/runs/{id}/stream to follow it. */
   runId: z.string().nullable(),
+  /**
+   * The turn in flight continues the last (assistant) message, a turn resumed after its question was answered: its
+   * replay adds to that message instead of rebuilding it.
+   */
+  continuesReply: z.boolean().optional(),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 

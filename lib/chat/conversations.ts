@@ -16,6 +16,8 @@ export const DELETED_NOTE = "the conversation was deleted";
 /** A turn being followed: stop() ends its saving (the conversation went away); saved() waits for a save under way. */
 interface Followed {
   run: ChatTurn;
+  /** It continues the stored reply of the run it resumes. */
+  continuesReply: boolean;
   stop(): void;
   saved(): Promise<void>;
 }
@@ -45,8 +47,14 @@ export class Conversations {
    * browser sends along is its own copy, so an edited or invented assistant message in it never reaches the
    * record (which reviewers read for context).
    */
-  async follow(conversation: { id: string; ownerId: string }, messages: UIMessage[], run: ChatTurn): Promise<void> {
+  async follow(
+    conversation: { id: string; ownerId: string },
+    messages: UIMessage[],
+    run: ChatTurn,
+    { continues }: { continues?: string } = {},
+  ): Promise<void> {
     let replyAt = 0;
+    let base: UIMessage | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let saving = Promise.resolve();
     let stopped = false;
@@ -55,7 +63,7 @@ export class Conversations {
       saving = saving
         .then(async () => {
           if (stopped) return;
-          const reply = await replyOf(run.log.snapshot());
+          const reply = await replyOf(run.log.snapshot(), base);
           if (reply && !stopped) await this.store.save(conversation, [reply], replyAt);
         })
         .catch((error: unknown) => console.error("[chat] could not save a reply:", error));
@@ -66,6 +74,7 @@ export class Conversations {
     });
     const followed: Followed = {
       run,
+      continuesReply: continues !== undefined,
       // A deleted conversation must not come back from a save of its last turn.
       stop: () => {
         stopped = true;
@@ -82,6 +91,13 @@ export class Conversations {
     };
     try {
       const stored = (await this.store.get(conversation.id))?.messages ?? [];
+      const continued = continues === undefined ? -1 : stored.findIndex((message) => message.id === continues);
+      if (continued >= 0) {
+        // A resumed turn adds to the reply it suspended in, where it stands.
+        base = stored[continued];
+        replyAt = continued;
+        return void this.whenDone(run, saveReply, stopListening, () => clearTimeout(timer), forget);
+      }
       const known = new Set(stored.map((message) => message.id));
       const fresh = messages.filter((message) => message.role === "user" && !known.has(message.id));
       await this.store.save(conversation, fresh, stored.length);
@@ -92,10 +108,14 @@ export class Conversations {
       if (previous && !this.inFlight.has(conversation.id)) this.inFlight.set(conversation.id, previous);
       throw error;
     }
+    this.whenDone(run, saveReply, stopListening, () => clearTimeout(timer), forget);
+  }
+
+  private whenDone(run: ChatTurn, save: () => Promise<void>, stopListening: () => void, cancelTimer: () => void, forget: () => void) {
     void run.log.whenDone().then(async () => {
       stopListening();
-      clearTimeout(timer);
-      await saveReply();
+      cancelTimer();
+      await save();
       forget();
     });
   }
@@ -142,7 +162,9 @@ export class Conversations {
     const { messages, ...conversation } = stored;
     const run = this.inFlight.get(id)?.run;
     const latest = (await this.withLatestCards(messages)) as ConversationState["messages"];
-    return { conversation, messages: latest, runId: run && !run.log.done ? run.id : null };
+    const followed = this.inFlight.get(id);
+    const live = run && !run.log.done;
+    return { conversation, messages: latest, runId: live ? run.id : null, ...(live && followed?.continuesReply && { continuesReply: true }) };
   }
 
   /** Every card in these messages as it stands now: live if still waiting, else as stored. */
@@ -164,16 +186,16 @@ export class Conversations {
 }
 
 /** The assistant message a turn has produced so far, rebuilt from its log the way a browser would. */
-async function replyOf(chunks: UIMessageChunk[]): Promise<UIMessage | undefined> {
+async function replyOf(chunks: UIMessageChunk[], base?: UIMessage): Promise<UIMessage | undefined> {
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
       chunks.forEach((chunk) => controller.enqueue(chunk));
       controller.close();
     },
   });
-  let last: UIMessage | undefined;
+  let last: UIMessage | undefined = base;
   try {
-    for await (const message of readUIMessageStream<UIMessage>({ stream })) last = message;
+    for await (const message of readUIMessageStream<UIMessage>({ stream, ...(base && { message: base }) })) last = message;
   } catch {
     // A failed turn keeps what it had.
   }

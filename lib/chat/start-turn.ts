@@ -36,15 +36,18 @@ export async function startTurn({ threadId, ownerId, ownerName, messages }: Turn
     state.turns.close(run);
     throw error;
   }
-  void drive(state, run, messages).finally(() => state.turns.close(run));
+  // Mastra's MessageListInput is typed against its own bundled copy of the AI SDK; the runtime takes UI messages.
+  const stream: StreamStarter = (options) => state.agent.stream(messages as unknown as MessageListInput, options);
+  void driveTurn(state, run, stream).finally(() => state.turns.close(run));
   return run;
 }
 
-async function drive(
-  { mcp, agent, audit }: Pick<ServerState, "mcp" | "agent" | "audit">,
-  run: ChatTurn,
-  messages: TurnRequest["messages"],
-): Promise<void> {
+type StreamOptions = Parameters<ServerState["agent"]["resumeStream"]>[1] & Record<string, unknown>;
+/** Starts the agent's output for a turn: a new run (stream) or a suspended one continued (resumeStream). */
+export type StreamStarter = (options: StreamOptions) => ReturnType<ServerState["agent"]["resumeStream"]>;
+
+/** Runs a turn to its end, writing the agent's output to the turn's log. */
+export async function driveTurn({ mcp, audit }: Pick<ServerState, "mcp" | "audit">, run: ChatTurn, start: StreamStarter): Promise<void> {
   let release = () => {};
   let notices: ServerNotice[] = [];
   try {
@@ -53,8 +56,7 @@ async function drive(
     notices = turnTools.notices;
     const requestContext = new RequestContext();
     requestContext.set(RUN_ID_CONTEXT_KEY, run.id);
-    // Mastra's MessageListInput is typed against its own bundled copy of the AI SDK; the runtime takes UI messages.
-    const output = await agent.stream(messages as unknown as MessageListInput, {
+    const output = await start({
       // Also the progress token of the turn's MCP calls, which is how live command output finds this run.
       runId: run.id,
       abortSignal: run.signal,

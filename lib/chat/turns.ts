@@ -47,7 +47,8 @@ export class ChatTurns {
     this.graceMs = graceMs;
   }
 
-  open(threadId: string, ownerId = LOCAL_USER_ID, ownerName = ownerId): ChatTurn {
+  /** `id`: a resumed turn keeps the id of the run it continues (its reply, progress and cards keep their keys). */
+  open(threadId: string, ownerId = LOCAL_USER_ID, ownerName = ownerId, id: string = randomUUID()): ChatTurn {
     const controller = new AbortController();
     let unwatched: ReturnType<typeof setTimeout> | undefined;
     const log = new TurnLog((watchers) => {
@@ -57,7 +58,6 @@ export class ChatTurns {
         unwatched.unref?.();
       }
     });
-    const id = randomUUID();
     const output = liveOutputCollector((data) => log.push({ type: LIVE_OUTPUT_PART_TYPE, id: `output-${id}`, data }));
     const run: ChatTurn = {
       id,

@@ -106,7 +106,8 @@ async function migrate(db: Kysely<Tables>, file: string): Promise<void> {
   throw new StorageError(`Could not migrate the database ${file}: ${errorMessage(lastError)}`, { cause: lastError });
 }
 
-function sqliteFile(url: string): string {
+/** The SQLite file a DATABASE_URL names (relative paths from the working directory); Postgres is refused. */
+export function sqliteFile(url: string): string {
   if (/^(postgres|postgresql):/i.test(url)) {
     throw new StorageError("DATABASE_URL names Postgres, which this version cannot use yet: give a file path for SQLite.");
   }

@@ -19,7 +19,10 @@ export interface QuestionStore {
   /** The stored state of these questions (those it knows), by id. */
   many(ids: readonly string[]): Promise<Map<string, ElicitationData>>;
   pending(options?: { conversationId?: string }): Promise<StoredQuestion[]>;
-  /** Settles every question asked before `askedBefore` and still pending as expired with `note`; returns them. */
+  /**
+   * Settles every question asked before `askedBefore` and still pending as expired with `note`; returns them. Not
+   * durable ones: their tool call is suspended in storage, and they wait on (lib/chat/resumer.ts).
+   */
   expirePending(note: string, askedBefore: number): Promise<StoredQuestion[]>;
 }
 
@@ -78,7 +81,7 @@ export class SqlQuestionStore implements QuestionStore {
   }
 
   async expirePending(note: string, askedBefore: number): Promise<StoredQuestion[]> {
-    const left = (await this.pending()).filter(({ data }) => data.createdAt < askedBefore);
+    const left = (await this.pending()).filter(({ data }) => data.createdAt < askedBefore && !data.durable);
     const expired = left.map(({ data, requesterId }) => ({
       requesterId,
       data: { ...data, status: "expired" as const, note },

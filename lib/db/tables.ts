@@ -61,6 +61,29 @@ export interface AuditEntriesTable {
   hash: string;
 }
 
+/** A tool call suspended on a question (see migrations/003-resumable-calls.ts and resumable-calls.ts). */
+export interface ResumableCallsTable {
+  question_id: string;
+  conversation_id: string;
+  /** The agent run that suspended, and its tool call: what Mastra resumes. */
+  run_id: string;
+  tool_call_id: string;
+  server_name: string;
+  tool_name: string;
+  /** The key of the server's input request the answer goes back under. */
+  input_key: string;
+  /** The server's opaque, signed state, sent back verbatim with the answer. */
+  request_state: string | null;
+  /** waiting -> claimed (an answer won; its turn resumes) -> done. */
+  phase: string;
+  /** The winning answer as JSON ({ action, content, by, at }); its content is cleared once done. */
+  answer: string | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface NotificationDeliveriesTable {
   id: string;
   question_id: string;
@@ -79,9 +102,11 @@ export interface Tables {
   questions: QuestionsTable;
   audit_entries: AuditEntriesTable;
   notification_deliveries: NotificationDeliveriesTable;
+  resumable_calls: ResumableCallsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export type QuestionRow = Selectable<QuestionsTable>;
 export type NewQuestionRow = Insertable<QuestionsTable>;
+export type ResumableCallRow = Selectable<ResumableCallsTable>;
 export type AuditEntryRow = Selectable<AuditEntriesTable>;

@@ -110,6 +110,11 @@ export const elicitationDataSchema = z.object({
   result: callResultSchema.optional(),
   /** Set when a routing rule sends it to reviewers (lib/review): who may answer, approvals so far, the deadline. */
   review: reviewStateSchema.optional(),
+  /**
+   * True when its tool call is suspended in storage (MCP 2026-07-28 `input_required`): it survives restarts and
+   * waits until `expiresAt`. Otherwise a live request holds it, and a restart ends it.
+   */
+  durable: z.boolean().optional(),
 });
 export type ElicitationData = z.infer<typeof elicitationDataSchema>;
 

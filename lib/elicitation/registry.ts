@@ -42,6 +42,12 @@ export interface OpenElicitation {
   abortNote?: () => string;
   /** Called with the card's data when it opens, when it settles, and when a result is reported. */
   onChange: (data: ElicitationData) => void;
+  /**
+   * A question whose tool call is suspended in storage: nothing holds it open, so no timer or signal settles it
+   * here. Only an answer (after its claim, see lib/chat/resumer.ts) or `end()` does. `restored` brings back one
+   * asked before a restart, under its own id and times.
+   */
+  durable?: { restored?: Pick<ElicitationData, "id" | "createdAt" | "expiresAt"> };
 }
 
 export type { Settlement } from "./settlement";
@@ -133,8 +139,9 @@ export class ElicitationRegistry {
 
   open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement>; report: (result: CallResult) => void } {
     const now = Date.now();
+    const restored = request.durable?.restored;
     const data: ElicitationData = {
-      id: randomUUID(),
+      id: restored?.id ?? randomUUID(),
       kind: request.toolCall ? "tool-call" : "question",
       mode: request.mode ?? "form",
       url: request.url,
@@ -146,16 +153,19 @@ export class ElicitationRegistry {
       risk: request.risk,
       toolCall: request.toolCall,
       status: "pending",
-      createdAt: now,
-      expiresAt: now + request.timeoutMs,
+      createdAt: restored?.createdAt ?? now,
+      expiresAt: restored?.expiresAt ?? now + request.timeoutMs,
+      ...(request.durable && { durable: true }),
     };
     let resolve!: (settlement: Settlement) => void;
     const settled = new Promise<Settlement>((r) => (resolve = r));
 
-    const timer = setTimeout(
-      () => this.settle(data.id, "expired", { action: "cancel" }, { note: "nobody answered in time", cause: "timeout" }),
-      request.timeoutMs,
-    );
+    const timer = request.durable
+      ? undefined
+      : setTimeout(
+          () => this.settle(data.id, "expired", { action: "cancel" }, { note: "nobody answered in time", cause: "timeout" }),
+          request.timeoutMs,
+        );
     const onAbort = () =>
       this.settle(
         data.id,
@@ -231,6 +241,11 @@ export class ElicitationRegistry {
     const outcome = this.settledOutcome(id);
     if (!outcome) return { kind: "not_found", expired: false };
     return outcome.status === "expired" ? { kind: "not_found", expired: true } : { kind: "conflict", outcome };
+  }
+
+  /** Ends a pending question without an answer (a durable one expired or was cancelled, after its claim). */
+  end(id: string, status: "expired" | "cancelled", note: string, cause: SettleCause): ElicitationOutcome | undefined {
+    return this.settle(id, status, { action: "cancel" }, { note, cause });
   }
 
   /**

@@ -11,7 +11,9 @@ import { createElicitationHandler } from "./elicitation-handler";
 import { routeToolCalls, type McpTool } from "./route-tool-calls";
 import type { GateSettings } from "./tool-approval-decision";
 import type { ToolApprovalMemory } from "./tool-approval-memory";
-import { bundledServer, configuredServer } from "./server-definitions";
+import { bundledServer, configuredServer, type ShellApprovalState } from "./server-definitions";
+import { toolCallerOf } from "./resumable-tool";
+import type { ResumableCalls } from "@/lib/db/resumable-calls";
 
 export { RUN_ID_CONTEXT_KEY } from "./route-tool-calls";
 
@@ -53,10 +55,14 @@ export interface ConnectorDeps {
   approvals: ToolApprovalMemory;
   config: AppConfig;
   log: (message: string) => void;
+  /** Suspended tool calls: set, questions from servers that speak 2026-07-28 suspend their turn into storage. */
+  calls?: ResumableCalls;
+  /** The bundled server's signing key and used-state folder (absent: its approvals cannot outlive it). */
+  approvalState?: ShellApprovalState;
 }
 
 /** The connector that speaks MCP through Mastra's client, with our elicitation handler on every server. */
-export function mastraConnector({ turns, registry, approvals, config, log }: ConnectorDeps): McpConnector {
+export function mastraConnector({ turns, registry, approvals, config, log, calls, approvalState }: ConnectorDeps): McpConnector {
   let made = 0;
   const timeoutMs = config.elicitationTimeoutMs;
 
@@ -68,7 +74,12 @@ export function mastraConnector({ turns, registry, approvals, config, log }: Con
       log(`server "${serverName}" is unavailable: ${reason}`);
       return { kind: "unavailable", serverName, reason };
     });
-    return { tools: routeToolCalls(toolsets, { turns, registry, timeoutMs, gates, approvals }), unavailable };
+    const lifetimeMs = config.durableQuestionTimeoutMs;
+    const resumable = (serverName: string) => {
+      const caller = calls && toolCallerOf(client, serverName);
+      return caller && calls ? { caller, calls, registry, lifetimeMs, turns } : undefined;
+    };
+    return { tools: routeToolCalls(toolsets, { turns, registry, timeoutMs, gates, approvals, resumable }), unavailable };
   }
 
   async function connect(
@@ -88,7 +99,7 @@ export function mastraConnector({ turns, registry, approvals, config, log }: Con
   return {
     async connectBundled() {
       const handler = createElicitationHandler({ serverName: BUNDLED_SERVER_NAME, turns, registry, timeoutMs, log });
-      const connection = await connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler) }, { gates: {} });
+      const connection = await connect({ [BUNDLED_SERVER_NAME]: bundledServer(config, handler, approvalState) }, { gates: {} });
       if (!connection.tools[RUN_COMMAND_TOOL_KEY]) {
         await connection.client.disconnect().catch(() => {});
         throw new Error(connection.unavailable[0]?.reason ?? "the shell MCP server offers no run_command tool");

@@ -30,7 +30,7 @@ export function createElicitationHandler({ serverName, turns, registry, timeoutM
       log(`${serverName}: elicitation with no conversation to show it in; cancelled`);
       return { action: "cancel" };
     }
-    const request = params.mode === "url" ? urlRequest(params.url) : formRequest(params.requestedSchema, meta);
+    const request = questionFields(params);
     if ("refused" in request) {
       log(`${serverName}: ${request.refused}; cancelled`);
       return { action: "cancel" };
@@ -55,7 +55,17 @@ export function createElicitationHandler({ serverName, turns, registry, timeoutM
   };
 }
 
-type RequestFields = Pick<OpenElicitation, "mode" | "url" | "requestedSchema" | "command" | "risk">;
+export type RequestFields = Pick<OpenElicitation, "mode" | "url" | "requestedSchema" | "command" | "risk">;
+
+/** What a card shows of an MCP elicitation's params, or why it cannot be shown (then it is cancelled). */
+export function questionFields(params: {
+  mode?: string;
+  url?: unknown;
+  requestedSchema?: unknown;
+  _meta?: Record<string, unknown>;
+}): RequestFields | { refused: string } {
+  return params.mode === "url" ? urlRequest(params.url) : formRequest(params.requestedSchema, params._meta ?? {});
+}
 
 function urlRequest(raw: unknown): RequestFields | { refused: string } {
   const url = safeHttpUrl(raw);

@@ -10,6 +10,7 @@ import { isDenied, type GateSettings } from "./tool-approval-decision";
 import type { ToolApprovalMemory } from "./tool-approval-memory";
 import { BUNDLED_SERVER_NAME, toolKey } from "./tool-names";
 import { showRequiredUrls } from "./url-elicitation";
+import { callResumable, resumeDataSchema, type ResumableDeps } from "./resumable-tool";
 
 export type Toolsets = Awaited<ReturnType<MCPClient["listToolsets"]>>;
 export type McpTool = Toolsets[string][string];
@@ -28,6 +29,11 @@ export interface RouteDeps {
   gates: Record<string, GateSettings>;
   /** "Always allow this tool here", per conversation. */
   approvals: ToolApprovalMemory;
+  /**
+   * For servers that speak MCP 2026-07-28: how to call their tools so a question suspends the turn instead of
+   * holding it (lib/mcp/resumable-tool.ts). Undefined, or undefined for a server: today's path (held open).
+   */
+  resumable?: (serverName: string) => ResumableDeps | undefined;
 }
 
 /**
@@ -50,6 +56,7 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
   for (const [serverName, tools] of Object.entries(toolsets)) {
     // Only the bundled server is trusted to ask for itself; any other name, configured or not, is gated.
     const settings = serverName === BUNDLED_SERVER_NAME ? undefined : (gates[serverName] ?? {});
+    const resumable = deps.resumable?.(serverName);
     for (const [toolName, tool] of Object.entries(tools)) {
       if (settings && isDenied(settings, toolName)) continue;
       routed[toolKey(serverName, toolName)] = tool;
@@ -58,7 +65,9 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
       tool.execute = async (input: unknown, context: ToolExecutionContext) => {
         const run = turns.get(context?.requestContext?.get(RUN_ID_CONTEXT_KEY));
         let report: ((result: { called: boolean; summary: string }) => void) | undefined;
-        if (settings) {
+        // A resumed call already passed the gate before it suspended: its person answered the server's question.
+        const resuming = resumeDataSchema.safeParse(context?.agent?.resumeData).success;
+        if (settings && !resuming) {
           const toolCallId = context?.agent?.toolCallId ?? (context as { toolCallId?: string } | undefined)?.toolCallId;
           const gate = await passGate({ run, serverName, toolName, settings, tool, input, toolCallId }, { registry, memory, timeoutMs });
           if (!gate.proceed) return gate.result;
@@ -68,7 +77,9 @@ export function routeToolCalls(toolsets: Toolsets, deps: RouteDeps): Record<stri
         try {
           const ids = settings ? {} : { [CORRELATION_META_KEY]: run?.id, [CONVERSATION_META_KEY]: run?.threadId };
           const withMeta: ToolExecutionContext & { _meta: Record<string, unknown> } = { ...context, _meta: ids };
-          const result = await execute(input, withMeta);
+          const result = resumable
+            ? await callResumable(resumable, { serverName, toolName, run, meta: ids }, input, withMeta)
+            : await execute(input, withMeta);
           report?.({ called: true, summary: reportedError(result) ? "called; the tool reported an error" : "called" });
           return result;
         } catch (error) {

@@ -16,11 +16,23 @@ function toolCallTimeout(config: AppConfig): number {
   return config.elicitationTimeoutMs + config.commandMaxTimeoutMs + 60_000;
 }
 
+/** Where the bundled server keeps what makes its pending approvals safe across restarts (mcp-server/README.md). */
+export interface ShellApprovalState {
+  /** Signs each approval's request state. */
+  key: string;
+  /** Records each request state once used, so none is accepted twice. */
+  dir: string;
+}
+
 /**
  * The bundled shell server, spawned with this very Node binary (never a bare `node`, which may be too old) and a
  * minimal environment: a child can read its parent's environment from /proc, so app secrets never reach it.
  */
-export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestHandler): MastraMCPServerDefinition {
+export function bundledServer(
+  config: AppConfig,
+  inputRequests: MCPInputRequestHandler,
+  approvalState?: ShellApprovalState,
+): MastraMCPServerDefinition {
   return {
     command: process.execPath,
     args: [path.join(/*turbopackIgnore: true*/ process.cwd(), "mcp-server", "stdio.ts")],
@@ -34,10 +46,16 @@ export function bundledServer(config: AppConfig, inputRequests: MCPInputRequestH
       COMMAND_MAX_TIMEOUT_MS: String(config.commandMaxTimeoutMs),
       // The shell server's own settings, when set (see mcp-server/README.md).
       ...pick(process.env, ["SHELL_POLICY", "SHELL_SANDBOX", "COMMAND_TIMEOUT_MS", "COMMAND_MAX_OUTPUT_CHARS"]),
+      // Approvals that outlive both processes: signed with a key kept beside the database, used at most once.
+      ...(approvalState && {
+        SHELL_REQUEST_STATE_KEY: approvalState.key,
+        SHELL_STATE_DIR: approvalState.dir,
+        SHELL_APPROVAL_TTL_SECONDS: String(Math.ceil(config.durableQuestionTimeoutMs / 1000)),
+      }),
     },
     timeout: toolCallTimeout(config),
-    // Our server speaks the 2025-11-25 protocol; saying so skips Mastra's probe, which spawns a throwaway copy.
-    protocolVersion: "legacy",
+    // Our server speaks 2026-07-28 (input_required); saying so skips Mastra's probe, which spawns a throwaway copy.
+    protocolVersion: "2026-07-28",
     // Each call carries a progress token (the chat run's id), and the server streams a command's output with it.
     enableProgressTracking: true,
     capabilities,

@@ -7,9 +7,9 @@
  */
 import "server-only";
 import type { Principal } from "@/lib/auth/principal";
-import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
+import type { ElicitationAnswer, ElicitationData, ElicitationOutcome } from "@/lib/elicitation/contract";
 import { LOCAL_USER_ID, type AnswerResult, type ElicitationRegistry } from "@/lib/elicitation/registry";
-import { canonicalJson, settlementOf } from "@/lib/elicitation/settlement";
+import { canonicalJson, settlementOf, type Settlement } from "@/lib/elicitation/settlement";
 import { inboxPaths, type Approval, type PartialApproval, type ReviewState } from "./contract";
 import type { InboxItem } from "./inbox-contract";
 import { expandNames } from "./routing-file";
@@ -43,6 +43,9 @@ export interface QuestionChange {
  * class from another bundle would not be recognised by errorResponse).
  */
 export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval } | { kind: "forbidden"; waitingFor: string };
+
+/** Claims a durable question for this answer; returns the recorded outcome when another answer claimed it first. */
+export type DurableClaim = (pending: ElicitationData, settlement: Settlement, by: string | undefined) => Promise<ElicitationOutcome | undefined>;
 
 /** What deciding who sees a question needs. */
 export interface Access {
@@ -81,13 +84,17 @@ export class ReviewDesk {
   /** Requesters' names by user id, for the inbox ("alice", not her id); looked up once per person. */
   private readonly names = new Map<string, string>();
   private readonly nameOf: (userId: string) => Promise<string | undefined>;
+  private readonly claim?: DurableClaim;
 
   constructor(deps: {
     registry: ElicitationRegistry;
     rules: RoutingRules;
     stored?: (id: string) => Promise<StoredAccess | undefined>;
     nameOf?: (userId: string) => Promise<string | undefined>;
+    /** Set: a durable question's answer counts only once it wins its claim in storage (lib/chat/resumer.ts). */
+    claim?: DurableClaim;
   }) {
+    this.claim = deps.claim;
     this.registry = deps.registry;
     this.rules = deps.rules;
     this.stored = deps.stored ?? (async () => undefined);
@@ -180,19 +187,31 @@ export class ReviewDesk {
     if (answer.action === "accept") check?.(pending);
     const review = this.reviews.get(id);
     if (answer.action !== "accept" || !pending.review || !review || pending.review.approvalsNeeded <= 1) {
-      return this.registry.answer(id, answer, nameOf(principal));
+      return this.decide(pending, answer, nameOf(principal));
     }
     return this.approve(id, pending, pending.review, review, answer, principal);
   }
 
-  private approve(
+  /**
+   * The answer that settles a question. A durable one (its tool call suspended in storage, maybe answered in another
+   * process too) must first win its claim: the loser gets 409 with the winner's outcome, and nothing runs twice.
+   */
+  private async decide(pending: ElicitationData, answer: ElicitationAnswer, by: string | undefined): Promise<AnswerResult> {
+    if (pending.durable && this.claim) {
+      const lost = await this.claim(pending, settlementOf(pending, answer), by);
+      if (lost) return { kind: "conflict", outcome: lost };
+    }
+    return this.registry.answer(pending.id, answer, by);
+  }
+
+  private async approve(
     id: string,
     pending: ElicitationData,
     state: ReviewState,
     review: Review,
     answer: ElicitationAnswer,
     principal: Principal,
-  ): DeskAnswer {
+  ): Promise<DeskAnswer> {
     // Everyone must approve exactly the same thing: a different answer (an edit) starts the count again.
     const key = canonicalJson(settlementOf(pending, answer));
     let approvals: Approval[] = state.approvals;
@@ -206,8 +225,8 @@ export class ReviewDesk {
       approvals = [...approvals, { by: principal.name, at: Date.now() }];
     }
     if (approvals.length >= state.approvalsNeeded) {
-      this.registry.updateReview(id, { ...state, approvals });
-      return this.registry.answer(id, answer, joinNames(approvals.map((a) => a.by)));
+      const approved = this.registry.updateReview(id, { ...state, approvals }) ?? pending;
+      return this.decide(approved, answer, joinNames(approvals.map((a) => a.by)));
     }
     const data = this.registry.updateReview(id, { ...state, approvals });
     return { kind: "partial", approval: { id, status: "pending", review: data?.review ?? { ...state, approvals } } };

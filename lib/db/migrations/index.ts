@@ -2,6 +2,7 @@ import "server-only";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import { initial } from "./001-initial";
 import { auditIndexes } from "./002-audit-indexes";
+import { resumableCalls } from "./003-resumable-calls";
 
 /**
  * Every migration, in order, by name. Listed here rather than read from the folder at run time: the Next.js build
@@ -10,6 +11,7 @@ import { auditIndexes } from "./002-audit-indexes";
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial": initial,
   "002-audit-indexes": auditIndexes,
+  "003-resumable-calls": resumableCalls,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,142 @@
+import "server-only";
+import type { ToolExecutionContext } from "@mastra/core/tools";
+import type { MCPClient } from "@mastra/mcp";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { ChatTurn, ChatTurns } from "@/lib/chat/turns";
+import type { ResumableCalls } from "@/lib/db/resumable-calls";
+import type { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { questionFields } from "./elicitation-handler";
+
+/** The MCP revision whose tool calls can end with `input_required` and be retried later (no open request). */
+export const RESUMABLE_PROTOCOL_VERSION = "2026-07-28";
+
+/** The part of the MCP SDK client a resumable call needs: one request, with `input_required` handed back. */
+export interface ToolCaller {
+  request(
+    request: { method: "tools/call"; params: Record<string, unknown> },
+    options: { allowInputRequired: true; signal?: AbortSignal; timeout?: number },
+  ): Promise<unknown>;
+}
+
+/**
+ * The SDK client of one server on a Mastra MCP connection, when that server speaks a revision with
+ * `input_required`. Mastra's own tool wrapper answers `input_required` itself (by calling the elicitation handler
+ * and retrying while the call stays open), so a call that must be able to outlive the process is made here
+ * instead. Mastra keeps the client private: this is the one place that reaches for it, and a test
+ * (resumable-tool.test.ts) fails if the shape changes.
+ */
+export function toolCallerOf(client: MCPClient, serverName: string): ToolCaller | undefined {
+  if (client.getServerProtocolVersions()[serverName] !== RESUMABLE_PROTOCOL_VERSION) return undefined;
+  const internal = (client as unknown as { mcpClientsById?: Map<string, { client?: Partial<ToolCaller> }> }).mcpClientsById;
+  const sdkClient = internal?.get(serverName)?.client;
+  return typeof sdkClient?.request === "function" ? (sdkClient as ToolCaller) : undefined;
+}
+
+const inputRequiredSchema = z.object({
+  resultType: z.literal("input_required"),
+  inputRequests: z.record(z.string(), z.object({ method: z.string(), params: z.record(z.string(), z.unknown()).optional() })).optional(),
+  requestState: z.string().optional(),
+});
+
+/** What the suspended tool call carries in Mastra's snapshot, and what the resume hands back. */
+export const suspendPayloadSchema = z.object({ questionId: z.string() });
+export const resumeDataSchema = z.object({ questionId: z.string() });
+
+export interface ResumableDeps {
+  caller: ToolCaller;
+  registry: ElicitationRegistry;
+  calls: ResumableCalls;
+  /** How long a suspended question may wait (the server's own lifetime for its state may be shorter). */
+  lifetimeMs: number;
+  /** The turns running now: a card updates its turn's stream while that runs, and holds on to nothing after. */
+  turns: ChatTurns;
+}
+
+interface CallTarget {
+  serverName: string;
+  toolName: string;
+  run: ChatTurn | undefined;
+  meta: Record<string, unknown>;
+}
+
+/**
+ * Calls an MCP tool so that a question it raises suspends the agent's turn instead of holding it: the server's
+ * `input_required` becomes a durable card and the turn ends suspended (Mastra stores it); when the card's answer
+ * wins its claim, the turn is resumed (lib/chat/resumer.ts), this runs again with `resumeData`, and the call is
+ * retried with the answer and the server's `requestState`. Anything it cannot carry through (several requests at
+ * once, a kind other than a form or URL elicitation, no turn to show it in) ends the call with nothing run.
+ */
+export async function callResumable(deps: ResumableDeps, target: CallTarget, input: unknown, context: ToolExecutionContext): Promise<unknown> {
+  const { caller, calls } = deps;
+  const agent = context?.agent;
+  const resume = resumeDataSchema.safeParse(agent?.resumeData);
+  // The chat run's id is also the progress token: a running command's output finds its conversation.
+  const meta = { ...target.meta, ...(target.run && { progressToken: target.run.id }) };
+  let params: Record<string, unknown> = { name: target.toolName, arguments: input, _meta: meta };
+  if (resume.success) {
+    const call = await calls.get(resume.data.questionId);
+    if (call?.phase !== "claimed" || !call.answer) return notRun("its question was not answered");
+    const { action, content } = call.answer;
+    const response = action === "accept" ? { action, content: content ?? {} } : { action };
+    params = { ...params, inputResponses: { [call.inputKey]: response }, ...(call.requestState && { requestState: call.requestState }) };
+  }
+  const result = await caller.request({ method: "tools/call", params }, { allowInputRequired: true, signal: context?.abortSignal });
+  if (resume.success) await calls.finish(resume.data.questionId);
+  const required = inputRequiredSchema.safeParse(result);
+  if (!required.success) return toolOutput(result);
+  const { run } = target;
+  if (!agent?.suspend || !run) return notRun("the server asked a question and there is no conversation to ask it in");
+  return ask(deps, { ...target, run }, required.data, { suspend: agent.suspend, toolCallId: agent.toolCallId });
+}
+
+async function ask(
+  { registry, calls, lifetimeMs, turns }: ResumableDeps,
+  { serverName, toolName, run }: CallTarget & { run: ChatTurn },
+  required: z.infer<typeof inputRequiredSchema>,
+  { suspend, toolCallId }: { suspend: (payload: unknown) => Promise<unknown>; toolCallId: string },
+): Promise<unknown> {
+  const requests = Object.entries(required.inputRequests ?? {});
+  const [only] = requests;
+  if (requests.length !== 1 || !only || only[1].method !== "elicitation/create") {
+    return notRun(`${serverName} asked for ${requests.length === 1 ? "an input this app cannot give" : "several inputs at once"}`);
+  }
+  const [inputKey, request] = only;
+  const fields = questionFields(request.params ?? {});
+  if ("refused" in fields) return notRun(`${serverName} sent a question this app cannot show (${fields.refused})`);
+  // On disk before the card shows: an answer given at once finds the call it resumes.
+  const now = Date.now();
+  const restored = { id: randomUUID(), createdAt: now, expiresAt: now + lifetimeMs };
+  const runId = run.id;
+  const call = { questionId: restored.id, conversationId: run.threadId, runId: run.id, toolCallId, serverName, toolName, inputKey };
+  await calls.save({ ...call, requestState: required.requestState });
+  const { data } = registry.open({
+    ...fields,
+    threadId: run.threadId,
+    requesterId: run.ownerId,
+    requesterName: run.ownerName,
+    serverName,
+    message: typeof request.params?.message === "string" ? request.params.message : "",
+    timeoutMs: lifetimeMs,
+    durable: { restored },
+    // By id, not the turn itself: a question that waits for days must not keep its finished turn in memory.
+    onChange: (card) => turns.get(runId)?.showElicitation(card),
+  });
+  // Refused at once (too many waiting, no reviewer to route it to): the call ends here, nothing ran.
+  if (registry.get(data.id) === undefined) {
+    await calls.close(data.id);
+    return notRun("the question was refused before anyone saw it");
+  }
+  await suspend({ questionId: data.id });
+  return undefined;
+}
+
+/** What the model sees of a call's result: its structured part when it has one (as Mastra's own wrapper does). */
+function toolOutput(result: unknown): unknown {
+  if (result && typeof result === "object" && "structuredContent" in result && result.structuredContent) return result.structuredContent;
+  return result;
+}
+
+function notRun(why: string): { content: { type: "text"; text: string }[]; isError: true } {
+  return { content: [{ type: "text", text: `Not run: ${why}.` }], isError: true };
+}
