@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -154,6 +154,56 @@ describe("configFromEnv", () => {
     expect(() => read({ ELICITATION_TIMEOUT_MS: "x", SHELL_SANDBOX: "on" })).toThrow(
       /^(?=.*ELICITATION_TIMEOUT_MS must be)(?=.*; )(?=.*SHELL_SANDBOX must be)/,
     );
+  });
+});
+
+describe("configFromEnv's pending-approval settings", () => {
+  let scratch: string;
+  let workspace: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), "shell-config-approvals-"));
+    workspace = path.join(scratch, "workspace");
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+  const read = (env: Record<string, string>) =>
+    configFromEnv({ WORKSPACE_DIR: workspace, SHELL_SANDBOX: "off", PATH: "/usr/bin:/bin", ...env });
+  const KEY = "0123456789abcdef0123456789abcdef";
+
+  it("defaults: a random key per process, 7 days, used approvals in memory", () => {
+    const { approvals } = read({});
+    expect(approvals).toMatchObject({ keyFromEnv: false, ttlSeconds: 604_800, stateDir: undefined });
+    expect(approvals.requestStateKey.length).toBeGreaterThanOrEqual(32);
+    expect(read({}).approvals.requestStateKey).not.toBe(approvals.requestStateKey);
+  });
+
+  it("reads the key, the TTL and the state dir (created 0700)", () => {
+    const stateDir = path.join(scratch, "state");
+    const { approvals } = read({ SHELL_REQUEST_STATE_KEY: KEY, SHELL_APPROVAL_TTL_SECONDS: "60", SHELL_STATE_DIR: stateDir });
+    expect(approvals).toEqual({ requestStateKey: KEY, keyFromEnv: true, ttlSeconds: 60, stateDir });
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  it("refuses a short key without repeating it", () => {
+    expect(() => read({ SHELL_REQUEST_STATE_KEY: "short-secret", SHELL_STATE_DIR: path.join(scratch, "s") })).toThrow(
+      /^SHELL_REQUEST_STATE_KEY must be a key of 32 or more characters[^"]*$/,
+    );
+  });
+
+  it("refuses a key without a state dir: a replay after a restart could run twice", () => {
+    expect(() => read({ SHELL_REQUEST_STATE_KEY: KEY })).toThrow(/SHELL_STATE_DIR must be set when SHELL_REQUEST_STATE_KEY is/);
+  });
+
+  it.each(["59", "2592001", "0", "week"])("refuses SHELL_APPROVAL_TTL_SECONDS=%j", (value) => {
+    expect(() => read({ SHELL_APPROVAL_TTL_SECONDS: value })).toThrow(/^SHELL_APPROVAL_TTL_SECONDS must be a (positive )?whole number/);
+  });
+
+  it.each([
+    ["a symlink", (dir: string) => (mkdirSync(`${dir}-real`), symlinkSync(`${dir}-real`, dir)), /must be a directory, not a symlink/],
+    ["inside the workspace", () => undefined, /must be a directory outside the workspace/],
+  ])("refuses a SHELL_STATE_DIR that is %s", (_what, make, error) => {
+    const dir = _what === "inside the workspace" ? path.join(workspace, ".state") : path.join(scratch, "state");
+    make(dir);
+    expect(() => read({ SHELL_STATE_DIR: dir })).toThrow(error);
   });
 });
 
