@@ -8,7 +8,8 @@ import type { Settlement } from "@/lib/elicitation/settlement";
 import type { DurableClaim } from "@/lib/review/review-desk";
 import type { Conversations } from "./conversations";
 import type { StreamStarter } from "./start-turn";
-import type { ChatTurn, ChatTurns } from "./turns";
+import { UNWATCHED_REASON, type ChatTurn, type ChatTurns } from "./turns";
+import { turnEndNote } from "@/lib/mcp/abort-notes";
 
 /** What a card says when its question waited longer than it may (the model is told nothing ran). */
 export const DURABLE_EXPIRED_NOTE = "nobody answered in time; nothing ran";
@@ -40,11 +41,18 @@ export interface ResumerDeps {
 export class Resumer {
   private readonly deps: ResumerDeps;
   private sweeper?: ReturnType<typeof setInterval>;
+  private readonly expiries = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(deps: ResumerDeps) {
     this.deps = deps;
     deps.registry.observe((event) => {
-      if (event.type === "settled" && event.data.durable && event.cause === "answered") void this.resume(event.data.id);
+      if (!event.data.durable) return;
+      if (event.type === "asked") this.expireLater(event.data.id, event.data.expiresAt);
+      if (event.type === "settled") {
+        clearTimeout(this.expiries.get(event.data.id));
+        this.expiries.delete(event.data.id);
+        if (event.cause === "answered") void this.resume(event.data.id);
+      }
     });
   }
 
@@ -88,17 +96,55 @@ export class Resumer {
     this.sweeper.unref?.();
   }
 
-  /** Questions past their time: claimed with a cancel (so no late answer can win), shown expired, turn resumed. */
+  /** Questions past their time (a timer may not have fired: the process slept, or it was set days ago). */
   async sweep(now = Date.now()): Promise<void> {
     const { calls, registry, questions } = this.deps;
     for (const call of await calls.inPhase("waiting")) {
       const data = registry.get(call.questionId) ?? (await questions.get(call.questionId))?.data;
-      if (!data || data.expiresAt > now) continue;
-      const won = await calls.claim(call.questionId, { action: "cancel", by: undefined, at: now }, this.deps.claimant);
-      if (!won) continue;
-      registry.end(call.questionId, "expired", DURABLE_EXPIRED_NOTE, "timeout");
-      await this.resume(call.questionId);
+      if (data && data.expiresAt <= now) await this.expire(call.questionId);
     }
+  }
+
+  private expireLater(id: string, expiresAt: number): void {
+    // setTimeout holds at most about 24 days; the sweep covers anything longer.
+    const timer = setTimeout(() => void this.expire(id), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+    timer.unref?.();
+    this.expiries.set(id, timer);
+  }
+
+  /** Claimed with a cancel (so no late answer can win), shown expired, and its turn resumed: the model hears it. */
+  private async expire(id: string): Promise<void> {
+    this.expiries.delete(id);
+    const won = await this.deps.calls.claim(id, { action: "cancel", at: Date.now() }, this.deps.claimant);
+    if (!won) return;
+    this.deps.registry.end(id, "expired", DURABLE_EXPIRED_NOTE, "timeout");
+    await this.resume(id);
+  }
+
+  /**
+   * A turn whose agent run ended suspended on durable questions stays open while someone watches it (its stream
+   * goes on when the answer comes, as if it had waited); when nobody does, it ends and the questions wait on in
+   * storage. Stopped by the person: its questions are cancelled, nothing they guard runs.
+   */
+  parkOrClose(run: ChatTurn): void {
+    const { turns } = this.deps;
+    if (run.suspendedOn.size === 0) return turns.close(run);
+    const end = () => {
+      const reason: unknown = run.signal.reason;
+      const unwatched = reason instanceof Error && reason.message === UNWATCHED_REASON;
+      if (!unwatched) for (const id of run.suspendedOn) void this.cancel(id, turnEndNote(reason));
+      if (turns.get(run.id) === run && run.suspendedOn.size > 0) turns.close(run);
+    };
+    if (run.signal.aborted) end();
+    else run.signal.addEventListener("abort", end, { once: true });
+  }
+
+  /** Ends a waiting durable question without a yes (its claim taken by a cancel), so nothing it guards runs. */
+  async cancel(questionId: string, note: string): Promise<void> {
+    const won = await this.deps.calls.claim(questionId, { action: "cancel", at: Date.now() }, this.deps.claimant);
+    if (!won) return;
+    this.deps.registry.end(questionId, "cancelled", note, "aborted");
+    await this.deps.calls.finish(questionId);
   }
 
   /** Continues the suspended turn of a claimed question in its conversation; its reply streams to whoever watches. */
@@ -106,8 +152,18 @@ export class Resumer {
     const { calls, conversationStore, conversations, turns } = this.deps;
     const call = await calls.get(questionId);
     if (call?.phase !== "claimed") return;
+    const open = turns.get(call.runId);
+    // An answer can arrive before the agent run has finished suspending: continue it only once it has.
+    await open?.driving;
+    const parked = turns.get(call.runId);
+    if (parked) {
+      // Still open (someone watches): the rest of the turn goes on in the same stream.
+      parked.suspendedOn.delete(questionId);
+      if (parked.suspendedOn.size > 0) return;
+      return this.drive(parked, call);
+    }
     const conversation = await conversationStore.get(call.conversationId);
-    if (!conversation || turns.get(call.runId)) return;
+    if (!conversation) return;
     const run = turns.open(call.conversationId, conversation.ownerId, undefined, call.runId);
     try {
       await conversations.follow({ id: call.conversationId, ownerId: conversation.ownerId }, [], run, { continues: `reply-${call.runId}` });
@@ -116,7 +172,12 @@ export class Resumer {
       console.error("[chat] could not resume a turn:", error);
       return;
     }
-    void this.deps.drive(run, (options) => this.continueRun(call, options)).finally(() => turns.close(run));
+    this.drive(run, call);
+  }
+
+  private drive(run: ChatTurn, call: StoredResumableCall): void {
+    run.driving = this.deps.drive(run, (options) => this.continueRun(call, options));
+    void run.driving.finally(() => this.parkOrClose(run));
   }
 
   private continueRun(call: StoredResumableCall, options: Parameters<StreamStarter>[0]) {

@@ -38,7 +38,8 @@ export async function startTurn({ threadId, ownerId, ownerName, messages }: Turn
   }
   // Mastra's MessageListInput is typed against its own bundled copy of the AI SDK; the runtime takes UI messages.
   const stream: StreamStarter = (options) => state.agent.stream(messages as unknown as MessageListInput, options);
-  void driveTurn(state, run, stream).finally(() => state.turns.close(run));
+  run.driving = driveTurn(state, run, stream);
+  void run.driving.finally(() => state.resumer.parkOrClose(run));
   return run;
 }
 

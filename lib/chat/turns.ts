@@ -33,7 +33,14 @@ export interface ChatTurn {
   clearOutput(): void;
   /** Tool calls in flight, per MCP server name: the fallback route for servers that do not echo our id. */
   readonly toolCallsInFlight: Map<string, number>;
+  /** Durable questions its agent run suspended on (lib/mcp/resumable-tool.ts); the turn waits for them. */
+  readonly suspendedOn: Set<string>;
+  /** Its agent run while that runs: a resume waits for the run to have suspended before it continues it. */
+  driving?: Promise<void>;
 }
+
+/** Why a turn nobody watched ends: its durable questions wait on in storage, unlike when the person stops it. */
+export const UNWATCHED_REASON = "nobody is watching this turn";
 
 /** How long a finished turn can still be replayed by a tab that reloaded just as it ended. */
 const REPLAYABLE_MS = 60_000;
@@ -54,7 +61,7 @@ export class ChatTurns {
     const log = new TurnLog((watchers) => {
       clearTimeout(unwatched);
       if (watchers === 0 && !log.done) {
-        unwatched = setTimeout(() => controller.abort(new Error("nobody is watching this turn")), this.graceMs);
+        unwatched = setTimeout(() => controller.abort(new Error(UNWATCHED_REASON)), this.graceMs);
         unwatched.unref?.();
       }
     });
@@ -71,6 +78,7 @@ export class ChatTurns {
       showOutput: (text) => output.add(text),
       clearOutput: () => output.reset(),
       toolCallsInFlight: new Map(),
+      suspendedOn: new Set(),
     };
     controller.signal.addEventListener("abort", () => clearTimeout(unwatched), { once: true });
     // Until someone reads it, nobody is watching: a request that went away before reading never keeps it alive.

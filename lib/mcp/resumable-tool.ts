@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { ChatTurn, ChatTurns } from "@/lib/chat/turns";
 import type { ResumableCalls } from "@/lib/db/resumable-calls";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { errorMessage } from "@/lib/errors";
 import { questionFields } from "./elicitation-handler";
 
 /** The MCP revision whose tool calls can end with `input_required` and be retried later (no open request). */
@@ -27,10 +28,34 @@ export interface ToolCaller {
  * (resumable-tool.test.ts) fails if the shape changes.
  */
 export function toolCallerOf(client: MCPClient, serverName: string): ToolCaller | undefined {
-  if (client.getServerProtocolVersions()[serverName] !== RESUMABLE_PROTOCOL_VERSION) return undefined;
+  if (client.getServerProtocolVersions()[serverName] !== RESUMABLE_PROTOCOL_VERSION || !sdkClientOf(client, serverName)) return undefined;
+  return {
+    async request(request, options) {
+      try {
+        return await current(client, serverName).request(request, options);
+      } catch (error) {
+        // The server went away (it crashed, or was restarted): connect again and send the call once more. A
+        // retried answer cannot run twice: the server accepts each request state once.
+        if (options.signal?.aborted || !CONNECTION_LOST.test(errorMessage(error))) throw error;
+        await client.reconnectServer(serverName);
+        return current(client, serverName).request(request, options);
+      }
+    },
+  };
+}
+
+const CONNECTION_LOST = /connection closed|not connected|transport|EPIPE|ECONNRESET/i;
+
+function sdkClientOf(client: MCPClient, serverName: string): ToolCaller | undefined {
   const internal = (client as unknown as { mcpClientsById?: Map<string, { client?: Partial<ToolCaller> }> }).mcpClientsById;
   const sdkClient = internal?.get(serverName)?.client;
   return typeof sdkClient?.request === "function" ? (sdkClient as ToolCaller) : undefined;
+}
+
+function current(client: MCPClient, serverName: string): ToolCaller {
+  const caller = sdkClientOf(client, serverName);
+  if (!caller) throw new Error(`not connected to ${serverName}`);
+  return caller;
 }
 
 const inputRequiredSchema = z.object({
@@ -127,6 +152,7 @@ async function ask(
     await calls.close(data.id);
     return notRun("the question was refused before anyone saw it");
   }
+  run.suspendedOn.add(data.id);
   await suspend({ questionId: data.id });
   return undefined;
 }

@@ -50,7 +50,8 @@ export function bundledServer(
       ...(approvalState && {
         SHELL_REQUEST_STATE_KEY: approvalState.key,
         SHELL_STATE_DIR: approvalState.dir,
-        SHELL_APPROVAL_TTL_SECONDS: String(Math.ceil(config.durableQuestionTimeoutMs / 1000)),
+        // Never shorter than the app lets a question wait (the server allows no less than a minute).
+        SHELL_APPROVAL_TTL_SECONDS: String(Math.max(60, Math.ceil(config.durableQuestionTimeoutMs / 1000))),
       }),
     },
     timeout: toolCallTimeout(config),

@@ -28,6 +28,8 @@ beforeAll(() => {
   workspace = mkdtempSync(path.join(tmpdir(), "chat-route-"));
   process.env.WORKSPACE_DIR = workspace;
   process.env.ELICITATION_TIMEOUT_MS = String(TIMEOUT_MS);
+  // The bundled server speaks 2026-07-28: its questions are durable, with their own lifetime.
+  process.env.DURABLE_QUESTION_TIMEOUT_MS = String(TIMEOUT_MS);
   process.env.ELICIT_CHAT_TEST_SECRET = SECRET;
   process.env.CHAT_RECONNECT_GRACE_MS = String(GRACE_MS);
   delete process.env.OPENAI_API_KEY;
@@ -146,18 +148,21 @@ describe("POST /api/chat", () => {
     expect((await reattach("no-such-run")).status).toBe(204);
   });
 
-  it("cancels a pending card when the browser goes away; nothing runs", async () => {
+  it("keeps a durable card when the browser goes away: nothing runs until a yes, which resumes the turn", async () => {
     const target = makeDir("build-abort");
     const controller = new AbortController();
     const stream = await chat("run `rm -rf build-abort`", { signal: controller.signal });
     const pending = cardOf(await stream.waitFor(isCard("pending")));
+    expect(pending.durable).toBe(true);
     controller.abort();
-    await expect.poll(() => serverState().registry.get(pending.id), { timeout: 10_000 }).toBeUndefined();
-    expect((await answer(pending.id, { action: "accept" })).status).toBe(409);
-    // The turn is over (its tool call came back with the cancel): nothing can run for it any more.
+    // Nobody watches: the turn ends after the grace period, its question waits on in storage.
     const runId = stream.response.headers.get(RUN_ID_HEADER)!;
     await expect.poll(() => serverState().turns.get(runId), { timeout: 10_000 }).toBeUndefined();
+    expect(serverState().registry.get(pending.id)?.status).toBe("pending");
     expect(existsSync(target)).toBe(true);
+    expect((await answer(pending.id, { action: "accept" })).status).toBe(200);
+    await expect.poll(() => existsSync(target), { timeout: 10_000 }).toBe(false);
+    expect((await answer(pending.id, { action: "accept" })).status).toBe(409);
   });
 
   it("does not hand the app's environment to the MCP server", async () => {
