@@ -4,6 +4,7 @@ import { AssistantRuntimeProvider } from "@assistant-ui/react";
 import { useChatRuntime } from "@assistant-ui/react-ai-sdk";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage } from "@/lib/errors";
+import { ANSWERED_EVENT } from "./use-elicitation-answer";
 import { createChatTransport, newThreadId, openSession, showThreadInAddress, threadInAddress, type ChatSession } from "./chat-session";
 import { Thread } from "./thread";
 import { ThreadList } from "./thread-list";
@@ -24,13 +25,21 @@ const NEW_CONVERSATION_KEYS = "Control+Shift+O Meta+Shift+O";
 const isNewConversationKey = (event: KeyboardEvent) =>
   (event.ctrlKey || event.metaKey) && event.shiftKey && !event.altKey && event.key.toLowerCase() === "o";
 
-function Chat({ session, onTurnEnd }: { session: ChatSession; onTurnEnd: () => void }) {
+function Chat({ session, onTurnEnd, onReopen }: { session: ChatSession; onTurnEnd: () => void; onReopen: () => void }) {
   const [{ transport, setAttached }] = useState(() => createChatTransport(session.threadId, onTurnEnd));
   useEffect(() => {
     setAttached(true);
     return () => setAttached(false);
   }, [setAttached]);
   const runtime = useChatRuntime({ transport, messages: session.messages, suggestions: SUGGESTIONS, onFinish: onTurnEnd });
+  // An answer that resumed a turn this page no longer follows (it waited across a restart): open it again to follow.
+  useEffect(() => {
+    const onAnswered = () => {
+      if (!runtime.thread.getState().isRunning) onReopen();
+    };
+    window.addEventListener(ANSWERED_EVENT, onAnswered);
+    return () => window.removeEventListener(ANSWERED_EVENT, onAnswered);
+  }, [runtime, onReopen]);
   return (
     <AssistantRuntimeProvider runtime={runtime}>
       <Thread />
@@ -43,13 +52,20 @@ function Conversation({ threadId, onTurnEnd }: { threadId: string; onTurnEnd: ()
   const [session, setSession] = useState<ChatSession>();
   const [failure, setFailure] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  /** Which load the session is: a reopened conversation mounts its chat afresh, with what the server has now. */
+  const [loaded, setLoaded] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
-    openSession(threadId, controller.signal).then(setSession, (error: unknown) => {
+    const show = (opened: ChatSession) => {
+      setSession(opened);
+      setLoaded((n) => n + 1);
+    };
+    openSession(threadId, controller.signal).then(show, (error: unknown) => {
       if (!controller.signal.aborted) setFailure(errorMessage(error));
     });
     return () => controller.abort();
   }, [threadId, attempt]);
+  const reopen = useCallback(() => setAttempt((n) => n + 1), []);
   if (failure) {
     return (
       <div role="alert" className="mx-auto flex max-w-3xl flex-1 flex-col items-start gap-3 px-4 py-10">
@@ -64,7 +80,11 @@ function Conversation({ threadId, onTurnEnd }: { threadId: string; onTurnEnd: ()
       </div>
     );
   }
-  return session ? <Chat session={session} onTurnEnd={onTurnEnd} /> : <div className="flex-1" aria-busy="true" />;
+  return session ? (
+    <Chat key={loaded} session={session} onTurnEnd={onTurnEnd} onReopen={reopen} />
+  ) : (
+    <div className="flex-1" aria-busy="true" />
+  );
 }
 
 /**

@@ -53,7 +53,8 @@ export async function openSession(threadId: string, signal?: AbortSignal): Promi
   let messages = state.messages as UIMessage[];
   if (state.runId) {
     // The replay rebuilds the turn's reply from its first chunk: the partial copy the server saved would double it.
-    if (messages.at(-1)?.role === "assistant") messages = messages.slice(0, -1);
+    // Not for a resumed turn: its replay adds to the stored reply.
+    if (messages.at(-1)?.role === "assistant" && !state.continuesReply) messages = messages.slice(0, -1);
     rememberRun(threadId, state.runId);
   } else forgetRun(threadId);
   return { threadId, messages };

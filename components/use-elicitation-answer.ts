@@ -9,6 +9,9 @@ import {
 } from "@/lib/elicitation/contract";
 import { apiErrorOf, apiPaths } from "@/lib/api-contract";
 
+/** Fired on the window when an answer went through (detail: the question's id). */
+export const ANSWERED_EVENT = "elicit-chat:answered";
+
 export interface AnswerState {
   /** The outcome this tab learned from its own POST (the stream's update may come a moment later, or never). */
   status?: ElicitationStatus;
@@ -26,7 +29,11 @@ async function post(id: string, answer: ElicitationAnswer): Promise<AnswerState>
   const json: unknown = await response.json().catch(() => undefined);
   // 202: an approval recorded under four eyes; the card stays pending until the others approve.
   if (response.status === 202) return {};
-  if (response.ok) return { status: elicitationOutcomeSchema.parse(json).status };
+  if (response.ok) {
+    // A durable question's answer resumes its turn on the server: the chat reattaches if it is not following one.
+    window.dispatchEvent(new CustomEvent(ANSWERED_EVENT, { detail: id }));
+    return { status: elicitationOutcomeSchema.parse(json).status };
+  }
   const error = apiErrorOf(json);
   if (response.status === 409) {
     // Someone (another tab) answered first: show what they chose.

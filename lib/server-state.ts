@@ -11,7 +11,7 @@ import { Users } from "@/lib/auth/users";
 import { Conversations } from "@/lib/chat/conversations";
 import { ChatTurns } from "@/lib/chat/turns";
 import { Resumer } from "@/lib/chat/resumer";
-import { driveTurn } from "@/lib/chat/start-turn";
+import { driveTurn } from "@/lib/chat/drive-turn";
 import { appConfig, type AppConfig } from "@/lib/config";
 import { SqlConversationStore, type ConversationStore } from "@/lib/db/conversation-store";
 import { keptSecret } from "@/lib/db/kept-secret";

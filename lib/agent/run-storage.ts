@@ -16,7 +16,9 @@ import { sqliteFile } from "@/lib/db/open-database";
  * instrumentation.ts sets it to a second before Mastra loads, so a question that waits holds no turn in memory.
  */
 export function withRunStorage(agent: Agent, { databaseUrl, inMemory }: { databaseUrl: string; inMemory: boolean }): Agent {
-  const storage = inMemory ? new InMemoryStore() : new LibSQLStore({ id: "elicit-chat-runs", url: pathToFileURL(runsFile(databaseUrl)).href });
+  const storage = inMemory
+    ? new InMemoryStore()
+    : new LibSQLStore({ id: "elicit-chat-runs", url: pathToFileURL(runsFile(databaseUrl)).href });
   const mastra = new Mastra({ agents: { chat: agent }, storage, logger: false });
   return mastra.getAgent("chat");
 }

@@ -74,7 +74,7 @@ export class Conversations {
     });
     const followed: Followed = {
       run,
-      continuesReply: continues !== undefined,
+      continuesReply: false,
       // A deleted conversation must not come back from a save of its last turn.
       stop: () => {
         stopped = true;
@@ -96,6 +96,7 @@ export class Conversations {
         // A resumed turn adds to the reply it suspended in, where it stands.
         base = stored[continued];
         replyAt = continued;
+        followed.continuesReply = true;
         return void this.whenDone(run, saveReply, stopListening, () => clearTimeout(timer), forget);
       }
       const known = new Set(stored.map((message) => message.id));
@@ -164,7 +165,12 @@ export class Conversations {
     const latest = (await this.withLatestCards(messages)) as ConversationState["messages"];
     const followed = this.inFlight.get(id);
     const live = run && !run.log.done;
-    return { conversation, messages: latest, runId: live ? run.id : null, ...(live && followed?.continuesReply && { continuesReply: true }) };
+    return {
+      conversation,
+      messages: latest,
+      runId: live ? run.id : null,
+      ...(live && followed?.continuesReply && { continuesReply: true }),
+    };
   }
 
   /** Every card in these messages as it stands now: live if still waiting, else as stored. */

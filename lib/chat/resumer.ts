@@ -7,7 +7,7 @@ import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import type { Settlement } from "@/lib/elicitation/settlement";
 import type { DurableClaim } from "@/lib/review/review-desk";
 import type { Conversations } from "./conversations";
-import type { StreamStarter } from "./start-turn";
+import type { StreamStarter } from "./drive-turn";
 import { UNWATCHED_REASON, type ChatTurn, type ChatTurns } from "./turns";
 import { turnEndNote } from "@/lib/mcp/abort-notes";
 
@@ -42,6 +42,8 @@ export class Resumer {
   private readonly deps: ResumerDeps;
   private sweeper?: ReturnType<typeof setInterval>;
   private readonly expiries = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Resumes being started, by question: an answer's response waits for its turn to be open (see `opened`). */
+  private readonly starting = new Map<string, Promise<void>>();
 
   constructor(deps: ResumerDeps) {
     this.deps = deps;
@@ -51,7 +53,7 @@ export class Resumer {
       if (event.type === "settled") {
         clearTimeout(this.expiries.get(event.data.id));
         this.expiries.delete(event.data.id);
-        if (event.cause === "answered") void this.resume(event.data.id);
+        if (event.cause === "answered") this.track(event.data.id, this.resume(event.data.id));
       }
     });
   }
@@ -63,6 +65,19 @@ export class Resumer {
     const winner = (await this.deps.calls.get(pending.id))?.answer;
     return outcomeOf(pending.id, winner);
   };
+
+  /**
+   * Resolves once the turn an answer resumes is open (or there is none), so the person's page, asking right after
+   * its answer went through, finds the turn to follow.
+   */
+  async opened(questionId: string): Promise<void> {
+    await this.starting.get(questionId);
+  }
+
+  private track(questionId: string, started: Promise<void>): void {
+    this.starting.set(questionId, started);
+    void started.finally(() => this.starting.delete(questionId));
+  }
 
   /** Shows the questions still waiting from before a restart, and resumes those answered but not finished. */
   async restore(): Promise<void> {
@@ -164,9 +179,12 @@ export class Resumer {
     }
     const conversation = await conversationStore.get(call.conversationId);
     if (!conversation) return;
+    // The reply the run suspended in: the stored message holding its tool call.
+    const reply = conversation.messages.findLast((message) => JSON.stringify(message.parts).includes(`"toolCallId":"${call.toolCallId}"`));
     const run = turns.open(call.conversationId, conversation.ownerId, undefined, call.runId);
+    run.replyId = reply?.id;
     try {
-      await conversations.follow({ id: call.conversationId, ownerId: conversation.ownerId }, [], run, { continues: `reply-${call.runId}` });
+      await conversations.follow({ id: call.conversationId, ownerId: conversation.ownerId }, [], run, { continues: reply?.id });
     } catch (error) {
       turns.close(run);
       console.error("[chat] could not resume a turn:", error);

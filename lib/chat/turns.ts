@@ -37,6 +37,8 @@ export interface ChatTurn {
   readonly suspendedOn: Set<string>;
   /** Its agent run while that runs: a resume waits for the run to have suspended before it continues it. */
   driving?: Promise<void>;
+  /** The id of the message its output goes to, when it continues a stored reply (a turn resumed after a restart). */
+  replyId?: string;
 }
 
 /** Why a turn nobody watched ends: its durable questions wait on in storage, unlike when the person stops it. */

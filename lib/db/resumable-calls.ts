@@ -128,7 +128,12 @@ export class SqlResumableCalls implements ResumableCalls {
 
   async inPhase(phase: ResumablePhase): Promise<StoredResumableCall[]> {
     await this.database.ready;
-    const rows = await this.database.db.selectFrom("resumable_calls").selectAll().where("phase", "=", phase).orderBy("created_at").execute();
+    const rows = await this.database.db
+      .selectFrom("resumable_calls")
+      .selectAll()
+      .where("phase", "=", phase)
+      .orderBy("created_at")
+      .execute();
     return rows.map(callOf);
   }
 }

@@ -74,6 +74,8 @@ export interface ResumableDeps {
   calls: ResumableCalls;
   /** How long a suspended question may wait (the server's own lifetime for its state may be shorter). */
   lifetimeMs: number;
+  /** How long a question held in memory waits (a second one of parallel calls, see askHeld). */
+  heldTimeoutMs: number;
   /** The turns running now: a card updates its turn's stream while that runs, and holds on to nothing after. */
   turns: ChatTurns;
 }
@@ -92,7 +94,12 @@ interface CallTarget {
  * retried with the answer and the server's `requestState`. Anything it cannot carry through (several requests at
  * once, a kind other than a form or URL elicitation, no turn to show it in) ends the call with nothing run.
  */
-export async function callResumable(deps: ResumableDeps, target: CallTarget, input: unknown, context: ToolExecutionContext): Promise<unknown> {
+export async function callResumable(
+  deps: ResumableDeps,
+  target: CallTarget,
+  input: unknown,
+  context: ToolExecutionContext,
+): Promise<unknown> {
   const { caller, calls } = deps;
   const agent = context?.agent;
   const resume = resumeDataSchema.safeParse(agent?.resumeData);
@@ -112,15 +119,48 @@ export async function callResumable(deps: ResumableDeps, target: CallTarget, inp
   if (!required.success) return toolOutput(result);
   const { run } = target;
   if (!agent?.suspend || !run) return notRun("the server asked a question and there is no conversation to ask it in");
+  // One suspended question per agent run: Mastra resumes one tool call at a time. A second call of the same step
+  // asking too (parallel tool calls) waits for its answer in memory, as a legacy question does, then retries.
+  if (run.suspendedOn.size > 0) return askHeld(deps, { ...target, run }, required.data, params, context);
   return ask(deps, { ...target, run }, required.data, { suspend: agent.suspend, toolCallId: agent.toolCallId });
 }
 
-async function ask(
-  { registry, calls, lifetimeMs, turns }: ResumableDeps,
-  { serverName, toolName, run }: CallTarget & { run: ChatTurn },
+async function askHeld(
+  deps: ResumableDeps,
+  target: CallTarget & { run: ChatTurn },
   required: z.infer<typeof inputRequiredSchema>,
-  { suspend, toolCallId }: { suspend: (payload: unknown) => Promise<unknown>; toolCallId: string },
+  params: Record<string, unknown>,
+  context: ToolExecutionContext,
 ): Promise<unknown> {
+  const { inputKey, fields, message } = onlyQuestion(target.serverName, required);
+  const { settled } = deps.registry.open({
+    ...fields,
+    threadId: target.run.threadId,
+    requesterId: target.run.ownerId,
+    requesterName: target.run.ownerName,
+    serverName: target.serverName,
+    message,
+    timeoutMs: deps.heldTimeoutMs,
+    signal: target.run.signal,
+    onChange: (card) => target.run.showElicitation(card),
+  });
+  const { action, content } = await settled;
+  const response = action === "accept" ? { action, content: content ?? {} } : { action };
+  const retry = {
+    ...params,
+    inputResponses: { [inputKey]: response },
+    ...(required.requestState && { requestState: required.requestState }),
+  };
+  const result = await deps.caller.request(
+    { method: "tools/call", params: retry },
+    { allowInputRequired: true, signal: context?.abortSignal },
+  );
+  if (inputRequiredSchema.safeParse(result).success) return notRun(`${target.serverName} asked again`);
+  return toolOutput(result);
+}
+
+/** The one form or URL elicitation an `input_required` carries; anything else cannot be asked here. */
+function onlyQuestion(serverName: string, required: z.infer<typeof inputRequiredSchema>) {
   const requests = Object.entries(required.inputRequests ?? {});
   const [only] = requests;
   if (requests.length !== 1 || !only || only[1].method !== "elicitation/create") {
@@ -129,6 +169,16 @@ async function ask(
   const [inputKey, request] = only;
   const fields = questionFields(request.params ?? {});
   if ("refused" in fields) return notRun(`${serverName} sent a question this app cannot show (${fields.refused})`);
+  return { inputKey, fields, message: typeof request.params?.message === "string" ? request.params.message : "" };
+}
+
+async function ask(
+  { registry, calls, lifetimeMs, turns }: ResumableDeps,
+  { serverName, toolName, run }: CallTarget & { run: ChatTurn },
+  required: z.infer<typeof inputRequiredSchema>,
+  { suspend, toolCallId }: { suspend: (payload: unknown) => Promise<unknown>; toolCallId: string },
+): Promise<unknown> {
+  const { inputKey, fields, message } = onlyQuestion(serverName, required);
   // On disk before the card shows: an answer given at once finds the call it resumes.
   const now = Date.now();
   const restored = { id: randomUUID(), createdAt: now, expiresAt: now + lifetimeMs };
@@ -141,7 +191,7 @@ async function ask(
     requesterId: run.ownerId,
     requesterName: run.ownerName,
     serverName,
-    message: typeof request.params?.message === "string" ? request.params.message : "",
+    message,
     timeoutMs: lifetimeMs,
     durable: { restored },
     // By id, not the turn itself: a question that waits for days must not keep its finished turn in memory.
@@ -157,12 +207,27 @@ async function ask(
   return undefined;
 }
 
-/** What the model sees of a call's result: its structured part when it has one (as Mastra's own wrapper does). */
+/**
+ * What the model sees of a call's result, as Mastra's own wrapper shows it: a result the server marked as an error
+ * fails the call with its text; otherwise its structured part when it has one.
+ */
 function toolOutput(result: unknown): unknown {
-  if (result && typeof result === "object" && "structuredContent" in result && result.structuredContent) return result.structuredContent;
+  const parsed = callResultSchema.safeParse(result);
+  if (parsed.success && parsed.data.isError) {
+    throw new Error(
+      parsed.data.content.flatMap((part) => (typeof part.text === "string" ? [part.text] : [])).join("\n") || "the tool failed",
+    );
+  }
+  if (parsed.success && parsed.data.structuredContent) return parsed.data.structuredContent;
   return result;
 }
 
-function notRun(why: string): { content: { type: "text"; text: string }[]; isError: true } {
-  return { content: [{ type: "text", text: `Not run: ${why}.` }], isError: true };
+const callResultSchema = z.looseObject({
+  isError: z.boolean().optional(),
+  content: z.array(z.looseObject({ text: z.unknown().optional() })).default([]),
+  structuredContent: z.record(z.string(), z.unknown()).optional(),
+});
+
+function notRun(why: string): never {
+  throw new Error(`Not run: ${why}.`);
 }

@@ -45,7 +45,11 @@ export interface QuestionChange {
 export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval } | { kind: "forbidden"; waitingFor: string };
 
 /** Claims a durable question for this answer; returns the recorded outcome when another answer claimed it first. */
-export type DurableClaim = (pending: ElicitationData, settlement: Settlement, by: string | undefined) => Promise<ElicitationOutcome | undefined>;
+export type DurableClaim = (
+  pending: ElicitationData,
+  settlement: Settlement,
+  by: string | undefined,
+) => Promise<ElicitationOutcome | undefined>;
 
 /** What deciding who sees a question needs. */
 export interface Access {

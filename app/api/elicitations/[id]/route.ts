@@ -36,13 +36,15 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     const { id } = await params;
     const principal = await principalOf(request);
     const answer = await readJsonBody(request, elicitationAnswerSchema, MAX_ANSWER_BYTES);
-    const { review, writes, started } = serverState();
+    const { review, writes, started, resumer } = serverState();
     await started;
     const result = await review.answer(id, answer, principal, (pending) => checkAccept(pending, answer));
     switch (result.kind) {
       case "answered":
-        // Acknowledged only once the answer is on disk (grouped with others arriving at the same time).
+        // Acknowledged only once the answer is on disk (grouped with others arriving at the same time), and the
+        // turn it resumes (a durable question's) is open for the page to follow.
         await writes.idle();
+        await resumer.opened(id);
         return Response.json(result.outcome);
       case "partial":
         await writes.idle();
