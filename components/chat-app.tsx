@@ -21,6 +21,8 @@ const TOOLBAR_BUTTON =
   "flex min-h-10 items-center gap-1.5 rounded-lg px-2.5 text-sm font-medium hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-blue-500 dark:hover:bg-zinc-900";
 
 /** Ctrl+Shift+O (⌘⇧O on a Mac) starts a new conversation from anywhere on the page. */
+const RESUMING_POLL_MS = 500;
+
 const NEW_CONVERSATION_KEYS = "Control+Shift+O Meta+Shift+O";
 const isNewConversationKey = (event: KeyboardEvent) =>
   (event.ctrlKey || event.metaKey) && event.shiftKey && !event.altKey && event.key.toLowerCase() === "o";
@@ -66,6 +68,12 @@ function Conversation({ threadId, onTurnEnd }: { threadId: string; onTurnEnd: ()
     return () => controller.abort();
   }, [threadId, attempt]);
   const reopen = useCallback(() => setAttempt((n) => n + 1), []);
+  // A resumed turn's reply is stored as it streams (every quarter second): show it as it grows.
+  useEffect(() => {
+    if (!session?.resuming) return;
+    const timer = setTimeout(reopen, RESUMING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [session, reopen]);
   if (failure) {
     return (
       <div role="alert" className="mx-auto flex max-w-3xl flex-1 flex-col items-start gap-3 px-4 py-10">

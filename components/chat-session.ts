@@ -17,6 +17,8 @@ const runKey = (threadId: string) => `elicit-chat:run:${threadId}`;
 export interface ChatSession {
   threadId: string;
   messages: UIMessage[];
+  /** A resumed turn is running on the server: open the conversation again shortly to show how it goes on. */
+  resuming?: boolean;
 }
 
 /** The conversation named in the address, if any. */
@@ -51,10 +53,15 @@ export async function openSession(threadId: string, signal?: AbortSignal): Promi
   if (!response.ok) throw new Error(apiErrorOf(json)?.message ?? `The server answered ${response.status}.`);
   const state = conversationStateSchema.parse(json);
   let messages = state.messages as UIMessage[];
+  if (state.runId && state.continuesReply) {
+    // A turn resumed after its question waited (across a restart): its replay starts mid-reply, which the chat
+    // cannot pick up, so the page shows the stored reply and opens the conversation again until the turn is done.
+    forgetRun(threadId);
+    return { threadId, messages, resuming: true };
+  }
   if (state.runId) {
     // The replay rebuilds the turn's reply from its first chunk: the partial copy the server saved would double it.
-    // Not for a resumed turn: its replay adds to the stored reply.
-    if (messages.at(-1)?.role === "assistant" && !state.continuesReply) messages = messages.slice(0, -1);
+    if (messages.at(-1)?.role === "assistant") messages = messages.slice(0, -1);
     rememberRun(threadId, state.runId);
   } else forgetRun(threadId);
   return { threadId, messages };

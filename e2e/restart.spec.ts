@@ -1,7 +1,9 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { startAppInstance, type AppInstance } from "./support/app-instance";
+import { answer, askForCard, storedCard } from "./support/chat-api";
 import { commandsRunningIn, freshFolder } from "./workspace";
 
 /**
@@ -54,6 +56,55 @@ test("a card pending when the server is killed is still pending after the restar
     await expect(page.locator('[data-role="assistant"]').last()).toContainText(`Ran rm -rf ${folder.name}`, { timeout: 30_000 });
   } finally {
     await context.close();
+    await first.kill();
+    await second?.stop();
+  }
+});
+
+/**
+ * Two instances on the same database both show the question restored after the crash; two people answer at the
+ * same moment, one on each. The claim lets exactly one answer through (the other gets 409 with its outcome), and the
+ * command (an append, so a second run would show) runs once.
+ */
+test("two instances answering the same restored question at once: one 200, one 409, the command runs once", async () => {
+  test.setTimeout(180_000);
+  const first = await startAppInstance();
+  const others: AppInstance[] = [];
+  try {
+    const folder = freshFolder("twice");
+    const { card } = await askForCard(first.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
+    await first.kill();
+    others.push(await startAppInstance({ databaseUrl: first.databaseUrl }), await startAppInstance({ databaseUrl: first.databaseUrl }));
+    const responses = await Promise.all(others.map((instance) => answer(instance.baseURL, card.id, { action: "accept", content: {} })));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    const log = path.join(folder.path, "log.txt");
+    await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
+    // Time for a second run to show, if there were one.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(readFileSync(log, "utf8")).toBe("ran\n");
+  } finally {
+    await first.kill();
+    await Promise.all(others.map((instance) => instance.stop()));
+  }
+});
+
+/**
+ * A server that speaks only MCP 2025-11-25 keeps its question in its open request: that cannot outlive the process,
+ * so after the crash the card says expired ("the server restarted; nothing ran") and cannot be answered.
+ */
+test("a legacy server's pending question is expired after the restart, and cannot be answered", async () => {
+  test.setTimeout(180_000);
+  const first = await startAppInstance();
+  let second: AppInstance | undefined;
+  try {
+    const { threadId, card } = await askForCard(first.baseURL, "use `everything.trigger-elicitation-request`");
+    expect(card.durable).toBeUndefined();
+    await first.kill();
+    second = await startAppInstance({ databaseUrl: first.databaseUrl });
+    const restored = await storedCard(second.baseURL, threadId, card.id);
+    expect(restored).toMatchObject({ status: "expired", note: "the server restarted; nothing ran" });
+    expect((await answer(second.baseURL, card.id, { action: "accept", content: {} })).status).toBe(404);
+  } finally {
     await first.kill();
     await second?.stop();
   }

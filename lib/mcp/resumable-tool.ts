@@ -24,8 +24,8 @@ export interface ToolCaller {
  * The SDK client of one server on a Mastra MCP connection, when that server speaks a revision with
  * `input_required`. Mastra's own tool wrapper answers `input_required` itself (by calling the elicitation handler
  * and retrying while the call stays open), so a call that must be able to outlive the process is made here
- * instead. Mastra keeps the client private: this is the one place that reaches for it, and a test
- * (resumable-tool.test.ts) fails if the shape changes.
+ * instead. Mastra keeps the client private: this is the one place that reaches for it. If its shape changes, the
+ * bundled server's questions stop being durable, and app/api/chat/route.slow.test.ts (`durable` cards) fails.
  */
 export function toolCallerOf(client: MCPClient, serverName: string): ToolCaller | undefined {
   if (client.getServerProtocolVersions()[serverName] !== RESUMABLE_PROTOCOL_VERSION || !sdkClientOf(client, serverName)) return undefined;
