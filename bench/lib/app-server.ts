@@ -111,6 +111,9 @@ export async function startAppServer(name: string, nodeOptions: string[] = [], e
         // Figure 3 holds 1,000 questions from the one shell server; the app's default cap (20 per server, the
         // spec's rate-limit SHOULD) would cancel the rest by design, so the bench raises it.
         ELICITATION_MAX_PENDING_PER_SERVER: "5000",
+        // Figure 3 closes its 1,000 chat streams as tabs that went away: their turns end a second later, and the
+        // durable questions wait on in storage.
+        CHAT_RECONNECT_GRACE_MS: "1000",
         DATABASE_URL: path.join(root, "data", "app.db"),
         ...env,
       },

@@ -57,6 +57,8 @@ export interface UiStream {
   finished: Promise<number>;
   /** Resolves with the first part that matches, as soon as it is parsed. */
   waitFor(match: (part: UiPart) => boolean): Promise<{ part: UiPart; readAt: number }>;
+  /** Goes away as a closed tab does: the request is dropped, and `finished` settles either way. */
+  abort(): void;
 }
 
 /** Posts a chat turn and reads its UI message stream. */
@@ -67,9 +69,10 @@ export function openUiStream(baseUrl: string, body: unknown): UiStream {
   let resolveFirstByte!: (ms: number) => void;
   const firstByteMs = new Promise<number>((resolve) => (resolveFirstByte = resolve));
   const started = performance.now();
+  let sent: http.ClientRequest | undefined;
 
   const finished = new Promise<number>((resolve, reject) => {
-    const request = http.request(
+    const request = (sent = http.request(
       new URL("/api/chat", baseUrl),
       { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
       (response) => {
@@ -100,7 +103,7 @@ export function openUiStream(baseUrl: string, body: unknown): UiStream {
         });
         response.on("error", reject);
       },
-    );
+    ));
     request.on("error", reject);
     request.end(payload);
   });
@@ -109,6 +112,10 @@ export function openUiStream(baseUrl: string, body: unknown): UiStream {
     parts,
     firstByteMs,
     finished,
+    abort() {
+      finished.catch(() => {});
+      sent?.destroy();
+    },
     waitFor(match) {
       const seen = parts.find((entry) => match(entry.part));
       if (seen) return Promise.resolve(seen);

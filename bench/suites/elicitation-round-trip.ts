@@ -1,10 +1,12 @@
 /**
  * Figure 1: the elicitation round trip through the app, against the bare SDK plus one no-op POST.
  *
- * (a) the shell server calls elicitInput (timestamped inside the MCP server child) → the `data-elicitation`
- *     part is parsed by this HTTP client of /api/chat;
- * (b) this client sends POST /api/elicitations/{id} → the server's elicitInput promise resolves (timestamped in
- *     the child). Both processes read the same machine clock (see lib/clock.ts).
+ * (a) the shell server sends its question (the call ends with `input_required`, timestamped inside the MCP server
+ *     child) → the `data-elicitation` part is parsed by this HTTP client of /api/chat; in between the app stores
+ *     the question and suspends the turn;
+ * (b) this client sends POST /api/elicitations/{id} → the retried call with the answer reaches the server
+ *     (timestamped in the child): the claim, and the turn resumed from storage. Both processes read the same
+ *     machine clock (see lib/clock.ts).
  * Baseline, sample by sample in the same loop: one elicitation through the bare SDK client and server over
  * stdio (answered at once) plus one POST to the cheapest route of the same Next server (unknown id → 404).
  */
@@ -79,14 +81,14 @@ export async function elicitationRoundTrip(app: AppServer, options: { samples: n
   const n = total!.count;
   return [
     figure({
-      name: "1a elicitInput → card read by client, p50",
+      name: "1a question sent → card read by client, p50",
       value: a!.p50,
       unit: "ms",
       baseline: bareRt!.p50,
       note: `${n} samples; p99 ${a!.p99} ms; baseline: bare SDK elicitation round trip (both ways) over stdio`,
     }),
     figure({
-      name: "1b answer POST → elicitInput resolves, p50",
+      name: "1b answer POST → resumed call reaches the server, p50",
       value: b!.p50,
       unit: "ms",
       baseline: noop!.p50,

@@ -53,6 +53,8 @@ export interface ResumableCalls {
 export class SqlResumableCalls implements ResumableCalls {
   private readonly database: Database;
   private readonly writes: WriteQueue;
+  /** Saves under way: a claim waits for its call's save (the card may show, and be answered, before it commits). */
+  private readonly saving = new Map<string, Promise<void>>();
 
   constructor(database: Database, writes: WriteQueue) {
     this.database = database;
@@ -61,7 +63,7 @@ export class SqlResumableCalls implements ResumableCalls {
 
   save(call: ResumableCall): Promise<void> {
     const now = Date.now();
-    return this.writes.enqueue(async (trx) => {
+    const saved = this.writes.enqueue(async (trx) => {
       await trx
         .insertInto("resumable_calls")
         .values({
@@ -79,6 +81,9 @@ export class SqlResumableCalls implements ResumableCalls {
         })
         .execute();
     });
+    this.saving.set(call.questionId, saved);
+    void saved.catch(() => {}).finally(() => this.saving.delete(call.questionId));
+    return saved;
   }
 
   async get(questionId: string): Promise<StoredResumableCall | undefined> {
@@ -88,6 +93,8 @@ export class SqlResumableCalls implements ResumableCalls {
   }
 
   async claim(questionId: string, answer: ClaimedAnswer, claimant: string): Promise<boolean> {
+    // Its save first (a failed one leaves no row: the claim then changes nothing and loses).
+    await this.saving.get(questionId)?.catch(() => {});
     let won = false;
     await this.writes.enqueue(async (trx) => {
       // Compare-and-set: SQLite (and Postgres) apply it atomically, whoever else updates the row at the same time.

@@ -77,7 +77,9 @@ export function mastraConnector({ turns, registry, approvals, config, log, calls
     const lifetimeMs = config.durableQuestionTimeoutMs;
     const resumable = (serverName: string) => {
       const caller = calls && toolCallerOf(client, serverName);
-      return caller && calls ? { caller, calls, registry, lifetimeMs, turns, heldTimeoutMs: timeoutMs } : undefined;
+      return caller && calls
+        ? { caller, calls, registry, lifetimeMs, turns, heldTimeoutMs: timeoutMs, callTimeoutMs: config.commandMaxTimeoutMs + 60_000 }
+        : undefined;
     };
     return { tools: routeToolCalls(toolsets, { turns, registry, timeoutMs, gates, approvals, resumable }), unavailable };
   }

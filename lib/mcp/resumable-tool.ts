@@ -37,6 +37,7 @@ export function toolCallerOf(client: MCPClient, serverName: string): ToolCaller 
         // The server went away (it crashed, or was restarted): connect again and send the call once more. A
         // retried answer cannot run twice: the server accepts each request state once.
         if (options.signal?.aborted || !CONNECTION_LOST.test(errorMessage(error))) throw error;
+        console.warn(`[mcp] ${serverName}: ${errorMessage(error)}; connecting again to send the call once more`);
         await client.reconnectServer(serverName);
         return current(client, serverName).request(request, options);
       }
@@ -44,7 +45,8 @@ export function toolCallerOf(client: MCPClient, serverName: string): ToolCaller 
   };
 }
 
-const CONNECTION_LOST = /connection closed|not connected|transport|EPIPE|ECONNRESET/i;
+/** How the MCP SDK says the server went away (its stdio process exited, or the connection dropped). */
+const CONNECTION_LOST = /^(MCP error -?\d+: )?(Connection closed|Not connected)\b/;
 
 function sdkClientOf(client: MCPClient, serverName: string): ToolCaller | undefined {
   const internal = (client as unknown as { mcpClientsById?: Map<string, { client?: Partial<ToolCaller> }> }).mcpClientsById;
@@ -74,6 +76,8 @@ export interface ResumableDeps {
   calls: ResumableCalls;
   /** How long a suspended question may wait (the server's own lifetime for its state may be shorter). */
   lifetimeMs: number;
+  /** How long one call may take: no person waits inside it, only the work (a command's longest run, and then some). */
+  callTimeoutMs: number;
   /** How long a question held in memory waits (a second one of parallel calls, see askHeld). */
   heldTimeoutMs: number;
   /** The turns running now: a card updates its turn's stream while that runs, and holds on to nothing after. */
@@ -113,7 +117,10 @@ export async function callResumable(
     const response = action === "accept" ? { action, content: content ?? {} } : { action };
     params = { ...params, inputResponses: { [call.inputKey]: response }, ...(call.requestState && { requestState: call.requestState }) };
   }
-  const result = await caller.request({ method: "tools/call", params }, { allowInputRequired: true, signal: context?.abortSignal });
+  const result = await caller.request(
+    { method: "tools/call", params },
+    { allowInputRequired: true, signal: context?.abortSignal, timeout: deps.callTimeoutMs },
+  );
   if (resume.success) await calls.finish(resume.data.questionId);
   const required = inputRequiredSchema.safeParse(result);
   if (!required.success) return toolOutput(result);
@@ -153,7 +160,7 @@ async function askHeld(
   };
   const result = await deps.caller.request(
     { method: "tools/call", params: retry },
-    { allowInputRequired: true, signal: context?.abortSignal },
+    { allowInputRequired: true, signal: context?.abortSignal, timeout: deps.callTimeoutMs },
   );
   if (inputRequiredSchema.safeParse(result).success) return notRun(`${target.serverName} asked again`);
   return toolOutput(result);
@@ -179,12 +186,13 @@ async function ask(
   { suspend, toolCallId }: { suspend: (payload: unknown) => Promise<unknown>; toolCallId: string },
 ): Promise<unknown> {
   const { inputKey, fields, message } = onlyQuestion(serverName, required);
-  // On disk before the card shows: an answer given at once finds the call it resumes.
+  // Saved while the card shows: an answer's claim waits for this save (SqlResumableCalls), and the turn suspends
+  // only once it is on disk.
   const now = Date.now();
   const restored = { id: randomUUID(), createdAt: now, expiresAt: now + lifetimeMs };
   const runId = run.id;
   const call = { questionId: restored.id, conversationId: run.threadId, runId: run.id, toolCallId, serverName, toolName, inputKey };
-  await calls.save({ ...call, requestState: required.requestState });
+  const saved = calls.save({ ...call, requestState: required.requestState });
   const { data } = registry.open({
     ...fields,
     threadId: run.threadId,
@@ -199,8 +207,16 @@ async function ask(
   });
   // Refused at once (too many waiting, no reviewer to route it to): the call ends here, nothing ran.
   if (registry.get(data.id) === undefined) {
+    await saved.catch(() => {});
     await calls.close(data.id);
     return notRun("the question was refused before anyone saw it");
+  }
+  try {
+    await saved;
+  } catch (error) {
+    // Not on disk: it could not outlive this process, so it is cancelled; nothing ran.
+    registry.end(data.id, "cancelled", "it could not be stored", "aborted");
+    throw error;
   }
   run.suspendedOn.add(data.id);
   await suspend({ questionId: data.id });
