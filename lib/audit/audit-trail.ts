@@ -70,6 +70,8 @@ export class AuditTrail {
   /** The registry's observer: every question's lifecycle. Never throws; a failed append is logged. */
   observe(event: AuditedEvent): void {
     if (event.type === "asked") this.links.asked(event.data);
+    // A durable question shown again after a restart was recorded when it was asked.
+    if (event.type === "asked" && "restored" in event && event.restored) return;
     if (event.type === "updated") this.recordApprovals(event.data);
     if (event.type === "settled") this.approvalsSeen.delete(event.data.id);
     for (const entry of entriesOfEvent(event, this.redaction)) this.append(entry);

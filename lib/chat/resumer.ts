@@ -102,7 +102,7 @@ export class Resumer {
         command: data.command,
         risk: data.risk,
         timeoutMs: data.expiresAt - data.createdAt,
-        durable: { restored: { id: data.id, createdAt: data.createdAt, expiresAt: data.expiresAt } },
+        durable: { fixed: { id: data.id, createdAt: data.createdAt, expiresAt: data.expiresAt }, restored: true },
         onChange: () => {},
       });
     }
@@ -166,6 +166,8 @@ export class Resumer {
   async resume(questionId: string): Promise<void> {
     const { calls, conversationStore, conversations, turns } = this.deps;
     const call = await calls.get(questionId);
+    // Settled without a claim (its conversation was deleted): nothing will resume it.
+    if (call?.phase === "waiting") return calls.close(questionId);
     if (call?.phase !== "claimed") return;
     const open = turns.get(call.runId);
     // An answer can arrive before the agent run has finished suspending: continue it only once it has.

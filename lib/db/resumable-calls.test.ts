@@ -15,6 +15,7 @@ const call = (questionId: string): ResumableCall => ({
   toolCallId: "tool-1",
   serverName: "shell",
   toolName: "run_command",
+  arguments: { command: "rm -rf build" },
   inputKey: "approval",
   requestState: "signed-state",
 });

@@ -12,6 +12,8 @@ export interface ResumableCall {
   toolCallId: string;
   serverName: string;
   toolName: string;
+  /** As sent the first time (after the approval gate, which may have edited them): the retry sends these. */
+  arguments: Record<string, unknown>;
   inputKey: string;
   requestState?: string;
 }
@@ -73,6 +75,7 @@ export class SqlResumableCalls implements ResumableCalls {
           tool_call_id: call.toolCallId,
           server_name: call.serverName,
           tool_name: call.toolName,
+          arguments: JSON.stringify(call.arguments),
           input_key: call.inputKey,
           request_state: call.requestState ?? null,
           phase: "waiting",
@@ -154,6 +157,7 @@ function callOf(row: ResumableCallRow): StoredResumableCall {
     toolCallId: row.tool_call_id,
     serverName: row.server_name,
     toolName: row.tool_name,
+    arguments: argumentsOf(row.arguments),
     inputKey: row.input_key,
     ...(row.request_state !== null && { requestState: row.request_state }),
     phase: row.phase as ResumablePhase,
@@ -161,6 +165,11 @@ function callOf(row: ResumableCallRow): StoredResumableCall {
     ...(row.claimed_by !== null && { claimedBy: row.claimed_by }),
     ...(row.claimed_at !== null && { claimedAt: Number(row.claimed_at) }),
   };
+}
+
+function argumentsOf(json: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(json);
+  return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
 }
 
 /** STORAGE=memory: the same contract, for one process (nothing to resume after a restart). */

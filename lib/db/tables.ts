@@ -70,6 +70,8 @@ export interface ResumableCallsTable {
   tool_call_id: string;
   server_name: string;
   tool_name: string;
+  /** The arguments the call was made with (JSON): the retry sends exactly these, whatever the model said. */
+  arguments: string;
   /** The key of the server's input request the answer goes back under. */
   input_key: string;
   /** The server's opaque, signed state, sent back verbatim with the answer. */

@@ -44,10 +44,10 @@ export interface OpenElicitation {
   onChange: (data: ElicitationData) => void;
   /**
    * A question whose tool call is suspended in storage: nothing holds it open, so no timer or signal settles it
-   * here. Only an answer (after its claim, see lib/chat/resumer.ts) or `end()` does. `restored` brings back one
-   * asked before a restart, under its own id and times.
+   * here. Only an answer (after its claim, see lib/chat/resumer.ts) or `end()` does. `fixed`: its id and times,
+   * chosen by the caller (stored before it is shown); `restored`: asked before a restart and shown again.
    */
-  durable?: { restored?: Pick<ElicitationData, "id" | "createdAt" | "expiresAt"> };
+  durable?: { fixed?: Pick<ElicitationData, "id" | "createdAt" | "expiresAt">; restored?: boolean };
 }
 
 export type { Settlement } from "./settlement";
@@ -59,7 +59,8 @@ export type AnswerResult =
 
 /** What observers (the question store, the audit trail) hear: every change of every question, in order. */
 export type QuestionEvent =
-  | { type: "asked"; data: ElicitationData; requesterId: string }
+  /** `restored`: asked before a restart and shown again (durable); announced and audited when first asked. */
+  | { type: "asked"; data: ElicitationData; requesterId: string; restored?: boolean }
   | { type: "settled"; data: ElicitationData; requesterId: string; cause: SettleCause; by?: string; content?: ElicitationContent }
   | { type: "reported"; data: ElicitationData; requesterId: string }
   /** A pending question's card changed without settling (its review: an approval, an escalation). */
@@ -139,9 +140,10 @@ export class ElicitationRegistry {
 
   open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement>; report: (result: CallResult) => void } {
     const now = Date.now();
-    const restored = request.durable?.restored;
+    const fixed = request.durable?.fixed;
+    const restored = request.durable?.restored === true;
     const data: ElicitationData = {
-      id: restored?.id ?? randomUUID(),
+      id: fixed?.id ?? randomUUID(),
       kind: request.toolCall ? "tool-call" : "question",
       mode: request.mode ?? "form",
       url: request.url,
@@ -153,8 +155,8 @@ export class ElicitationRegistry {
       risk: request.risk,
       toolCall: request.toolCall,
       status: "pending",
-      createdAt: restored?.createdAt ?? now,
-      expiresAt: restored?.expiresAt ?? now + request.timeoutMs,
+      createdAt: fixed?.createdAt ?? now,
+      expiresAt: fixed?.expiresAt ?? now + request.timeoutMs,
       ...(request.durable && { durable: true }),
     };
     let resolve!: (settlement: Settlement) => void;
@@ -191,7 +193,7 @@ export class ElicitationRegistry {
     }
     const entry: Entry = { data, requesterId, onChange: request.onChange, resolve, dispose };
     this.pending.set(data.id, entry);
-    this.emit({ type: "asked", data, requesterId });
+    this.emit({ type: "asked", data, requesterId, ...(restored && { restored: true }) });
     notify(request.onChange, data);
 
     if (unroutable) {

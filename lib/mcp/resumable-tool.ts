@@ -115,13 +115,26 @@ export async function callResumable(
     if (call?.phase !== "claimed" || !call.answer) return notRun("its question was not answered");
     const { action, content } = call.answer;
     const response = action === "accept" ? { action, content: content ?? {} } : { action };
-    params = { ...params, inputResponses: { [call.inputKey]: response }, ...(call.requestState && { requestState: call.requestState }) };
+    // Exactly the arguments the first call was made with (the approval gate may have edited them): what the
+    // person was asked about is what the retry carries.
+    params = {
+      ...params,
+      arguments: call.arguments,
+      inputResponses: { [call.inputKey]: response },
+      ...(call.requestState && { requestState: call.requestState }),
+    };
   }
-  const result = await caller.request(
-    { method: "tools/call", params },
-    { allowInputRequired: true, signal: context?.abortSignal, timeout: deps.callTimeoutMs },
-  );
-  if (resume.success) await calls.finish(resume.data.questionId);
+  let result: unknown;
+  try {
+    result = await caller.request(
+      { method: "tools/call", params },
+      { allowInputRequired: true, signal: context?.abortSignal, timeout: deps.callTimeoutMs },
+    );
+  } finally {
+    // Done, whatever it said: the answer is never sent again from this process (after a crash before this line,
+    // the next start resumes it once more, and the server refuses a request state it has already used).
+    if (resume.success) await calls.finish(resume.data.questionId);
+  }
   const required = inputRequiredSchema.safeParse(result);
   if (!required.success) return toolOutput(result);
   const { run } = target;
@@ -129,7 +142,8 @@ export async function callResumable(
   // One suspended question per agent run: Mastra resumes one tool call at a time. A second call of the same step
   // asking too (parallel tool calls) waits for its answer in memory, as a legacy question does, then retries.
   if (run.suspendedOn.size > 0) return askHeld(deps, { ...target, run }, required.data, params, context);
-  return ask(deps, { ...target, run }, required.data, { suspend: agent.suspend, toolCallId: agent.toolCallId });
+  const sent = (params.arguments ?? {}) as Record<string, unknown>;
+  return ask(deps, { ...target, run }, required.data, { suspend: agent.suspend, toolCallId: agent.toolCallId, sent });
 }
 
 async function askHeld(
@@ -183,15 +197,24 @@ async function ask(
   { registry, calls, lifetimeMs, turns }: ResumableDeps,
   { serverName, toolName, run }: CallTarget & { run: ChatTurn },
   required: z.infer<typeof inputRequiredSchema>,
-  { suspend, toolCallId }: { suspend: (payload: unknown) => Promise<unknown>; toolCallId: string },
+  { suspend, toolCallId, sent }: { suspend: (payload: unknown) => Promise<unknown>; toolCallId: string; sent: Record<string, unknown> },
 ): Promise<unknown> {
   const { inputKey, fields, message } = onlyQuestion(serverName, required);
   // Saved while the card shows: an answer's claim waits for this save (SqlResumableCalls), and the turn suspends
   // only once it is on disk.
   const now = Date.now();
-  const restored = { id: randomUUID(), createdAt: now, expiresAt: now + lifetimeMs };
+  const fixed = { id: randomUUID(), createdAt: now, expiresAt: now + lifetimeMs };
   const runId = run.id;
-  const call = { questionId: restored.id, conversationId: run.threadId, runId: run.id, toolCallId, serverName, toolName, inputKey };
+  const call = {
+    questionId: fixed.id,
+    conversationId: run.threadId,
+    runId: run.id,
+    toolCallId,
+    serverName,
+    toolName,
+    arguments: sent,
+    inputKey,
+  };
   const saved = calls.save({ ...call, requestState: required.requestState });
   const { data } = registry.open({
     ...fields,
@@ -201,7 +224,7 @@ async function ask(
     serverName,
     message,
     timeoutMs: lifetimeMs,
-    durable: { restored },
+    durable: { fixed },
     // By id, not the turn itself: a question that waits for days must not keep its finished turn in memory.
     onChange: (card) => turns.get(runId)?.showElicitation(card),
   });

@@ -105,7 +105,7 @@ export class ReviewDesk {
     this.nameOf = deps.nameOf ?? (async () => undefined);
     this.registry.routeWith((data, requester) => this.route(data, requester));
     this.stopObserving = this.registry.observe((event) => {
-      if (event.type === "asked") this.asked(event.data, event.requesterId);
+      if (event.type === "asked") this.asked(event.data, event.requesterId, event.restored === true);
       if (event.type === "settled") this.settled(event.data, event.requesterId);
       this.changed({ data: event.data, requesterId: event.requesterId });
     });
@@ -256,11 +256,12 @@ export class ReviewDesk {
     };
   }
 
-  private asked(data: ElicitationData, requesterId: string): void {
+  private asked(data: ElicitationData, requesterId: string, restored: boolean): void {
     if (!this.names.has(requesterId)) void this.learnName(requesterId);
     const review = this.reviews.get(data.id);
     if (!review || !data.review) return;
-    this.emitEvent("routed", data, requesterId, data.review.routedTo, review.users);
+    // Shown again after a restart: its reviewers were told (and the trail says so) when it was first asked.
+    if (!restored) this.emitEvent("routed", data, requesterId, data.review.routedTo, review.users);
     const { deadlineAt } = data.review;
     if (deadlineAt !== undefined) {
       review.timer = setTimeout(() => this.escalate(data.id), Math.max(0, deadlineAt - Date.now()));

@@ -16,6 +16,7 @@ export const resumableCalls: Migration = {
       .addColumn("tool_call_id", "text", (c) => c.notNull())
       .addColumn("server_name", "text", (c) => c.notNull())
       .addColumn("tool_name", "text", (c) => c.notNull())
+      .addColumn("arguments", "text", (c) => c.notNull())
       .addColumn("input_key", "text", (c) => c.notNull())
       .addColumn("request_state", "text")
       .addColumn("phase", "text", (c) => c.notNull())
