@@ -27,6 +27,8 @@ beforeAll(async () => {
     "modern-http": { url: http.url, protocol: "auto", ...deploy },
     "pinned-http": { url: http.url, protocol: "2026-07-28", ...deploy },
     "legacy-http": { url: http.url, protocol: "legacy", ...deploy },
+    // No allowTools: the approval gate asks first, and the person may edit the arguments there.
+    "gated-http": { url: http.url, protocol: "2026-07-28" },
   });
 });
 afterAll(async () => {
@@ -100,5 +102,21 @@ describe("a 2026-07-28 server over Streamable HTTP", () => {
     const card = cardOf(await stream.waitFor(isCard("pending")));
     await answer(card.id, { action: "cancel" });
     await stream.readToEnd();
+  });
+});
+
+describe("a durable question behind the approval gate", () => {
+  it("retries with the arguments the person approved at the gate, not the ones the model proposed", async () => {
+    const stream = await chat('use `gated-http.deploy` {"service": "db"}', { threadId: "thread-gated-edit" });
+    const gate = cardOf(await stream.waitFor((c) => isCard("pending")(c) && cardOf(c).kind === "tool-call", "the gate card"));
+    expect(gate.toolCall?.arguments).toEqual({ service: "db" });
+    expect((await answer(gate.id, { action: "accept", arguments: { service: "cache" } })).status).toBe(200);
+    const question = cardOf(await stream.waitFor((c) => isCard("pending")(c) && cardOf(c).kind === "question", "the server's question"));
+    expect(question.durable).toBe(true);
+    expect((await answer(question.id, { action: "accept", content: { target: "staging", confirm: true } })).status).toBe(200);
+    const output = await stream.waitFor(isToolOutput, "the tool result");
+    expect(deployed(output)).toEqual({ service: "cache", target: "staging", deployed: true });
+    await stream.readToEnd();
+    expect(http.deployments.filter((d) => d.service === "db")).toEqual([]);
   });
 });
