@@ -147,6 +147,23 @@ describe("observing the registry", () => {
     expect(await verifyChain(db())).toMatchObject({ ok: true, entries: 2 });
   });
 
+  it("writes a durable question's asked once: shown again after a restart, it is not asked again; its answer is", async () => {
+    const { data } = registry.open(question({ durable: {} }));
+    await storage.writes.idle();
+    // A new process: the same question restored from storage.
+    const restarted = new ElicitationRegistry();
+    restarted.observe((event) => audit.observe(event));
+    const fixed = { id: data.id, createdAt: data.createdAt, expiresAt: data.expiresAt };
+    restarted.open(question({ durable: { fixed, restored: true } }));
+    restarted.answer(data.id, { action: "accept", content: {} }, "bob");
+    await storage.writes.idle();
+    const entries = (await all()).map((e) => [e.type, e.questionId]);
+    expect(entries).toEqual([
+      ["asked", data.id],
+      ["answered", data.id],
+    ]);
+  });
+
   it("writes expired, by the system, when nobody answers in time", async () => {
     const { settled } = registry.open(question({ timeoutMs: 10 }));
     await settled;
