@@ -164,6 +164,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     drive: (run, start) => driveTurn({ mcp, audit }, run, start),
     resumeStream: (resumeData, options) => agent.resumeStream(resumeData, options),
     claimant: `${hostname()}:${process.pid}`,
+    leaseMs: config.commandMaxTimeoutMs + 60_000,
     nameOf: async (id) => (await new Users(auth).byId(id))?.name,
   });
   const startedAt = Date.now();

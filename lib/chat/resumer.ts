@@ -27,6 +27,11 @@ export interface ResumerDeps {
   resumeStream: (resumeData: unknown, options: Parameters<StreamStarter>[0]) => ReturnType<StreamStarter>;
   /** Who claims: this process, in the claim's record. */
   claimant: string;
+  /**
+   * How long a claim's resume may take (the longest command, and then some) before another start or sweep takes it
+   * over: the process that claimed it died before the call returned.
+   */
+  leaseMs: number;
   /** A user's name, for routing rules that match the requester. */
   nameOf: (userId: string) => Promise<string | undefined>;
 }
@@ -106,17 +111,30 @@ export class Resumer {
         onChange: () => {},
       });
     }
-    for (const call of await calls.inPhase("claimed")) void this.resume(call.questionId);
+    await this.takeOverStaleClaims();
     this.sweeper ??= setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref?.();
   }
 
   /** Questions past their time (a timer may not have fired: the process slept, or it was set days ago). */
   async sweep(now = Date.now()): Promise<void> {
+    await this.takeOverStaleClaims(now);
     const { calls, registry, questions } = this.deps;
     for (const call of await calls.inPhase("waiting")) {
       const data = registry.get(call.questionId) ?? (await questions.get(call.questionId))?.data;
       if (data && data.expiresAt <= now) await this.expire(call.questionId);
+    }
+  }
+
+  /**
+   * Claims whose turn never finished (the process died after the claim): resumed again once their lease has run out,
+   * so a resume still under way elsewhere is not doubled. The server accepts each request state once, so a retry that
+   * had already reached it is refused rather than run twice.
+   */
+  private async takeOverStaleClaims(now = Date.now()): Promise<void> {
+    for (const call of await this.deps.calls.inPhase("claimed")) {
+      const stale = (call.claimedAt ?? 0) <= now - this.deps.leaseMs;
+      if (stale && !this.deps.turns.get(call.runId)) void this.resume(call.questionId);
     }
   }
 
