@@ -15,10 +15,13 @@ import { useCountdown } from "./use-countdown";
 import { useElicitationAnswer } from "./use-elicitation-answer";
 import { useElicitationForm } from "./use-elicitation-form";
 
-function Countdown({ expiresAt }: { expiresAt: number }) {
+function Countdown({ expiresAt, durable }: { expiresAt: number; durable?: boolean }) {
   const { label, over } = useCountdown(expiresAt);
   return (
-    <span className="ml-auto text-xs text-amber-900/80 tabular-nums dark:text-amber-200/80">
+    <span
+      className="ml-auto text-xs text-amber-900/80 tabular-nums dark:text-amber-200/80"
+      title={durable ? "This question waits across restarts of the app: close the tab and answer later." : undefined}
+    >
       {over ? "expiring…" : `expires in ${label}`}
     </span>
   );
@@ -66,7 +69,7 @@ function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer
         </p>
       )}
       <AnswerButtons busy={answer.busy} canAccept={form.valid} onAnswer={(action) => void answer.send({ action })}>
-        <Countdown expiresAt={data.expiresAt} />
+        <Countdown expiresAt={data.expiresAt} durable={data.durable} />
       </AnswerButtons>
     </form>
   );
@@ -203,11 +206,11 @@ function Card({
         ) : !mayAnswer ? (
           <p className="flex text-sm text-zinc-700 dark:text-zinc-300" data-testid="elicitation-waiting">
             You cannot answer this one; it stays open until a reviewer does or it expires.
-            <Countdown expiresAt={data.expiresAt} />
+            <Countdown expiresAt={data.expiresAt} durable={data.durable} />
           </p>
         ) : data.toolCall ? (
           <ToolCallApproval data={data} toolCall={data.toolCall} answer={answer}>
-            <Countdown expiresAt={data.expiresAt} />
+            <Countdown expiresAt={data.expiresAt} durable={data.durable} />
           </ToolCallApproval>
         ) : data.mode === "url" && data.url ? (
           <UrlConsent url={data.url} busy={answer.busy} onAnswer={(action) => void answer.send({ action })} />
