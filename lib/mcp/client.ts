@@ -12,7 +12,7 @@ import { routeToolCalls, type McpTool } from "./route-tool-calls";
 import type { GateSettings } from "./tool-approval-decision";
 import type { ToolApprovalMemory } from "./tool-approval-memory";
 import { bundledServer, configuredServer, type ShellApprovalState } from "./server-definitions";
-import { toolCallerOf } from "./resumable-tool";
+import { toolCallerOf } from "./tool-caller";
 import type { ResumableCalls } from "@/lib/db/resumable-calls";
 
 export { RUN_ID_CONTEXT_KEY } from "./route-tool-calls";
