@@ -97,26 +97,22 @@ export class Conversations {
         base = stored[continued];
         replyAt = continued;
         followed.continuesReply = true;
-        return void this.whenDone(run, saveReply, stopListening, () => clearTimeout(timer), forget);
+      } else {
+        const known = new Set(stored.map((message) => message.id));
+        const fresh = messages.filter((message) => message.role === "user" && !known.has(message.id));
+        await this.store.save(conversation, fresh, stored.length);
+        replyAt = stored.length + fresh.length;
       }
-      const known = new Set(stored.map((message) => message.id));
-      const fresh = messages.filter((message) => message.role === "user" && !known.has(message.id));
-      await this.store.save(conversation, fresh, stored.length);
-      replyAt = stored.length + fresh.length;
     } catch (error) {
       followed.stop();
       forget();
       if (previous && !this.inFlight.has(conversation.id)) this.inFlight.set(conversation.id, previous);
       throw error;
     }
-    this.whenDone(run, saveReply, stopListening, () => clearTimeout(timer), forget);
-  }
-
-  private whenDone(run: ChatTurn, save: () => Promise<void>, stopListening: () => void, cancelTimer: () => void, forget: () => void) {
     void run.log.whenDone().then(async () => {
       stopListening();
-      cancelTimer();
-      await save();
+      clearTimeout(timer);
+      await saveReply();
       forget();
     });
   }

@@ -61,16 +61,9 @@ export async function callResumable(
   if (resume.success) {
     const call = await calls.get(resume.data.questionId);
     if (call?.phase !== "claimed" || !call.answer) return notRun("its question was not answered");
-    const { action, content } = call.answer;
-    const response = action === "accept" ? { action, content: content ?? {} } : { action };
     // Exactly the arguments the first call was made with (the approval gate may have edited them): what the
     // person was asked about is what the retry carries.
-    params = {
-      ...params,
-      arguments: call.arguments,
-      inputResponses: { [call.inputKey]: response },
-      ...(call.requestState && { requestState: call.requestState }),
-    };
+    params = withAnswer({ ...params, arguments: call.arguments }, call.inputKey, call.answer, call.requestState);
   }
   let result: unknown;
   try {
@@ -113,19 +106,24 @@ async function askHeld(
     signal: target.run.signal,
     onChange: (card) => target.run.showElicitation(card),
   });
-  const { action, content } = await settled;
-  const response = action === "accept" ? { action, content: content ?? {} } : { action };
-  const retry = {
-    ...params,
-    inputResponses: { [inputKey]: response },
-    ...(required.requestState && { requestState: required.requestState }),
-  };
+  const retry = withAnswer(params, inputKey, await settled, required.requestState);
   const result = await deps.caller.request(
     { method: "tools/call", params: retry },
     { allowInputRequired: true, signal: context?.abortSignal, timeout: deps.callTimeoutMs },
   );
   if (inputRequiredSchema.safeParse(result).success) return notRun(`${target.serverName} asked again`);
   return toolOutput(result);
+}
+
+/** A retry's params: the person's answer under the server's input key, and its request state back verbatim. */
+function withAnswer(
+  params: Record<string, unknown>,
+  inputKey: string,
+  { action, content }: { action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> },
+  requestState: string | undefined,
+): Record<string, unknown> {
+  const response = action === "accept" ? { action, content: content ?? {} } : { action };
+  return { ...params, inputResponses: { [inputKey]: response }, ...(requestState && { requestState }) };
 }
 
 /** The one form or URL elicitation an `input_required` carries; anything else cannot be asked here. */
