@@ -150,6 +150,9 @@ async function ask(
   // only once it is on disk.
   const now = Date.now();
   const fixed = { id: randomUUID(), createdAt: now, expiresAt: now + lifetimeMs };
+  // Taken before the first await: a parallel call of the same step that gets its question a moment later must see
+  // this one and wait in memory (askHeld), or both would suspend and Mastra would resume only one of them.
+  run.suspendedOn.add(fixed.id);
   const runId = run.id;
   const call = {
     questionId: fixed.id,
@@ -176,6 +179,7 @@ async function ask(
   });
   // Refused at once (too many waiting, no reviewer to route it to): the call ends here, nothing ran.
   if (registry.get(data.id) === undefined) {
+    run.suspendedOn.delete(fixed.id);
     await saved.catch(() => {});
     await calls.close(data.id);
     return notRun("the question was refused before anyone saw it");
@@ -184,10 +188,10 @@ async function ask(
     await saved;
   } catch (error) {
     // Not on disk: it could not outlive this process, so it is cancelled; nothing ran.
+    run.suspendedOn.delete(fixed.id);
     registry.end(data.id, "cancelled", "it could not be stored", "aborted");
     throw error;
   }
-  run.suspendedOn.add(data.id);
   await suspend({ questionId: data.id });
   return undefined;
 }
