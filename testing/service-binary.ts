@@ -16,11 +16,12 @@ export async function freeLoopbackPort(): Promise<number> {
 /**
  * The path of a service binary (redis-server, postgres, nginx), or undefined. In CI a missing one is an error
  * (.ci/run installs it); on a developer machine the tests that need it skip, with a line saying what to install.
+ * `versionArgs` is how the binary is asked to answer without starting (nginx knows `-v`, not `--version`).
  */
-export function serviceBinary(name: string, candidates: string[], debianPackage: string): string | undefined {
+export function serviceBinary(name: string, candidates: string[], debianPackage: string, versionArgs = ["--version"]): string | undefined {
   for (const candidate of candidates) {
     try {
-      execFileSync(candidate, ["--version"], { stdio: "ignore" });
+      execFileSync(candidate, versionArgs, { stdio: "ignore" });
       return candidate;
     } catch {
       // Not this one.

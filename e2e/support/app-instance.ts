@@ -12,7 +12,10 @@ import { E2E_WORKSPACE } from "../workspace";
  */
 export interface AppInstance {
   baseURL: string;
+  port: number;
   databaseUrl: string;
+  /** The server's process id (its MCP server children are its descendants). */
+  pid: number;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
   /** SIGKILL: no chance to clean up, as in a crash. */
@@ -39,8 +42,17 @@ export function freshDatabaseUrl(): string {
   return path.join(folder, "app.db");
 }
 
-export async function startAppInstance(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<AppInstance> {
-  const port = await freePort();
+export interface AppInstanceOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  /** A fixed port: an instance restarted behind a load balancer must come back where the balancer sends requests. */
+  port?: number;
+  /** INSTANCE_ID: the name the instance gives itself (health, the x-elicit-instance header). */
+  instanceId?: string;
+}
+
+export async function startAppInstance(options: AppInstanceOptions = {}): Promise<AppInstance> {
+  const port = options.port ?? (await freePort());
   const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
   const child = spawn(
     process.execPath,
@@ -59,6 +71,7 @@ export async function startAppInstance(options: { env?: Record<string, string>; 
         OPENAI_API_KEY: "",
         OPENAI_BASE_URL: "",
         DATABASE_URL: databaseUrl,
+        ...(options.instanceId && { INSTANCE_ID: options.instanceId }),
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -71,7 +84,9 @@ export async function startAppInstance(options: { env?: Record<string, string>; 
   await waitUntilUp(baseURL, child, () => output);
   return {
     baseURL,
+    port,
     databaseUrl,
+    pid: child.pid!,
     stop: () => ended(child, "SIGTERM"),
     kill: () => ended(child, "SIGKILL"),
   };

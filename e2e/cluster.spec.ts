@@ -1,0 +1,191 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { ChatPage } from "./pages/chat-page";
+import { InboxPage } from "./pages/inbox-page";
+import { answer, askForCard, storedCard } from "./support/chat-api";
+import { haveClusterServices, health, startCluster, type Cluster } from "./support/cluster";
+import { descendantsOf, hasEnded } from "./support/process-tree";
+import { freshFolder } from "./workspace";
+
+/**
+ * Several instances behind a real load balancer: two `next start` instances on one Postgres and one Redis, with a
+ * round-robin nginx (no sticky sessions) in front. Everything a person does goes through nginx, so consecutive
+ * requests land on different instances; the x-elicit-instance header says which one served each.
+ */
+test.describe("two instances behind nginx", () => {
+  test.skip(!haveClusterServices(), "needs postgres, redis-server and nginx (apt-get install postgresql redis-server nginx)");
+  let cluster: Cluster;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    cluster = await startCluster({ instances: 2 });
+  });
+  test.afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  /** The instances that served `count` consecutive health checks through nginx. */
+  async function servedBy(count: number): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const checked = await health(cluster.baseURL);
+      expect(checked.httpStatus).toBe(200);
+      expect(checked.body?.instance).toBe(checked.servedBy);
+      seen.push(checked.servedBy ?? "none");
+    }
+    return seen;
+  }
+
+  /** The log a command appends to: read after a pause long enough for a second run to show, if there were one. */
+  async function settledLog(file: string): Promise<string> {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return existsSync(file) ? readFileSync(file, "utf8") : "";
+  }
+
+  test.fixme("round robin is real: consecutive health checks through nginx are served by both instances", async () => {
+    // fixme: GET /api/health and the x-elicit-instance header have not landed yet (lib/, the lead's).
+    const seen = await servedBy(6);
+    expect(new Set(seen)).toEqual(new Set([cluster.instanceId(0), cluster.instanceId(1)]));
+    for (const instance of cluster.instances) {
+      expect((await health(instance.baseURL)).body).toMatchObject({ status: "ok", database: "up", coordination: "redis-up" });
+    }
+  });
+
+  test.fixme("chat, card, a reload served by the other instance, an answer from the inbox in another browser: the tool resumes", async ({
+    browser,
+  }) => {
+    // fixme: needs Postgres storage shared by the instances and the x-elicit-instance header (not landed yet).
+    test.setTimeout(120_000);
+    const asker = await browser.newContext();
+    const reviewer = await browser.newContext();
+    try {
+      const page = await asker.newPage();
+      const chat = new ChatPage(page);
+      await page.goto(cluster.baseURL);
+      await expect(chat.composer).toBeVisible();
+      const folder = freshFolder("cluster-inbox");
+      const turnServed = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/chat");
+      await chat.send(`run \`rm -rf ${folder.name}\``);
+      const turnInstance = (await turnServed).headers()["x-elicit-instance"];
+      expect(turnInstance).toBeTruthy();
+      const card = chat.approvalCards.last();
+      await expect(card).toHaveAttribute("data-status", "pending");
+      const cardId = (await card.getAttribute("data-elicitation-id")) ?? "";
+      const threadId = new URL(page.url()).searchParams.get("thread") ?? "";
+
+      // Reload until the conversation comes from the instance that did not run the turn (round robin decides).
+      expect(await reloadOnto(page, threadId, (instance) => instance !== turnInstance)).not.toBe(turnInstance);
+      const reloaded = chat.approvalCards.last();
+      await expect(reloaded).toHaveAttribute("data-elicitation-id", cardId);
+      await expect(reloaded).toHaveAttribute("data-status", "pending");
+
+      const inbox = new InboxPage(await reviewer.newPage());
+      await inbox.open(cluster.baseURL);
+      await inbox.select(`rm -rf ${folder.name}`);
+      await inbox.press("a");
+      await expect(reloaded).toHaveAttribute("data-status", "accepted");
+      await expect.poll(() => existsSync(folder.path), { timeout: 30_000 }).toBe(false);
+      await expect(chat.lastAssistantMessage()).toContainText(`Ran rm -rf ${folder.name}`, { timeout: 30_000 });
+    } finally {
+      await asker.close();
+      await reviewer.close();
+    }
+  });
+
+  /**
+   * Reloads the conversation until its GET is served by an instance that `wanted` accepts; a health check between
+   * tries shifts nginx's round robin by one, so a page that always makes an even number of requests still alternates.
+   */
+  async function reloadOnto(page: Page, threadId: string, wanted: (instance: string | undefined) => boolean): Promise<string | undefined> {
+    let instance: string | undefined;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const loaded = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/chat/threads/${threadId}`);
+      await page.reload();
+      instance = (await loaded).headers()["x-elicit-instance"];
+      if (wanted(instance)) return instance;
+      await health(cluster.baseURL);
+    }
+    return instance;
+  }
+
+  test.fixme("100 concurrent answers to one question through nginx (both instances): one 200, 99 409, the command runs once", async () => {
+    // fixme: needs Postgres storage shared by the instances and the x-elicit-instance header (not landed yet).
+    test.setTimeout(120_000);
+    const folder = freshFolder("cluster-hundred");
+    const { card } = await askForCard(cluster.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () => answer(cluster.baseURL, card.id, { action: "accept", content: {} })),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(99);
+    // Split across both: the claim was raced between instances, not just within one.
+    expect(new Set(responses.map((response) => response.headers.get("x-elicit-instance"))).size).toBe(2);
+    await expect.poll(() => existsSync(path.join(folder.path, "log.txt")), { timeout: 30_000 }).toBe(true);
+    expect(await settledLog(path.join(folder.path, "log.txt"))).toBe("ran\n");
+  });
+
+  test.fixme("Redis restarted mid-turn: health says degraded, then ok without restarting the app, and a new chat works", async ({
+    page,
+  }) => {
+    // fixme: needs the Redis coordination (REDIS_URL) and GET /api/health (not landed yet).
+    test.setTimeout(120_000);
+    const pids = cluster.instances.map((instance) => instance.pid);
+    await askForCard(cluster.baseURL, `run \`echo ran >> ${freshFolder("cluster-redis-turn").name}/log.txt\``);
+    await cluster.redis.kill();
+    for (const instance of cluster.instances) {
+      await expect
+        .poll(async () => (await health(instance.baseURL)).body, { timeout: 20_000 })
+        .toMatchObject({ status: "degraded", coordination: "redis-down" });
+      expect((await health(instance.baseURL)).httpStatus).toBe(503);
+    }
+    await cluster.redis.start();
+    for (const instance of cluster.instances) {
+      await expect
+        .poll(async () => (await health(instance.baseURL)).body, { timeout: 30_000 })
+        .toMatchObject({ status: "ok", coordination: "redis-up" });
+    }
+    expect(cluster.instances.map((instance) => instance.pid)).toEqual(pids);
+
+    const chat = new ChatPage(page);
+    await page.goto(cluster.baseURL);
+    await expect(chat.composer).toBeVisible();
+    const folder = freshFolder("cluster-after-redis");
+    await chat.send(`run \`rm -rf ${folder.name}\``);
+    const card = chat.approvalCards.last();
+    await expect(card).toHaveAttribute("data-status", "pending");
+    await chat.answer(card, "Accept");
+    await expect(card).toHaveAttribute("data-status", "accepted");
+    await expect.poll(() => existsSync(folder.path), { timeout: 30_000 }).toBe(false);
+  });
+
+  /**
+   * Last: it kills an instance. The question it held is answered through nginx; whether the design shows it expired
+   * (404) or lets the survivor resume it (200), the command runs at most once, and the dead instance's MCP servers
+   * (its children, which exit when their stdin closes) are gone.
+   */
+  test.fixme("kill -9 of the instance holding a pending card: the other serves, the card runs at most once, the MCP children exit", async () => {
+    // fixme: needs Postgres storage shared by the instances, the heartbeat and GET /api/health (not landed yet).
+    test.setTimeout(120_000);
+    const folder = freshFolder("cluster-killed");
+    const log = path.join(folder.path, "log.txt");
+    const held = cluster.instances[0]!;
+    const { threadId, card } = await askForCard(held.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
+    const children = descendantsOf(held.pid);
+    expect(children.map((child) => child.command).join("\n")).toContain("mcp-server/stdio.ts");
+
+    await cluster.killInstance(0);
+    expect(new Set(await servedBy(4))).toEqual(new Set([cluster.instanceId(1)]));
+    await expect.poll(() => children.filter((child) => !hasEnded(child.pid)), { timeout: 10_000 }).toEqual([]);
+
+    const response = await answer(cluster.baseURL, card.id, { action: "accept", content: {} });
+    expect([200, 404]).toContain(response.status);
+    if (response.status === 200) {
+      await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
+      expect(await settledLog(log)).toBe("ran\n");
+    } else {
+      expect(await storedCard(cluster.baseURL, threadId, card.id)).toMatchObject({ status: "expired" });
+      expect(await settledLog(log)).toBe("");
+    }
+  });
+});
