@@ -15,6 +15,8 @@ export const API_ERROR_STATUS = {
   unsupported_media_type: 415,
   invalid_content: 422,
   internal: 500,
+  /** The database cannot be reached right now (Postgres down or restarting): try again shortly. */
+  unavailable: 503,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 

@@ -1,11 +1,11 @@
 /**
- * The ConversationStore contract: every implementation (SQLite now, Postgres next) runs the same cases through
+ * The ConversationStore contract: every implementation (SQLite, Postgres, memory) runs the same cases through
  * conversationStoreContract(name, factory).
  */
 import type { UIMessage } from "ai";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_TITLE_LENGTH } from "@/lib/chat/conversation-contract";
-import { createTestStorage } from "@/testing/test-storage";
+import { createTestStorage, SQL_STORAGE_KINDS } from "@/testing/test-storage";
 import { titleOf, type ConversationStore } from "./conversation-store";
 import { MemoryConversationStore } from "./memory-stores";
 
@@ -127,10 +127,12 @@ export function conversationStoreContract(name: string, factory: StoreFactory): 
   });
 }
 
-conversationStoreContract("SQLite", async () => {
-  const storage = await createTestStorage();
-  return { store: storage.conversations, close: () => storage.close() };
-});
+for (const kind of SQL_STORAGE_KINDS) {
+  conversationStoreContract(kind === "postgres" ? "Postgres" : "SQLite", async () => {
+    const storage = await createTestStorage(kind);
+    return { store: storage.conversations, close: () => storage.close() };
+  });
+}
 
 conversationStoreContract("memory (STORAGE=memory)", async () => ({ store: new MemoryConversationStore(), close: async () => {} }));
 

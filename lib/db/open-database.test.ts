@@ -6,7 +6,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrationProvider } from "./migrations";
-import { openDatabase, sharedDatabase, StorageError, type Database } from "./open-database";
+import { openDatabase, sharedDatabase, sqliteFile, StorageError, type Database } from "./open-database";
 
 const require = createRequire(import.meta.url);
 const opened: Database[] = [];
@@ -59,12 +59,16 @@ describe("openDatabase", () => {
   });
 
   it.each([
-    ["postgres://localhost/db", /Postgres/],
     ["libsql://example.turso.io", /not a SQLite file/],
     [":memory:", /not a SQLite file/],
   ])("refuses %s with a message saying what to give instead", (url, message) => {
     expect(() => openDatabase(url)).toThrow(StorageError);
     expect(() => openDatabase(url)).toThrow(message);
+  });
+
+  it("gives no SQLite file for a Postgres URL: what needs one must branch on the dialect", () => {
+    expect(() => sqliteFile("postgres://localhost/db")).toThrow(/Postgres server, not a SQLite file/);
+    expect(open(freshFile()).dialect).toBe("sqlite");
   });
 
   it("runs one transaction at a time in a process, so writes never stall each other", async () => {

@@ -5,37 +5,27 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createClient, type Client } from "@libsql/client";
 import { SerializedLibsqlDialect } from "./serialized-dialect";
 import { Kysely } from "kysely";
-import { Migrator } from "kysely/migration";
 import { errorMessage } from "@/lib/errors";
-import { migrationProvider } from "./migrations";
+import { isPostgresUrl, StorageError, type Database } from "./database";
+import { migrate } from "./migrate";
+import { openPostgres, redactedUrl, type PostgresOptions } from "./open-postgres";
 import type { Tables } from "./tables";
 
-/** The database every store uses: the typed query layer, and `ready` once it exists and is migrated. */
-export interface Database {
-  readonly db: Kysely<Tables>;
-  /** Where it lives, for messages (a file path for SQLite). */
-  readonly location: string;
-  /** Resolves once the file is open and migrated; rejects with a StorageError saying what to fix. */
-  readonly ready: Promise<void>;
-  close(): Promise<void>;
-}
+export { StorageError, type Database } from "./database";
 
-/** Start-up cannot use the database: the message says which file and what to do. */
-export class StorageError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "StorageError";
-  }
-}
+/** Settings of the Postgres pool (DATABASE_POOL_MAX); SQLite has none. */
+export type DatabaseOptions = Pick<PostgresOptions, "poolMax">;
 
 /** How long a write waits for another connection's write before failing (SQLite allows one writer at a time). */
 const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * Opens the embedded SQLite database at `url` (a `file:` URL or a path; created with its folder if missing),
- * in WAL mode with a busy timeout, and brings it to the latest migration.
+ * Opens the database DATABASE_URL names and brings it to the latest migration: a Postgres server for a
+ * postgres:// or postgresql:// URL (see open-postgres.ts), otherwise the embedded SQLite file at `url` (a `file:` URL
+ * or a path; created with its folder if missing), in WAL mode with a busy timeout.
  */
-export function openDatabase(url: string): Database {
+export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
+  if (isPostgresUrl(url)) return openPostgres(url.trim(), options);
   const file = sqliteFile(url);
   checkWritable(file);
   let client: Client;
@@ -57,6 +47,7 @@ export function openDatabase(url: string): Database {
   ready.catch(() => {}); // Whoever awaits `ready` hears the error; an unawaited rejection must not crash the process.
   return {
     db,
+    dialect: "sqlite",
     location: file,
     ready,
     close: async () => {
@@ -72,44 +63,41 @@ type WithDatabases = typeof globalThis & { [SHARED]?: Map<string, Database> };
 
 /**
  * The one Database of this process for `url`, opened on first use. Everything in the app (routes, proxy.ts) goes
- * through it: two connections in one process would stall each other (see serialized-dialect.ts).
+ * through it: two SQLite connections in one process would stall each other (see serialized-dialect.ts), and
+ * Postgres connections are counted against the pool's limit.
  */
-export function sharedDatabase(url: string): Database {
+export function sharedDatabase(url: string, options: DatabaseOptions = {}): Database {
   const holder = globalThis as WithDatabases;
   const databases = (holder[SHARED] ??= new Map());
-  const file = sqliteFile(url);
-  let database = databases.get(file);
+  // The same database however it is spelled: a SQLite file by its path, a server by its URL without the password.
+  const key = isPostgresUrl(url) ? redactedUrl(url) : sqliteFile(url);
+  let database = databases.get(key);
   if (!database) {
-    const opened = openDatabase(file);
-    // Closed, it is forgotten: the next caller opens the file again.
-    database = { ...opened, close: () => (databases.delete(file), opened.close()) };
-    databases.set(file, database);
+    const opened = openDatabase(isPostgresUrl(url) ? url : key, options);
+    // Closed, it is forgotten: the next caller opens it again. (`ready` is read through: on Postgres it is tried
+    // again after an outage, so it must not be copied once.)
+    const shared: Database = {
+      db: opened.db,
+      dialect: opened.dialect,
+      location: opened.location,
+      get ready() {
+        return opened.ready;
+      },
+      close: () => (databases.delete(key), opened.close()),
+    };
+    database = shared;
+    databases.set(key, shared);
   }
   return database;
 }
 
 /**
- * Brings the database to the latest migration. Each migration runs in a transaction; another process migrating
- * the same file at the same moment (a second instance, the users command) makes one of them fail, and that one
- * tries again and finds the work done. SQLite has no migration lock of its own in Kysely.
+ * The SQLite file a DATABASE_URL names (relative paths from the working directory). A Postgres URL is refused:
+ * what needs a file beside the database (kept secrets, Mastra's run storage) must branch on the dialect first.
  */
-async function migrate(db: Kysely<Tables>, file: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const { error } = await migrator.migrateToLatest();
-    if (!error) return;
-    lastError = error;
-    // Backing off with jitter: under load the other process may need a while to commit.
-    await new Promise((resolve) => setTimeout(resolve, (50 + Math.random() * 100) * (attempt + 1)));
-  }
-  throw new StorageError(`Could not migrate the database ${file}: ${errorMessage(lastError)}`, { cause: lastError });
-}
-
-/** The SQLite file a DATABASE_URL names (relative paths from the working directory); Postgres is refused. */
 export function sqliteFile(url: string): string {
-  if (/^(postgres|postgresql):/i.test(url)) {
-    throw new StorageError("DATABASE_URL names Postgres, which this version cannot use yet: give a file path for SQLite.");
+  if (isPostgresUrl(url)) {
+    throw new StorageError("DATABASE_URL names a Postgres server, not a SQLite file: this needs the file of a SQLite database.");
   }
   if (url.startsWith("file:")) {
     const rest = url.slice("file:".length);

@@ -1,9 +1,9 @@
 /**
- * The ResumableCalls contract, run against SQLite and the in-memory store: a suspended call is claimed by exactly
+ * The ResumableCalls contract, run against SQLite, Postgres and the in-memory store: a suspended call is claimed by exactly
  * one answer, whatever else tries at the same moment, and a question that ended without an answer cannot be claimed.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestStorage } from "@/testing/test-storage";
+import { createTestStorage, SQL_STORAGE_KINDS } from "@/testing/test-storage";
 import { MemoryResumableCalls, SqlResumableCalls, type ResumableCall, type ResumableCalls } from "./resumable-calls";
 
 type Factory = () => Promise<{ calls: ResumableCalls; close(): Promise<void> }>;
@@ -70,8 +70,10 @@ function resumableCallsContract(name: string, factory: Factory): void {
   });
 }
 
-resumableCallsContract("SQLite", async () => {
-  const storage = await createTestStorage();
-  return { calls: new SqlResumableCalls(storage.database, storage.writes), close: storage.close };
-});
+for (const kind of SQL_STORAGE_KINDS) {
+  resumableCallsContract(kind === "postgres" ? "Postgres" : "SQLite", async () => {
+    const storage = await createTestStorage(kind);
+    return { calls: new SqlResumableCalls(storage.database, storage.writes), close: storage.close };
+  });
+}
 resumableCallsContract("memory", async () => ({ calls: new MemoryResumableCalls(), close: async () => {} }));

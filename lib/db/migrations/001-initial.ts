@@ -1,6 +1,7 @@
 import "server-only";
 import type { Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
+import { isPostgres } from "../dialect";
 
 /** Conversations and their messages, questions, the audit trail and notification deliveries. */
 export const initial: Migration = {
@@ -45,7 +46,9 @@ export const initial: Migration = {
 
     await db.schema
       .createTable("audit_entries")
-      .addColumn("seq", "integer", (c) => c.primaryKey().autoIncrement())
+      // SQLite's `integer primary key autoincrement` (what existing files have); Postgres has no AUTOINCREMENT and
+      // spells it as an identity. Either way the trail sets seq itself (the last one + 1, inside its transaction).
+      .addColumn("seq", "integer", (c) => (isPostgres(db) ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
       .addColumn("at", "bigint", (c) => c.notNull())
       .addColumn("type", "text", (c) => c.notNull())
       .addColumn("question_id", "text")
