@@ -1,4 +1,5 @@
 import "server-only";
+import { lockUntilCommit } from "@/lib/db/dialect";
 import type { WriteQueue } from "@/lib/db/write-queue";
 import type { StoredQuestion } from "@/lib/db/question-store";
 import { errorMessage } from "@/lib/errors";
@@ -20,7 +21,8 @@ export interface AuditTrailOptions {
  * The append-only, hash-chained audit trail (table audit_entries; the chain is defined in ./hash.ts). Appends go
  * through the write queue, so they commit together with the question changes they describe, in groups; the
  * previous hash is read inside the write's own transaction, and the queue runs one transaction at a time, so
- * appends made at the same moment still form one unbroken chain.
+ * appends made at the same moment still form one unbroken chain; on Postgres, appends of other instances wait for
+ * the lock this one holds until it commits.
  */
 export class AuditTrail {
   private readonly writes: WriteQueue;
@@ -46,6 +48,9 @@ export class AuditTrail {
     const at = input.at ?? Date.now();
     const details = canonicalJson(this.redaction.apply(input.details ?? {}));
     return this.writes.enqueue(async (trx) => {
+      // Instances sharing a Postgres database would each read the same last entry and fork the chain: they take
+      // turns (the second one's seq would also collide with the first's, and its append fail).
+      await lockUntilCommit(trx, "audit_entries");
       const last = await trx.selectFrom("audit_entries").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
       const fields = {
         seq: (last?.seq ?? 0) + 1,

@@ -2,6 +2,7 @@ import "server-only";
 import { apiKey } from "@better-auth/api-key";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
+import { sql, type Kysely } from "kysely";
 import { username } from "better-auth/plugins/username";
 import { ConfigError } from "@/lib/config";
 import { keptSecret } from "@/lib/db/kept-secret";
@@ -13,12 +14,12 @@ import type { Database } from "@/lib/db/open-database";
  * named (the username plugin); the email it needs is a placeholder, `<name>@users.invalid`, never used to mail.
  * Nobody signs up over HTTP: users are made with `npm run users` (lib/auth/users.ts).
  */
-export function createAuth(database: Pick<Database, "db" | "location">, env: Record<string, string | undefined> = process.env) {
+export function createAuth(database: Pick<Database, "db" | "dialect" | "location">, env: Record<string, string | undefined> = process.env) {
   return betterAuth({
     // Kysely<Tables> does not know better-auth's tables; its adapter only needs the query builder.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    database: { db: database.db as any, type: "sqlite" },
-    secret: authSecret(database.location, env),
+    database: { db: database.db as any, type: database.dialect },
+    secret: authSecret(database, env),
     basePath: "/api/auth",
     // The app answers under whatever host the operator allowed (proxy.ts refuses the others before this runs), so
     // the trusted origin is the page's own: an Origin whose host is the Host the request was sent to.
@@ -58,11 +59,29 @@ export function createAuth(database: Pick<Database, "db" | "location">, env: Rec
 
 export type Auth = ReturnType<typeof createAuth>;
 
-/** Creates or updates better-auth's tables to what this configuration needs. */
+/**
+ * Creates or updates better-auth's tables to what this configuration needs. On Postgres, instances starting together
+ * take turns: better-auth has no lock of its own, and two creating the same table at once would fail one of them.
+ * The lock is held by the one connection the migration runs on (the server drops it if that connection dies).
+ */
 export async function migrateAuth(auth: Auth): Promise<void> {
-  const { runMigrations } = await getMigrations(auth.options);
-  await runMigrations();
+  const { db, type } = auth.options.database as { db: Kysely<unknown>; type: Database["dialect"] };
+  if (type !== "postgres") {
+    const { runMigrations } = await getMigrations(auth.options);
+    return runMigrations();
+  }
+  await db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext(${AUTH_MIGRATION_LOCK}))`.execute(connection);
+    try {
+      const { runMigrations } = await getMigrations({ ...auth.options, database: { db: connection, type } });
+      await runMigrations();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${AUTH_MIGRATION_LOCK}))`.execute(connection);
+    }
+  });
 }
+
+const AUTH_MIGRATION_LOCK = "elicit-chat better-auth migrations";
 
 function sameHostOrigin(request: Request | undefined): string[] {
   const origin = request?.headers.get("origin");
@@ -92,11 +111,17 @@ export function placeholderEmail(name: string): string {
 }
 
 /**
- * BETTER_AUTH_SECRET if set; otherwise one generated on first use and kept beside the database (owner-only), so
- * sessions survive restarts and the users CLI and the server agree. Never a fixed value.
+ * BETTER_AUTH_SECRET if set; otherwise, on SQLite, one generated on first use and kept beside the database
+ * (owner-only), so sessions survive restarts and the users CLI and the server agree. Never a fixed value. On
+ * Postgres there is no file beside the database, and every instance must sign with the same secret: it must be set.
  */
-function authSecret(databaseFile: string, env: Record<string, string | undefined>): string {
+function authSecret(database: Pick<Database, "dialect" | "location">, env: Record<string, string | undefined>): string {
   const fromEnv = env.BETTER_AUTH_SECRET?.trim();
   if (fromEnv) return fromEnv;
-  return keptSecret(`${databaseFile}.auth-secret`);
+  if (database.dialect === "postgres") {
+    throw new ConfigError([
+      "BETTER_AUTH_SECRET must be set when DATABASE_URL is Postgres: every instance must sign sessions with the same secret (e.g. openssl rand -base64 32)",
+    ]);
+  }
+  return keptSecret(`${database.location}.auth-secret`);
 }
