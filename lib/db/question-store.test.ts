@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ElicitationData } from "@/lib/elicitation/contract";
-import { createTestStorage, type TestStorage } from "@/testing/test-storage";
+import { createTestStorage, SQL_STORAGE_KINDS, type TestStorage } from "@/testing/test-storage";
 import { MemoryQuestionStore } from "./memory-stores";
 
 let storage: TestStorage | undefined;
@@ -36,9 +36,9 @@ function question(id: string, overrides: Partial<ElicitationData> = {}): Elicita
   };
 }
 
-describe("SqlQuestionStore", () => {
+describe.each(SQL_STORAGE_KINDS)("SqlQuestionStore (%s)", (kind) => {
   it("keeps each question's latest state and who asked", async () => {
-    storage = await createTestStorage();
+    storage = await createTestStorage(kind);
     await storage.questions.record(question("q1"), "alice");
     await storage.questions.record({ ...question("q1"), status: "accepted", answeredBy: "bob" }, "alice");
     expect(await storage.questions.get("q1")).toEqual({
@@ -49,7 +49,7 @@ describe("SqlQuestionStore", () => {
   });
 
   it("lists pending ones per conversation, and reads many by id", async () => {
-    storage = await createTestStorage();
+    storage = await createTestStorage(kind);
     await storage.questions.record(question("a"), "alice");
     await storage.questions.record(question("b", { threadId: "t2" }), "alice");
     await storage.questions.record(question("c", { status: "declined" }), "alice");
@@ -59,7 +59,7 @@ describe("SqlQuestionStore", () => {
   });
 
   it("expires what an earlier process left pending, and only that", async () => {
-    storage = await createTestStorage();
+    storage = await createTestStorage(kind);
     await storage.questions.record(question("old", { createdAt: 1_000 }), "alice");
     await storage.questions.record(question("new", { createdAt: 5_000 }), "alice");
     const expired = await storage.questions.expirePending("the server restarted; nothing ran", 4_000);
