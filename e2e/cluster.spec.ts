@@ -184,7 +184,7 @@ test.describe("two instances behind nginx", () => {
       await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
       expect(await settledLog(log)).toBe("ran\n");
     } else {
-      expect(await storedCard(cluster.baseURL, threadId, card.id)).toMatchObject({ status: "expired" });
+      await expect.poll(async () => (await storedCard(cluster.baseURL, threadId, card.id))?.status, { timeout: 15_000 }).toBe("expired");
       expect(await settledLog(log)).toBe("");
     }
   });
