@@ -117,8 +117,6 @@ export function redactedUrl(url: string): string {
     // The URL itself is not repeated: it may hold a password.
     throw new StorageError("DATABASE_URL is not a valid Postgres URL: expected postgres://user:password@host:5432/database.");
   }
-  if (!parsed.hostname)
-    throw new StorageError("DATABASE_URL names no Postgres host: expected postgres://user:password@host:5432/database.");
   const user = parsed.username ? `${parsed.username}@` : "";
   return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
 }
