@@ -3,6 +3,9 @@ import { API_ERROR_STATUS, apiErrorBody } from "@/lib/api-contract";
 import { requestGate } from "@/lib/auth/request-gate";
 import { encodeSignedInUser, SIGNED_IN_USER_HEADER } from "@/lib/auth/signed-in-user";
 import { refusalReason } from "@/lib/local-origin";
+import { INSTANCE_HEADER, instanceIdOf } from "@/lib/cluster/instance-id";
+
+const HEALTH_PATH = "/api/health";
 
 const SIGN_IN_PATH = "/sign-in";
 
@@ -14,12 +17,20 @@ const SIGN_IN_PATH = "/sign-in";
  *   The routes check again who it is (principalOf) and what that person may see.
  */
 export async function proxy(request: NextRequest) {
+  const response = await gate(request);
+  // Which instance answered: behind a load balancer, what a person (or a test) needs to tell them apart.
+  response.headers.set(INSTANCE_HEADER, instanceIdOf());
+  return response;
+}
+
+async function gate(request: NextRequest): Promise<NextResponse> {
   const path = request.nextUrl.pathname;
   const isApi = path.startsWith("/api/");
   if (isApi) {
     const reason = refusalReason(request.headers);
     if (reason) return NextResponse.json(apiErrorBody("forbidden", `Forbidden: ${reason}.`), { status: API_ERROR_STATUS.forbidden });
-    if (path.startsWith("/api/auth/")) return NextResponse.next();
+    // Signing in, and the load balancer's health check, need no session.
+    if (path.startsWith("/api/auth/") || path === HEALTH_PATH) return NextResponse.next();
   }
 
   const verdict = await requestGate()(request.headers);

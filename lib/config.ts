@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { instanceIdOf } from "@/lib/cluster/instance-id";
 import type { PendingLimits } from "@/lib/elicitation/registry";
 import { remoteModelSettings, type RemoteModelSettings } from "@/lib/models/model-settings";
 
@@ -37,6 +38,19 @@ export interface AppConfig {
   routingFile?: string;
   /** Where questions are announced when routed or escalated (lib/notify); none configured: nothing is sent. */
   notifications: NotificationSettings;
+  /** Several instances: this one's name, and Redis to coordinate through (unset: one process, nothing shared). */
+  cluster: ClusterSettings;
+  /** Postgres only: the most connections this instance opens (DATABASE_POOL_MAX). */
+  databasePoolMax: number;
+  /** The bundled shell server's signing key for pending approvals, when set (SHELL_REQUEST_STATE_KEY). */
+  shellRequestStateKey?: string;
+}
+
+export interface ClusterSettings {
+  /** INSTANCE_ID, or host:pid. Shown in the x-elicit-instance header and /api/health; owns this instance's questions. */
+  instanceId: string;
+  /** REDIS_URL (redis:// or rediss://): questions, answers and live turns are shared with the other instances. */
+  redisUrl?: string;
 }
 
 /** The notification channels and the address their links point to. */
@@ -62,6 +76,7 @@ export const DEFAULTS = {
   ELICITATION_MAX_PENDING_TOTAL: 200,
   CHAT_RECONNECT_GRACE_MS: 15_000,
   DATABASE_URL: "data/elicit-chat.db",
+  DATABASE_POOL_MAX: 10,
 } as const;
 
 export class ConfigError extends Error {
@@ -94,7 +109,14 @@ const webUrl = z.preprocess(
     .optional(),
 );
 /** Settings whose value is a credential (a Slack webhook URL is one): an error names them but never prints them. */
-const SECRET_SETTINGS = new Set(["NOTIFY_WEBHOOK_URL", "NOTIFY_WEBHOOK_SECRET", "SLACK_WEBHOOK_URL"]);
+const SECRET_SETTINGS = new Set([
+  "NOTIFY_WEBHOOK_URL",
+  "NOTIFY_WEBHOOK_SECRET",
+  "SLACK_WEBHOOK_URL",
+  "REDIS_URL",
+  "SHELL_REQUEST_STATE_KEY",
+  "BETTER_AUTH_SECRET",
+]);
 /** Long enough that it cannot be guessed; a receiver uses it to know the request came from this app. */
 const WEBHOOK_SECRET_MIN_LENGTH = 16;
 
@@ -116,6 +138,23 @@ const envSchema = z.object({
   NOTIFY_WEBHOOK_URL: webUrl,
   NOTIFY_WEBHOOK_SECRET: text,
   SLACK_WEBHOOK_URL: webUrl,
+  REDIS_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, { error: "expected a redis:// or rediss:// URL" })
+      .optional(),
+  ),
+  INSTANCE_ID: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: "expected 1 to 64 letters, digits, '.', '_', ':' or '-'" })
+      .optional(),
+  ),
+  DATABASE_POOL_MAX: positiveInt,
+  SHELL_REQUEST_STATE_KEY: z.preprocess(unsetIfEmpty, z.string().min(32, { error: "expected at least 32 characters" }).optional()),
+  BETTER_AUTH_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, { error: "expected at least 32 characters" }).optional()),
 });
 
 /** Reads and checks the settings; throws a ConfigError naming every variable that is set but wrong. */
@@ -130,6 +169,9 @@ export function appConfig(env: Env = process.env): AppConfig {
     );
   }
   const settings = parsed.data;
+  if (settings.REDIS_URL !== undefined && settings.STORAGE === "memory") {
+    throw new ConfigError(["STORAGE=memory: several instances (REDIS_URL) need stored questions; unset STORAGE"]);
+  }
   const notifications = notificationSettings(settings);
   const perConversation =
     settings.ELICITATION_MAX_PENDING_PER_CONVERSATION ??
@@ -152,7 +194,28 @@ export function appConfig(env: Env = process.env): AppConfig {
     databaseUrl: settings.DATABASE_URL ?? DEFAULTS.DATABASE_URL,
     storage: settings.STORAGE ?? "sqlite",
     notifications,
+    cluster: { instanceId: settings.INSTANCE_ID ?? instanceIdOf({}), redisUrl: settings.REDIS_URL },
+    databasePoolMax: settings.DATABASE_POOL_MAX ?? DEFAULTS.DATABASE_POOL_MAX,
+    shellRequestStateKey: sharedSecrets(settings),
   };
+}
+
+/**
+ * On Postgres several instances share one database, so the secrets that would otherwise be generated beside a
+ * SQLite file must be given, the same on every instance: sign-in cookies made by one must be read by another, and a
+ * pending approval signed by one instance's shell server must be accepted by another's.
+ */
+function sharedSecrets(settings: z.infer<typeof envSchema>): string | undefined {
+  const postgres = /^postgres(ql)?:/i.test(settings.DATABASE_URL ?? "");
+  const missing = postgres
+    ? (["BETTER_AUTH_SECRET", "SHELL_REQUEST_STATE_KEY"] as const).filter((name) => settings[name] === undefined)
+    : [];
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((name) => `${name} (unset): expected at least 32 characters, the same on every instance, with a Postgres DATABASE_URL`),
+    );
+  }
+  return settings.SHELL_REQUEST_STATE_KEY;
 }
 
 /**

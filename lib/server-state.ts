@@ -30,6 +30,9 @@ import { modelFor } from "@/lib/models/select-model";
 import { ReviewDesk } from "@/lib/review/review-desk";
 import { noRouting, RoutingSource } from "@/lib/review/routing-source";
 import { createNotifier, type Notifier } from "@/lib/notify/notifier";
+import { createCoordination, type Coordination } from "@/lib/cluster/coordination";
+import { INSTANCE_GONE_NOTE } from "@/lib/cluster/liveness";
+import { checkAccept } from "@/lib/elicitation/check-accept";
 import { notifyReviewEvents } from "@/lib/notify/review-notifications";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
@@ -65,6 +68,8 @@ export interface ServerState {
   readonly agent: Agent;
   /** Announces routed and escalated questions on the webhook and Slack channels configured (lib/notify). */
   readonly notifier: Notifier;
+  /** The other instances, through Redis (REDIS_URL); embedded when there are none. */
+  readonly coordination: Coordination;
   /** Resolves once the database is migrated and questions left from a previous run are marked expired. */
   readonly started: Promise<void>;
 }
@@ -82,10 +87,14 @@ export function createServerState(env: Record<string, string | undefined> = proc
   const writes = new WriteQueue(database);
   const auth = createAuth(database, env);
   const inMemory = config.storage === "memory";
-  const questions = inMemory ? new MemoryQuestionStore() : new SqlQuestionStore(database, writes);
+  // With several instances each question is marked with the one holding it; alone, nothing needs marking.
+  const owner = config.cluster.redisUrl ? config.cluster.instanceId : undefined;
+  const questions = inMemory ? new MemoryQuestionStore() : new SqlQuestionStore(database, writes, owner);
   const conversationStore = inMemory ? new MemoryConversationStore() : new SqlConversationStore(database);
   const calls = inMemory ? new MemoryResumableCalls() : new SqlResumableCalls(database, writes);
   const registry = new ElicitationRegistry(config.pendingLimits);
+  const turns = new ChatTurns(config.reconnectGraceMs);
+  const coordination = createCoordination(config.cluster, { registry, turns, questions });
   // Every change of every question is written as it happens; an answer's route waits for it (writes.idle()).
   registry.observe((event) => void questions.record(event.data, event.requesterId).catch(() => {}));
   // A bad routing file at start-up throws here, naming the field; later bad edits keep the last good rules.
@@ -97,6 +106,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     nameOf: async (id) => (await started.then(() => new Users(auth).byId(id)))?.name,
     // A durable question's answer must win its claim in storage first (the resumer is built below).
     claim: (pending, settlement, by) => resumer.claim(pending, settlement, by),
+    remote: coordination.remote,
   });
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
@@ -143,17 +153,29 @@ export function createServerState(env: Record<string, string | undefined> = proc
     nameOf: async (id) => (await started.then(() => new Users(auth).byId(id)))?.name,
     notifier,
   });
-  const turns = new ChatTurns(config.reconnectGraceMs);
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
   const mcp = new McpConnections({
-    connector: mastraConnector({ turns, registry, approvals, config, log, calls, approvalState: shellApprovalState(config, inMemory) }),
+    connector: mastraConnector({
+      turns,
+      registry,
+      approvals,
+      config,
+      log,
+      calls,
+      approvalState: shellApprovalState(config, inMemory, database),
+    }),
     isBusy: (conversationId) => turns.hasTurnIn(conversationId),
     loadConfig: () => loadMcpConfig({ MCP_CONFIG: config.mcpConfigFile }),
     log,
   });
   const agent = withRunStorage(createChatAgent(modelFor(config.model)), { databaseUrl: config.databaseUrl, inMemory });
-  const conversations = new Conversations({ store: conversationStore, questions, registry });
+  const conversations = new Conversations({
+    store: conversationStore,
+    questions,
+    registry,
+    runningElsewhere: (id) => coordination.runningIn(id),
+  });
   const resumer: Resumer = new Resumer({
     calls,
     registry,
@@ -166,6 +188,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     claimant: `${hostname()}:${process.pid}`,
     leaseMs: config.commandMaxTimeoutMs + 60_000,
     nameOf: async (id) => (await new Users(auth).byId(id))?.name,
+    owner,
   });
   const startedAt = Date.now();
   const started = database.ready.then(async () => {
@@ -175,6 +198,23 @@ export function createServerState(env: Record<string, string | undefined> = proc
     await audit.recordRestartExpiry(expired, RESTART_NOTE);
     // Questions whose tool call is suspended in storage wait on: their cards come back, answerable.
     await resumer.restore();
+    await coordination.start({
+      answer: async (id, answer, principal) => {
+        const result = await review.answer(id, answer, principal, (pending) => checkAccept(pending, answer));
+        // As the answer route does: replied to only once on disk, and its resumed turn open.
+        await writes.idle();
+        if (result.kind === "answered") await resumer.opened(id);
+        return result;
+      },
+      stop: (runId, ownerId) => {
+        const run = turns.get(runId);
+        if (run?.ownerId === ownerId) run.stop("stopped by the person");
+      },
+      adopted: async (_owner, adopted) => {
+        await audit.recordRestartExpiry(adopted.expired, INSTANCE_GONE_NOTE);
+        await resumer.adopt(adopted.durable);
+      },
+    });
   });
   started.catch(() => {}); // Heard by whoever awaits it (instrumentation.ts at start-up).
   return {
@@ -195,15 +235,24 @@ export function createServerState(env: Record<string, string | undefined> = proc
     mcp,
     agent,
     notifier,
+    coordination,
     started,
   };
 }
 
-/** The bundled server's signing key and used-state folder, beside the database (none with STORAGE=memory). */
-function shellApprovalState(config: AppConfig, inMemory: boolean): ShellApprovalState | undefined {
+/**
+ * The bundled server's signing key and used-state folder: the key from SHELL_REQUEST_STATE_KEY (required on
+ * Postgres, where every instance must accept what another signed), else kept beside the SQLite file; the folder
+ * beside the database file, or ./data/shell-state (none with STORAGE=memory).
+ */
+function shellApprovalState(config: AppConfig, inMemory: boolean, database: Database): ShellApprovalState | undefined {
   if (inMemory) return undefined;
+  if (database.dialect === "postgres") {
+    if (!config.shellRequestStateKey) return undefined;
+    return { key: config.shellRequestStateKey, dir: path.resolve(/*turbopackIgnore: true*/ "data", "shell-state") };
+  }
   const file = sqliteFile(config.databaseUrl);
-  return { key: keptSecret(`${file}.shell-key`), dir: path.join(path.dirname(file), "shell-state") };
+  return { key: config.shellRequestStateKey ?? keptSecret(`${file}.shell-key`), dir: path.join(path.dirname(file), "shell-state") };
 }
 
 /**

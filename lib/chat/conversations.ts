@@ -34,11 +34,19 @@ export class Conversations {
   private readonly store: ConversationStore;
   private readonly questions: QuestionStore;
   private readonly registry: ElicitationRegistry;
+  private readonly runningElsewhere: (id: string) => Promise<{ runId: string; continuesReply: boolean } | undefined>;
 
-  constructor(deps: { store: ConversationStore; questions: QuestionStore; registry: ElicitationRegistry }) {
+  constructor(deps: {
+    store: ConversationStore;
+    questions: QuestionStore;
+    registry: ElicitationRegistry;
+    /** With several instances: the turn a conversation runs on another one, which a tab here follows too. */
+    runningElsewhere?: (id: string) => Promise<{ runId: string; continuesReply: boolean } | undefined>;
+  }) {
     this.store = deps.store;
     this.questions = deps.questions;
     this.registry = deps.registry;
+    this.runningElsewhere = deps.runningElsewhere ?? (async () => undefined);
   }
 
   /**
@@ -161,11 +169,12 @@ export class Conversations {
     const latest = (await this.withLatestCards(messages)) as ConversationState["messages"];
     const followed = this.inFlight.get(id);
     const live = run && !run.log.done;
+    const elsewhere = live ? undefined : await this.runningElsewhere(id);
     return {
       conversation,
       messages: latest,
-      runId: live ? run.id : null,
-      ...(live && followed?.continuesReply && { continuesReply: true }),
+      runId: live ? run.id : (elsewhere?.runId ?? null),
+      ...(((live && followed?.continuesReply) || elsewhere?.continuesReply) && { continuesReply: true }),
     };
   }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ConversationStore } from "@/lib/db/conversation-store";
-import type { QuestionStore } from "@/lib/db/question-store";
+import type { QuestionStore, StoredQuestion } from "@/lib/db/question-store";
 import type { ClaimedAnswer, ResumableCalls, StoredResumableCall } from "@/lib/db/resumable-calls";
 import { STATUS_BY_ACTION, type ElicitationOutcome } from "@/lib/elicitation/contract";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
@@ -34,6 +34,8 @@ export interface ResumerDeps {
   leaseMs: number;
   /** A user's name, for routing rules that match the requester. */
   nameOf: (userId: string) => Promise<string | undefined>;
+  /** This instance, with several (INSTANCE_ID): it shows, expires and takes over only its own questions. */
+  owner?: string;
 }
 
 /**
@@ -86,34 +88,48 @@ export class Resumer {
 
   /** Shows the questions still waiting from before a restart, and resumes those answered but not finished. */
   async restore(): Promise<void> {
-    const { calls, questions, registry } = this.deps;
+    const { calls, questions } = this.deps;
     for (const call of await calls.inPhase("waiting")) {
       const stored = await questions.get(call.questionId);
       if (stored?.data.status !== "pending") {
         await calls.close(call.questionId);
         continue;
       }
-      const { data, requesterId } = stored;
-      registry.open({
-        threadId: data.threadId,
-        requesterId,
-        // Routing rules may match the requester by name: the question is routed again exactly as when it was asked.
-        requesterName: await this.deps.nameOf(requesterId),
-        serverName: data.serverName,
-        message: data.message,
-        mode: data.mode,
-        url: data.url,
-        requestedSchema: data.requestedSchema,
-        command: data.command,
-        risk: data.risk,
-        timeoutMs: data.expiresAt - data.createdAt,
-        durable: { fixed: { id: data.id, createdAt: data.createdAt, expiresAt: data.expiresAt }, restored: true },
-        onChange: () => {},
-      });
+      if (this.isMine(stored)) await this.show(stored);
     }
     await this.takeOverStaleClaims();
     this.sweeper ??= setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref?.();
+  }
+
+  /** Durable questions taken over from an instance that died (QuestionStore.adopt): they wait on here. */
+  async adopt(adopted: StoredQuestion[]): Promise<void> {
+    for (const stored of adopted) await this.show(stored);
+  }
+
+  /** Shows a stored durable question again, answerable: routed again exactly as when it was asked. */
+  private async show({ data, requesterId }: StoredQuestion): Promise<void> {
+    this.deps.registry.open({
+      threadId: data.threadId,
+      requesterId,
+      // Routing rules may match the requester by name: the question is routed again exactly as when it was asked.
+      requesterName: await this.deps.nameOf(requesterId),
+      serverName: data.serverName,
+      message: data.message,
+      mode: data.mode,
+      url: data.url,
+      requestedSchema: data.requestedSchema,
+      command: data.command,
+      risk: data.risk,
+      timeoutMs: data.expiresAt - data.createdAt,
+      durable: { fixed: { id: data.id, createdAt: data.createdAt, expiresAt: data.expiresAt }, restored: true },
+      onChange: () => {},
+    });
+  }
+
+  /** Rows from before there could be several instances have no owner: they are the one process's. */
+  private isMine(stored: StoredQuestion | undefined): boolean {
+    return stored !== undefined && (stored.owner === undefined || stored.owner === this.deps.owner);
   }
 
   /** Questions past their time (a timer may not have fired: the process slept, or it was set days ago). */
@@ -121,7 +137,11 @@ export class Resumer {
     await this.takeOverStaleClaims(now);
     const { calls, registry, questions } = this.deps;
     for (const call of await calls.inPhase("waiting")) {
-      const data = registry.get(call.questionId) ?? (await questions.get(call.questionId))?.data;
+      const local = registry.get(call.questionId);
+      const stored = local ? undefined : await questions.get(call.questionId);
+      // Another instance's question is its own to expire: it holds the card.
+      if (!local && !this.isMine(stored)) continue;
+      const data = local ?? stored?.data;
       if (data && data.expiresAt <= now) await this.expire(call.questionId);
     }
   }
@@ -134,7 +154,10 @@ export class Resumer {
   private async takeOverStaleClaims(now = Date.now()): Promise<void> {
     for (const call of await this.deps.calls.inPhase("claimed")) {
       const stale = (call.claimedAt ?? 0) <= now - this.deps.leaseMs;
-      if (stale && !this.deps.turns.get(call.runId)) void this.resume(call.questionId);
+      if (!stale || this.deps.turns.get(call.runId)) continue;
+      // Only this instance's: another instance's shell server keeps its own record of used approvals, so a retry
+      // from here could not be refused if that one had already run it. Left claimed, it never runs twice.
+      if (this.isMine(await this.deps.questions.get(call.questionId))) void this.resume(call.questionId);
     }
   }
 

@@ -10,7 +10,7 @@ type Listener = (chunk: UIMessageChunk | null) => void;
 export class TurnLog {
   private readonly chunks: UIMessageChunk[] = [];
   private readonly listeners = new Set<Listener>();
-  private readonly observers = new Set<() => void>();
+  private readonly observers = new Set<(chunk: UIMessageChunk) => void>();
   private ended = false;
   private readonly endings: Array<(chunks: UIMessageChunk[]) => void> = [];
   private readonly onSubscribers: (count: number) => void;
@@ -33,11 +33,11 @@ export class TurnLog {
     if (this.ended) return;
     this.keep(chunk);
     for (const listener of this.listeners) listener(chunk);
-    for (const observer of this.observers) observer();
+    for (const observer of this.observers) observer(chunk);
   }
 
-  /** Hears that something was added (not what). Unlike a subscription, this does not count as watching. */
-  onPush(observer: () => void): () => void {
+  /** Hears each chunk as it is added. Unlike a subscription, this does not count as watching. */
+  onPush(observer: (chunk: UIMessageChunk) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }

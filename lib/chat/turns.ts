@@ -51,6 +51,7 @@ export class ChatTurns {
   private readonly turns = new Map<string, ChatTurn>();
   private readonly finished = new Map<string, ChatTurn>();
   private readonly graceMs: number;
+  private readonly openListeners = new Set<(run: ChatTurn) => void>();
 
   constructor(graceMs = 15_000) {
     this.graceMs = graceMs;
@@ -86,7 +87,13 @@ export class ChatTurns {
     // Until someone reads it, nobody is watching: a request that went away before reading never keeps it alive.
     log.noteSubscribers();
     this.turns.set(run.id, run);
+    for (const listener of this.openListeners) listener(run);
     return run;
+  }
+
+  /** Hears every turn as it opens (lib/cluster/turn-relay.ts shares it with the other instances). */
+  onOpen(listener: (run: ChatTurn) => void): void {
+    this.openListeners.add(listener);
   }
 
   /** Ends a turn: its log closes, anything it still had pending is cancelled, and it stays replayable a while. */

@@ -3,7 +3,7 @@ import type { UIMessage } from "ai";
 import { MAX_TITLE_LENGTH, type ConversationSummary } from "@/lib/chat/conversation-contract";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { notOwned, titleOf, type ConversationStore, type StoredConversation } from "./conversation-store";
-import type { QuestionStore, StoredQuestion } from "./question-store";
+import type { Adopted, QuestionStore, StoredQuestion } from "./question-store";
 
 /**
  * The stores kept in this process's memory only (STORAGE=memory): nothing survives a restart. For throwaway demos
@@ -84,5 +84,13 @@ export class MemoryQuestionStore implements QuestionStore {
 
   async expirePending(): Promise<StoredQuestion[]> {
     return []; // Nothing outlives the process that asked it.
+  }
+
+  async otherOwners(): Promise<string[]> {
+    return []; // One process: there are no others.
+  }
+
+  async adopt(): Promise<Adopted> {
+    return { expired: [], durable: [] };
   }
 }

@@ -7,6 +7,16 @@ import type { WriteQueue } from "./write-queue";
 export interface StoredQuestion {
   data: ElicitationData;
   requesterId: string;
+  /** The instance holding it; undefined for rows from before there could be several (anyone's). */
+  owner?: string;
+}
+
+/** What taking over a dead instance's questions found: those that could only wait in it, and durable ones. */
+export interface Adopted {
+  /** Settled as expired with the note: they waited on a request that died with their instance. */
+  expired: StoredQuestion[];
+  /** Now this instance's: their tool calls are suspended in storage, and they wait on here. */
+  durable: StoredQuestion[];
 }
 
 /**
@@ -24,15 +34,25 @@ export interface QuestionStore {
    * durable ones: their tool call is suspended in storage, and they wait on (lib/chat/resumer.ts).
    */
   expirePending(note: string, askedBefore: number): Promise<StoredQuestion[]>;
+  /** The instances that hold a pending question (not this one), for finding those that died. */
+  otherOwners(): Promise<string[]>;
+  /**
+   * Takes over the pending questions of the instance `owner` (it died): durable ones become this instance's, the
+   * others are expired with `note`. One transaction: of two instances adopting at once, one finds nothing left.
+   */
+  adopt(owner: string, note: string): Promise<Adopted>;
 }
 
 export class SqlQuestionStore implements QuestionStore {
   private readonly database: Database;
   private readonly writes: WriteQueue;
+  /** This instance (INSTANCE_ID): written on the questions it asks; its own leftovers are what it settles at start. */
+  private readonly owner: string | null;
 
-  constructor(database: Database, writes: WriteQueue) {
+  constructor(database: Database, writes: WriteQueue, owner?: string) {
     this.database = database;
     this.writes = writes;
+    this.owner = owner ?? null;
   }
 
   record(data: ElicitationData, requesterId: string): Promise<void> {
@@ -50,7 +70,7 @@ export class SqlQuestionStore implements QuestionStore {
     return this.writes.enqueue(async (trx) => {
       await trx
         .insertInto("questions")
-        .values({ id: data.id, ...row })
+        .values({ id: data.id, ...row, owner: this.owner })
         .onConflict((oc) => oc.column("id").doUpdateSet({ status: row.status, data: row.data, settled_at: row.settled_at }))
         .execute();
     });
@@ -73,15 +93,16 @@ export class SqlQuestionStore implements QuestionStore {
     return new Map(rows.map((row) => [row.id, storedOf(row).data]));
   }
 
-  async pending(options: { conversationId?: string } = {}): Promise<StoredQuestion[]> {
+  async pending(options: { conversationId?: string; mine?: boolean } = {}): Promise<StoredQuestion[]> {
     await this.database.ready;
     let query = this.database.db.selectFrom("questions").selectAll().where("status", "=", "pending");
     if (options.conversationId !== undefined) query = query.where("conversation_id", "=", options.conversationId);
+    if (options.mine) query = query.where((eb) => eb.or([eb("owner", "is", null), eb("owner", "=", this.owner)]));
     return (await query.orderBy("created_at").execute()).map(storedOf);
   }
 
   async expirePending(note: string, askedBefore: number): Promise<StoredQuestion[]> {
-    const left = (await this.pending()).filter(({ data }) => data.createdAt < askedBefore && !data.durable);
+    const left = (await this.pending({ mine: true })).filter(({ data }) => data.createdAt < askedBefore && !data.durable);
     const expired = left.map(({ data, requesterId }) => ({
       requesterId,
       data: { ...data, status: "expired" as const, note },
@@ -89,8 +110,48 @@ export class SqlQuestionStore implements QuestionStore {
     await Promise.all(expired.map(({ data, requesterId }) => this.record(data, requesterId)));
     return expired;
   }
+
+  async otherOwners(): Promise<string[]> {
+    await this.database.ready;
+    let query = this.database.db
+      .selectFrom("questions")
+      .select("owner")
+      .distinct()
+      .where("status", "=", "pending")
+      .where("owner", "is not", null);
+    if (this.owner !== null) query = query.where("owner", "!=", this.owner);
+    return (await query.execute()).flatMap((row) => (row.owner === null ? [] : [row.owner]));
+  }
+
+  async adopt(owner: string, note: string): Promise<Adopted> {
+    const adopted: Adopted = { expired: [], durable: [] };
+    await this.writes.enqueue(async (trx) => {
+      const rows = await trx.selectFrom("questions").selectAll().where("status", "=", "pending").where("owner", "=", owner).execute();
+      for (const question of rows.map(storedOf)) {
+        const { data } = question;
+        if (data.durable) {
+          await trx.updateTable("questions").set({ owner: this.owner }).where("id", "=", data.id).where("owner", "=", owner).execute();
+          adopted.durable.push({ ...question, owner: this.owner ?? undefined });
+          continue;
+        }
+        const expired = { ...data, status: "expired" as const, note };
+        await trx
+          .updateTable("questions")
+          .set({ status: "expired", data: JSON.stringify(expired), settled_at: Date.now() })
+          .where("id", "=", data.id)
+          .where("status", "=", "pending")
+          .execute();
+        adopted.expired.push({ ...question, data: expired });
+      }
+    });
+    return adopted;
+  }
 }
 
 function storedOf(row: QuestionRow): StoredQuestion {
-  return { data: elicitationDataSchema.parse(JSON.parse(row.data)), requesterId: row.requester_id };
+  return {
+    data: elicitationDataSchema.parse(JSON.parse(row.data)),
+    requesterId: row.requester_id,
+    ...(row.owner !== null && { owner: row.owner }),
+  };
 }

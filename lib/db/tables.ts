@@ -40,6 +40,8 @@ export interface QuestionsTable {
   created_at: number;
   expires_at: number;
   settled_at: number | null;
+  /** The instance holding it (INSTANCE_ID); null for rows written before there could be several. */
+  owner: string | null;
 }
 
 /** Append-only; each entry's hash covers its content and the previous entry's hash. */

@@ -103,6 +103,7 @@ export class ElicitationRegistry {
   private readonly pendingByThread = new Map<string, number>();
   private readonly observers = new Set<(event: QuestionEvent) => void>();
   private router?: (data: ElicitationData, requester: { id: string; name?: string }) => ElicitationData["review"];
+  private elsewhere: (threadId: string) => { thread: number; total: number } = () => ({ thread: 0, total: 0 });
   /** Beyond either limit a new question is cancelled at once, with a note (the spec's rate limit SHOULD). */
   limits: PendingLimits;
 
@@ -120,6 +121,11 @@ export class ElicitationRegistry {
    */
   routeWith(router: (data: ElicitationData, requester: { id: string; name?: string }) => ElicitationData["review"]): void {
     this.router = router;
+  }
+
+  /** With several instances: how many questions wait on the others, counted against the same limits. */
+  countElsewhere(count: (threadId: string) => { thread: number; total: number }): void {
+    this.elsewhere = count;
   }
 
   /** Hears every question event from now on; returns the way to stop. */
@@ -179,9 +185,11 @@ export class ElicitationRegistry {
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onAbort);
     };
-    const fromThread = this.pendingByThread.get(request.threadId) ?? 0;
-    const total = this.pending.size;
-    this.pendingByThread.set(request.threadId, fromThread + 1);
+    const here = this.pendingByThread.get(request.threadId) ?? 0;
+    this.pendingByThread.set(request.threadId, here + 1);
+    const elsewhere = this.elsewhere(request.threadId);
+    const fromThread = here + elsewhere.thread;
+    const total = this.pending.size + elsewhere.total;
     const requesterId = request.requesterId ?? LOCAL_USER_ID;
     let unroutable = false;
     try {

@@ -51,6 +51,19 @@ export type DurableClaim = (
   by: string | undefined,
 ) => Promise<ElicitationOutcome | undefined>;
 
+/**
+ * The questions other instances hold (lib/cluster): shown and answered here as if asked here; an answer goes to
+ * the instance that holds the question, whose desk decides it.
+ */
+export interface RemoteQuestions {
+  list(threadId?: string): QuestionChange[];
+  get(id: string): QuestionChange | undefined;
+  /** How one settled lately, when another instance settled it. */
+  settledData(id: string): ElicitationData | undefined;
+  answer(id: string, answer: ElicitationAnswer, principal: Principal): Promise<DeskAnswer>;
+  onChange(listener: (change: QuestionChange) => void): () => void;
+}
+
 /** What deciding who sees a question needs. */
 export interface Access {
   data?: ElicitationData;
@@ -84,11 +97,12 @@ export class ReviewDesk {
   private readonly recent = new Map<string, Access>();
   private readonly eventListeners = new Set<(event: ReviewEvent) => void>();
   private readonly changeListeners = new Set<(change: QuestionChange) => void>();
-  private readonly stopObserving: () => void;
+  private stopObserving: () => void;
   /** Requesters' names by user id, for the inbox ("alice", not her id); looked up once per person. */
   private readonly names = new Map<string, string>();
   private readonly nameOf: (userId: string) => Promise<string | undefined>;
   private readonly claim?: DurableClaim;
+  private readonly remote?: RemoteQuestions;
 
   constructor(deps: {
     registry: ElicitationRegistry;
@@ -97,8 +111,11 @@ export class ReviewDesk {
     nameOf?: (userId: string) => Promise<string | undefined>;
     /** Set: a durable question's answer counts only once it wins its claim in storage (lib/chat/resumer.ts). */
     claim?: DurableClaim;
+    /** Set with several instances: the questions the others hold. */
+    remote?: RemoteQuestions;
   }) {
     this.claim = deps.claim;
+    this.remote = deps.remote;
     this.registry = deps.registry;
     this.rules = deps.rules;
     this.stored = deps.stored ?? (async () => undefined);
@@ -109,6 +126,14 @@ export class ReviewDesk {
       if (event.type === "settled") this.settled(event.data, event.requesterId);
       this.changed({ data: event.data, requesterId: event.requesterId });
     });
+    const stopRemote = this.remote?.onChange((change) => {
+      if (!this.names.has(change.requesterId)) void this.learnName(change.requesterId);
+      this.changed(change);
+    });
+    if (stopRemote) {
+      const stopLocal = this.stopObserving;
+      this.stopObserving = () => (stopLocal(), stopRemote());
+    }
   }
 
   /** Routed and escalated questions, for notifications and the audit trail; returns the way to stop. */
@@ -151,15 +176,34 @@ export class ReviewDesk {
 
   /** Every pending question in `principal`'s inbox, oldest first. */
   inbox(principal: Principal): InboxItem[] {
-    return this.registry
-      .listPending()
-      .flatMap((data) => this.inboxItem(principal, { data, requesterId: this.registry.requesterOf(data.id) ?? LOCAL_USER_ID }) ?? [])
+    const here = this.registry.listPending().map((data) => ({ data, requesterId: this.registry.requesterOf(data.id) ?? LOCAL_USER_ID }));
+    return [...here, ...(this.remote?.list() ?? [])]
+      .flatMap((change) => this.inboxItem(principal, change) ?? [])
       .sort((a, b) => a.data.createdAt - b.data.createdAt);
   }
 
   /** A conversation's pending questions that `principal` may see. */
   pendingIn(threadId: string, principal: Principal): ElicitationData[] {
-    return this.registry.listPending(threadId).filter((data) => this.canSee(principal, this.pendingAccess(data)));
+    const here = this.registry.listPending(threadId).filter((data) => this.canSee(principal, this.pendingAccess(data)));
+    const elsewhere = (this.remote?.list(threadId) ?? []).filter((change) =>
+      this.canSee(principal, this.pendingAccess(change.data, change.requesterId)),
+    );
+    return [...here, ...elsewhere.map((change) => change.data)];
+  }
+
+  /** A question as a tab asks after it: pending (here or on another instance), or how it ended lately. */
+  async lookup(id: string): Promise<{ pending: ElicitationData } | { settled: ElicitationOutcome } | undefined> {
+    const here = this.registry.lookup(id);
+    if (here || !this.remote) return here;
+    const mirrored = this.remote.get(id);
+    if (mirrored) return { pending: mirrored.data };
+    // Settled on another instance, or expired when its instance died: as stored.
+    const settled = this.remote.settledData(id) ?? (await this.stored(id))?.data;
+    if (!settled || settled.status === "pending") return undefined;
+    const { status, note, answeredBy, result } = settled;
+    return {
+      settled: { id, status, answeredAt: Date.now(), ...(note && { note }), ...(answeredBy && { answeredBy }), ...(result && { result }) },
+    };
   }
 
   /** A question `principal` may see, pending or settled; undefined for everything else, unknown ids included. */
@@ -184,6 +228,8 @@ export class ReviewDesk {
     const access = await this.visible(id, principal);
     if (!access) return { kind: "not_found", expired: false };
     const pending = this.registry.get(id);
+    // Held by another instance: its desk decides (four eyes, first answer wins), once.
+    if (!pending && this.remote?.get(id)) return this.remote.answer(id, answer, principal);
     // Settled already: the registry says how (409 with the outcome, or 404 expired).
     if (!pending) return this.registry.answer(id, answer, nameOf(principal));
     if (!this.mayAnswer(principal, access))
@@ -312,7 +358,8 @@ export class ReviewDesk {
     return {
       data,
       requesterId: requesterId ?? review?.requesterId ?? this.registry.requesterOf(data.id) ?? LOCAL_USER_ID,
-      users: review?.users ?? new Set(),
+      // Asked on another instance: who it went to, as its card says (escalations included).
+      users: review?.users ?? expandNames(data.review?.routedTo ?? [], this.rules.current().groups),
       requesterMayAnswer: data.review?.requesterMayAnswer ?? true,
     };
   }
@@ -322,6 +369,8 @@ export class ReviewDesk {
     if (pending) return this.pendingAccess(pending);
     const recent = this.recent.get(id);
     if (recent) return recent;
+    const mirrored = this.remote?.get(id);
+    if (mirrored) return this.pendingAccess(mirrored.data, mirrored.requesterId);
     const stored = await this.stored(id);
     if (!stored) return undefined;
     return {

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import { initial } from "./001-initial";
 import { auditIndexes } from "./002-audit-indexes";
 import { resumableCalls } from "./003-resumable-calls";
+import { questionOwner } from "./004-question-owner";
 
 /**
  * Every migration, in order, by name. Listed here rather than read from the folder at run time: the Next.js build
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "001-initial": initial,
   "002-audit-indexes": auditIndexes,
   "003-resumable-calls": resumableCalls,
+  "004-question-owner": questionOwner,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

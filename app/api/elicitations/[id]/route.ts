@@ -3,7 +3,7 @@ import { elicitationAnswerSchema, MAX_ANSWER_BYTES } from "@/lib/elicitation/con
 import { ApiError, errorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http";
 import { serverState } from "@/lib/server-state";
-import { checkAccept } from "./check-accept";
+import { checkAccept } from "@/lib/elicitation/check-accept";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const principal = await principalOf(request);
     const state = serverState();
     await state.started;
-    const found = (await state.review.visible(id, principal)) && state.registry.lookup(id);
+    const found = (await state.review.visible(id, principal)) && (await state.review.lookup(id));
     if (!found) throw new ApiError("not_found", "No such request, or it ended long ago.");
     return Response.json(found);
   } catch (error) {

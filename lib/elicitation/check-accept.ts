@@ -1,3 +1,4 @@
+import "server-only";
 import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
 import { asksToRemember } from "@/lib/elicitation/settlement";
 import { validateArguments, validateContent, type FieldError } from "@/lib/elicitation/validate";

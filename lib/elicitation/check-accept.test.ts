@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { withoutRemember } from "@/lib/elicitation/settlement";
 import { ApiError } from "@/lib/errors";
-import { checkAccept } from "./check-accept";
+import { checkAccept } from "@/lib/elicitation/check-accept";
 
 const shellQuestion: ElicitationData = {
   id: "q1",

@@ -1,0 +1,129 @@
+import "server-only";
+import type { UIMessageChunk } from "ai";
+import type { Principal } from "@/lib/auth/principal";
+import type { ChatTurns } from "@/lib/chat/turns";
+import type { ClusterSettings } from "@/lib/config";
+import type { Adopted, QuestionStore } from "@/lib/db/question-store";
+import type { ElicitationRegistry } from "@/lib/elicitation/registry";
+import type { RemoteQuestions } from "@/lib/review/review-desk";
+import { InstanceRelay, type RelayHandlers } from "./instance-relay";
+import { DEFAULT_LIVENESS, Liveness, type LivenessTimings } from "./liveness";
+import { QuestionMirror } from "./question-mirror";
+import { RedisLinks } from "./redis-links";
+import { TurnRelay, type RemoteTurn } from "./turn-relay";
+
+export type CoordinationStatus = "embedded" | "redis-up" | "redis-down";
+
+/** What the composition root hands over once everything exists: how to answer and stop here, and adopt. */
+export interface CoordinationHandlers extends RelayHandlers {
+  /** Questions taken over from an instance that died (already expired or re-owned in storage). */
+  adopted(owner: string, adopted: Adopted): Promise<void>;
+}
+
+/**
+ * How this instance works with the others. Embedded (no REDIS_URL): there are none, and every method says so.
+ * With Redis: other instances' questions (`remote`, for the review desk), their turns (followed and stopped from
+ * here), heartbeats and failover.
+ */
+export interface Coordination {
+  readonly instanceId: string;
+  status(): CoordinationStatus;
+  readonly remote?: RemoteQuestions;
+  /** The turn this conversation runs on another instance. */
+  runningIn(threadId: string): Promise<RemoteTurn | undefined>;
+  /** Another instance's turn, replayed then live, if the reader may read its owner's turns. */
+  follow(runId: string, mayRead: (ownerId: string) => boolean, signal: AbortSignal): Promise<ReadableStream<UIMessageChunk> | undefined>;
+  /** Stop, for a turn running on another instance (only its owner's Stop counts there). */
+  stop(runId: string, principal: Principal): Promise<void>;
+  /** Starts heartbeats and answering for the others; resolves once Redis is reachable or after a short wait. */
+  start(handlers: CoordinationHandlers): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a legacy card says when Redis goes away: it could be answered on another instance that can no longer reach it. */
+export const COORDINATION_LOST_NOTE = "coordination between instances (Redis) was lost; nothing ran";
+
+export function createCoordination(
+  settings: ClusterSettings,
+  deps: { registry: ElicitationRegistry; turns: ChatTurns; questions: QuestionStore; timings?: LivenessTimings },
+): Coordination {
+  if (!settings.redisUrl) return embedded(settings.instanceId);
+  const { instanceId } = settings;
+  const links = new RedisLinks(settings.redisUrl);
+  const mirror = new QuestionMirror({ instanceId, links, registry: deps.registry });
+  const relay = new InstanceRelay({ instanceId, links });
+  let handlers: CoordinationHandlers | undefined;
+  const liveness = new Liveness({
+    instanceId,
+    links,
+    questions: deps.questions,
+    mirror,
+    timings: deps.timings ?? DEFAULT_LIVENESS,
+    onAdopted: async (owner, adopted) => handlers?.adopted(owner, adopted),
+  });
+  const turns = new TurnRelay({ instanceId, links, turns: deps.turns, isAlive: (id) => liveness.isAlive(id) });
+  failClosedWhileDown(links, deps.registry);
+  // The pending limits count every instance's questions: a limit is the app's, not each instance's.
+  deps.registry.countElsewhere((threadId) => ({ thread: mirror.count(threadId), total: mirror.count() }));
+  const remote: RemoteQuestions = {
+    list: (threadId) => mirror.list(threadId),
+    get: (id) => mirror.get(id),
+    settledData: (id) => mirror.settledData(id),
+    onChange: (listener) => mirror.onChange(listener),
+    answer: async (id, answer, principal) => {
+      const owner = mirror.get(id)?.owner;
+      if (!owner) return { kind: "not_found", expired: false };
+      return relay.answer(owner, id, answer, principal);
+    },
+  };
+  return {
+    instanceId,
+    status: () => (links.up ? "redis-up" : "redis-down"),
+    remote,
+    runningIn: (threadId) => turns.runningIn(threadId),
+    follow: (runId, mayRead, signal) => turns.follow(runId, mayRead, signal),
+    stop: async (runId, principal) => {
+      const turn = await turns.turn(runId);
+      if (turn) await relay.stop(turn.owner, runId, principal.id);
+    },
+    start: async (given) => {
+      handlers = given;
+      relay.handle(given);
+      await links.ready();
+      mirror.resync();
+      liveness.start();
+    },
+    close: async () => {
+      liveness.stop();
+      await links.close();
+    },
+  };
+}
+
+/**
+ * While Redis is away an answer given on another instance cannot reach a question that waits on a live request
+ * here: such questions are cancelled (their tool gets no yes), and new ones are cancelled as they are asked.
+ * Durable ones wait on: they are in storage, and their answer goes through the storage claim.
+ */
+function failClosedWhileDown(links: RedisLinks, registry: ElicitationRegistry): void {
+  const cancel = (id: string) => registry.end(id, "cancelled", COORDINATION_LOST_NOTE, "aborted");
+  links.onChange((up) => {
+    if (up) return;
+    for (const data of registry.listPending()) if (!data.durable) cancel(data.id);
+  });
+  registry.observe((event) => {
+    if (event.type === "asked" && !event.data.durable && !links.up) queueMicrotask(() => cancel(event.data.id));
+  });
+}
+
+function embedded(instanceId: string): Coordination {
+  return {
+    instanceId,
+    status: () => "embedded",
+    runningIn: async () => undefined,
+    follow: async () => undefined,
+    stop: async () => {},
+    start: async () => {},
+    close: async () => {},
+  };
+}
