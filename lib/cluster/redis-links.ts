@@ -58,9 +58,12 @@ export class RedisLinks {
     });
   }
 
-  /** A connection of its own, for a reader that blocks (XREAD BLOCK); the caller disconnects it. */
+  /**
+   * A connection of its own, for a reader that blocks (XREAD BLOCK); the caller disconnects it. Its first command
+   * waits for it to connect; after that, a lost connection fails the read (no retries: the reader ends).
+   */
   blocking(): Redis {
-    const connection = this.commands.duplicate({ enableOfflineQueue: false });
+    const connection = this.commands.duplicate({ enableOfflineQueue: true, retryStrategy: () => null });
     connection.on("error", () => {});
     return connection;
   }

@@ -1,0 +1,193 @@
+/**
+ * Two instances in one process, each with its own registry, review desk and Redis connections, on one real Redis and
+ * one database: what one holds, the other shows and answers (relayed to the holder, first answer wins, once); a dead
+ * instance's questions expire on the other; Redis going away cancels what could no longer be answered elsewhere,
+ * and coming back needs no restart; a turn running on one is followed from the other.
+ */
+import type { UIMessageChunk } from "ai";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_PRINCIPAL } from "@/lib/auth/principal";
+import { ChatTurns } from "@/lib/chat/turns";
+import { SqlQuestionStore } from "@/lib/db/question-store";
+import { checkAccept } from "@/lib/elicitation/check-accept";
+import { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { ReviewDesk } from "@/lib/review/review-desk";
+import { noRouting } from "@/lib/review/routing-source";
+import { haveRedis, startRedis, type TestRedis } from "@/testing/redis";
+import { createTestStorage, type TestStorage } from "@/testing/test-storage";
+import { COORDINATION_LOST_NOTE, createCoordination, type Coordination } from "./coordination";
+import { INSTANCE_GONE_NOTE } from "./liveness";
+
+const TIMINGS = { beatMs: 100, ttlMs: 400 };
+
+interface Instance {
+  id: string;
+  registry: ElicitationRegistry;
+  review: ReviewDesk;
+  turns: ChatTurns;
+  questions: SqlQuestionStore;
+  coordination: Coordination;
+}
+
+describe.skipIf(!haveRedis())("several instances on Redis", () => {
+  let redis: TestRedis;
+  let storage: TestStorage;
+  const running: Instance[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    storage = await createTestStorage();
+  });
+  afterEach(async () => {
+    for (const instance of running.splice(0)) await instance.coordination.close();
+  });
+  afterAll(async () => {
+    await redis.stop();
+    await storage.close();
+  });
+
+  async function startInstance(id: string): Promise<Instance> {
+    const registry = new ElicitationRegistry();
+    const turns = new ChatTurns();
+    const questions = new SqlQuestionStore(storage.database, storage.writes, id);
+    registry.observe((event) => void questions.record(event.data, event.requesterId));
+    const coordination = createCoordination({ instanceId: id, redisUrl: redis.url }, { registry, turns, questions, timings: TIMINGS });
+    const review = new ReviewDesk({ registry, rules: noRouting, remote: coordination.remote });
+    await coordination.start({
+      answer: async (questionId, answer, principal) => {
+        const result = await review.answer(questionId, answer, principal, (pending) => checkAccept(pending, answer));
+        await storage.writes.idle();
+        return result;
+      },
+      stop: (runId, ownerId) => turns.get(runId)?.ownerId === ownerId && turns.get(runId)?.stop("stopped by the person"),
+      adopted: async () => {},
+    });
+    const instance = { id, registry, review, turns, questions, coordination };
+    running.push(instance);
+    return instance;
+  }
+
+  function ask(instance: Instance, threadId = "c1") {
+    return instance.registry.open({
+      threadId,
+      serverName: "shell",
+      message: "Run `rm -rf build`?",
+      requestedSchema: { type: "object", properties: { reason: { type: "string" } } },
+      command: "rm -rf build",
+      timeoutMs: 60_000,
+      onChange: () => {},
+    });
+  }
+
+  async function until<T>(read: () => T | undefined | false, what: string, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = read();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it("shows a question held by A in B's inbox, and B's answer settles it on A, once", async () => {
+    const a = await startInstance("a1");
+    const b = await startInstance("b1");
+    const { data, settled } = ask(a);
+    await until(() => b.review.inbox(LOCAL_PRINCIPAL).find((item) => item.data.id === data.id), "the question in B's inbox");
+    expect(b.review.pendingIn("c1", LOCAL_PRINCIPAL).map((q) => q.id)).toEqual([data.id]);
+
+    const bad = b.review.answer(data.id, { action: "accept", content: { reason: 7 as never } }, LOCAL_PRINCIPAL);
+    await expect(bad).rejects.toMatchObject({ code: "invalid_content" });
+    const first = await b.review.answer(data.id, { action: "accept", content: { reason: "ok" } }, LOCAL_PRINCIPAL);
+    expect(first).toMatchObject({ kind: "answered", outcome: { status: "accepted" } });
+    await expect(settled).resolves.toMatchObject({ action: "accept", content: { reason: "ok" } });
+    await until(() => !b.review.inbox(LOCAL_PRINCIPAL).some((item) => item.data.id === data.id), "it to leave B's inbox");
+    expect(await b.review.lookup(data.id)).toMatchObject({ settled: { status: "accepted" } });
+  });
+
+  it("lets exactly one of 100 concurrent answers, split across both instances, win", async () => {
+    const a = await startInstance("a2");
+    const b = await startInstance("b2");
+    const { data } = ask(a);
+    await until(() => b.coordination.remote?.get(data.id), "B to mirror the question");
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? a : b).review.answer(data.id, { action: "decline" }, LOCAL_PRINCIPAL).catch((error) => error),
+      ),
+    );
+    const kinds = results.map((result) => (result as { kind?: string }).kind);
+    expect(kinds.filter((kind) => kind === "answered")).toHaveLength(1);
+    expect(kinds.filter((kind) => kind === "conflict").length + kinds.filter((kind) => kind === "not_found").length).toBe(99);
+  });
+
+  it("expires a dead instance's question on the other within the heartbeat, and nothing it held can be answered", async () => {
+    const a = await startInstance("a3");
+    const b = await startInstance("b3");
+    const { data } = ask(a);
+    await until(() => b.coordination.remote?.get(data.id), "B to mirror the question");
+    const died = Date.now();
+    // As a crash looks from outside: no more beats, no goodbye.
+    await a.coordination.close();
+    running.splice(running.indexOf(a), 1);
+    await until(() => !b.coordination.remote?.get(data.id), "B to drop the dead instance's question");
+    expect(Date.now() - died).toBeLessThan(3_000);
+    await storage.writes.idle();
+    const stored = await b.questions.get(data.id);
+    expect(stored?.data).toMatchObject({ status: "expired", note: INSTANCE_GONE_NOTE });
+    const late = await b.review.answer(data.id, { action: "accept", content: {} }, LOCAL_PRINCIPAL);
+    expect(late.kind).not.toBe("answered");
+  });
+
+  it("cancels questions that wait on a live request when Redis goes away, and recovers when it returns", async () => {
+    const a = await startInstance("a4");
+    const b = await startInstance("b4");
+    const { data, settled } = ask(a);
+    await redis.kill();
+    await expect(settled).resolves.toMatchObject({ action: "cancel" });
+    expect(a.registry.lookup(data.id)).toMatchObject({ settled: { status: "cancelled", note: COORDINATION_LOST_NOTE } });
+    await until(() => a.coordination.status() === "redis-down", "A to say degraded");
+    const whileDown = ask(a, "c2");
+    await expect(whileDown.settled).resolves.toMatchObject({ action: "cancel" });
+
+    await redis.start();
+    await until(() => a.coordination.status() === "redis-up" && b.coordination.status() === "redis-up", "both to reconnect", 10_000);
+    const after = ask(a, "c3");
+    await until(() => b.coordination.remote?.get(after.data.id), "B to mirror a question asked after Redis came back");
+    const answered = await b.review.answer(after.data.id, { action: "decline" }, LOCAL_PRINCIPAL);
+    expect(answered.kind).toBe("answered");
+  });
+
+  it("replays and follows a turn running on A from B, for its owner only", async () => {
+    const a = await startInstance("a5");
+    const b = await startInstance("b5");
+    const run = a.turns.open("c5", "alice");
+    run.log.push({ type: "start" });
+    run.log.push({ type: "text-start", id: "t" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await b.coordination.runningIn("c5")).toMatchObject({ runId: run.id, owner: "a5" });
+    expect(await b.coordination.follow(run.id, (ownerId) => ownerId === "bob", new AbortController().signal)).toBeUndefined();
+
+    const stream = await b.coordination.follow(run.id, (ownerId) => ownerId === "alice", new AbortController().signal);
+    const seen: UIMessageChunk[] = [];
+    const reading = (async () => {
+      for await (const chunk of stream!) seen.push(chunk);
+    })();
+    run.log.push({ type: "text-delta", id: "t", delta: "hello" });
+    a.turns.close(run);
+    await reading;
+    expect(seen.map((chunk) => chunk.type)).toEqual(["start", "text-start", "text-delta"]);
+  });
+
+  it("stops a turn from the other instance only for the person who started it", async () => {
+    const a = await startInstance("a6");
+    const b = await startInstance("b6");
+    const run = a.turns.open("c6", "alice");
+    run.log.push({ type: "start" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await b.coordination.stop(run.id, { id: "mallory", name: "mallory", role: "admin" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(run.signal.aborted).toBe(false);
+    await b.coordination.stop(run.id, { id: "alice", name: "alice", role: "requester" });
+    await until(() => run.signal.aborted, "the turn to stop");
+  });
+});
