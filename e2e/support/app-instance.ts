@@ -16,6 +16,8 @@ export interface AppInstance {
   databaseUrl: string;
   /** The server's process id (its MCP server children are its descendants). */
   pid: number;
+  /** What the server printed so far (stdout and stderr), for a failing test's report. */
+  output(): string;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
   /** SIGKILL: no chance to clean up, as in a crash. */
@@ -87,6 +89,7 @@ export async function startAppInstance(options: AppInstanceOptions = {}): Promis
     port,
     databaseUrl,
     pid: child.pid!,
+    output: () => output,
     stop: () => ended(child, "SIGTERM"),
     kill: () => ended(child, "SIGKILL"),
   };
