@@ -38,6 +38,9 @@ describe("openDatabase", () => {
     expect(tables.rows.map((row) => row.name)).toEqual(
       expect.arrayContaining(["conversations", "messages", "questions", "audit_entries", "notification_deliveries"]),
     );
+    // The schema existing files have (the migration now also speaks Postgres; SQLite's must not change).
+    const audit = await sql<{ sql: string }>`select sql from sqlite_master where name = 'audit_entries'`.execute(database.db);
+    expect(audit.rows[0]?.sql).toContain('"seq" integer primary key autoincrement');
   });
 
   it("opens an existing database again without migrating twice, keeping its rows", async () => {

@@ -3,6 +3,7 @@
  * outage does (a store call rejects as "unavailable", nothing crashes, and the same Database works once it is back).
  */
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAuth, migrateAuth } from "@/lib/auth/auth";
 import { errorResponse } from "@/lib/errors";
@@ -56,6 +57,11 @@ describe.skipIf(!havePostgres())("openDatabase on Postgres", () => {
     expect(tables.rows.map((row) => row.tablename)).toEqual(
       expect.arrayContaining(["conversations", "messages", "questions", "audit_entries", "notification_deliveries", "resumable_calls"]),
     );
+    const seq = await sql<{ data_type: string; is_identity: string }>`
+      select data_type, is_identity from information_schema.columns where table_name = 'audit_entries' and column_name = 'seq'`.execute(
+      database.db,
+    );
+    expect(seq.rows).toEqual([{ data_type: "integer", is_identity: "YES" }]);
   });
 
   it("reads bigint columns back as numbers", async () => {
@@ -65,6 +71,25 @@ describe.skipIf(!havePostgres())("openDatabase on Postgres", () => {
     await database.db.insertInto("conversations").values({ id: "c", owner_id: "x", title: "", created_at: at, updated_at: at }).execute();
     const row = await database.db.selectFrom("conversations").select(["created_at"]).executeTakeFirstOrThrow();
     expect(row.created_at).toBe(at);
+  });
+
+  it("holds no more connections than its pool allows, however many queries wait", async () => {
+    const url = await cluster.newDatabase();
+    const database = open(url, { poolMax: 3 });
+    await database.ready;
+    const sleeps = Array.from({ length: 20 }, () => sql`select pg_sleep(0.05)`.execute(database.db));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const watcher = new pg.Client({ connectionString: url, application_name: "watcher" });
+    await watcher.connect();
+    try {
+      const seen = await watcher.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'elicit-chat'",
+      );
+      expect(seen.rows[0]?.n).toBe(3);
+    } finally {
+      await watcher.end();
+    }
+    await Promise.all(sleeps);
   });
 
   it("migrates once when many instances start together on a new database", async () => {
