@@ -3,8 +3,10 @@
  * one answer, whatever else tries at the same moment, and a question that ended without an answer cannot be claimed.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestStorage, SQL_STORAGE_KINDS } from "@/testing/test-storage";
+import { createTestStorage, SQL_STORAGE_KINDS, testPostgres } from "@/testing/test-storage";
+import { openDatabase } from "./open-database";
 import { MemoryResumableCalls, SqlResumableCalls, type ResumableCall, type ResumableCalls } from "./resumable-calls";
+import { WriteQueue } from "./write-queue";
 
 type Factory = () => Promise<{ calls: ResumableCalls; close(): Promise<void> }>;
 
@@ -77,3 +79,23 @@ for (const kind of SQL_STORAGE_KINDS) {
   });
 }
 resumableCallsContract("memory", async () => ({ calls: new MemoryResumableCalls(), close: async () => {} }));
+
+describe.skipIf(!SQL_STORAGE_KINDS.includes("postgres"))("ResumableCalls across instances on one Postgres database", () => {
+  it("lets exactly one of many answers claim a call, whichever instance each arrives at", async () => {
+    const url = await (await testPostgres()).newDatabase();
+    const instances = [openDatabase(url, { poolMax: 4 }), openDatabase(url, { poolMax: 4 })];
+    try {
+      await Promise.all(instances.map((database) => database.ready));
+      const [a, b] = instances.map((database) => new SqlResumableCalls(database, new WriteQueue(database)));
+      await a!.save(call("q1"));
+      const won = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a! : b!).claim("q1", { ...accept, by: `person-${i}` }, `instance-${i % 2}`)),
+      );
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const winner = `person-${won.indexOf(true)}`;
+      expect(await b!.get("q1")).toMatchObject({ phase: "claimed", answer: { by: winner } });
+    } finally {
+      await Promise.all(instances.map((database) => database.close()));
+    }
+  });
+});
