@@ -61,9 +61,11 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     if (attempt) return attempt;
     const current = migrate(db, location).catch((error: unknown) => {
       if (isDatabaseUnavailable(error) && attempt === current) attempt = undefined;
-      throw error instanceof StorageError
-        ? error
-        : new StorageError(`Cannot open the database ${location}: ${errorMessage(error)}`, { cause: error });
+      if (error instanceof StorageError) throw error;
+      // "Cannot reach the database at ..." says it all; anything else is named with where it happened.
+      const message =
+        error instanceof DatabaseUnavailableError ? error.message : `Cannot open the database ${location}: ${errorMessage(error)}`;
+      throw new StorageError(message, { cause: error });
     });
     current.catch(() => {}); // Whoever awaits `ready` hears the error; an unawaited rejection must not crash the process.
     attempt = current;
