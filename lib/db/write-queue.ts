@@ -17,8 +17,9 @@ interface Queued {
  * costs a few commits instead of one each, and each caller still learns when its own write is on disk. A batch
  * that fails is retried one write at a time, so one bad write cannot take the others down with it.
  *
- * Inside a write, use only the `trx` it is given: the database runs one transaction at a time per process
- * (serialized-dialect.ts), so a query on `database.db` from inside a write would wait for itself forever.
+ * Inside a write, use only the `trx` it is given: SQLite runs one transaction at a time per process
+ * (serialized-dialect.ts), so a query on `database.db` from inside a write would wait for itself forever; on Postgres
+ * it would run outside the transaction, on another connection, and could wait for this transaction's own locks.
  */
 export class WriteQueue {
   private queued: Queued[] = [];
