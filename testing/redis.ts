@@ -44,6 +44,7 @@ async function waitForPing(port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => {}); // Not up yet: the loop tries again.
     try {
       await client.connect();
       if ((await client.ping()) === "PONG") return;

@@ -12,7 +12,9 @@ import { SqlQuestionStore } from "@/lib/db/question-store";
 import { checkAccept } from "@/lib/elicitation/check-accept";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { ReviewDesk } from "@/lib/review/review-desk";
-import { noRouting } from "@/lib/review/routing-source";
+import type { ReviewEvent } from "@/lib/review/review-desk";
+import { parseRoutingFile } from "@/lib/review/routing-file";
+import { noRouting, type RoutingRules } from "@/lib/review/routing-source";
 import { haveRedis, startRedis, type TestRedis } from "@/testing/redis";
 import { createTestStorage, type TestStorage } from "@/testing/test-storage";
 import { COORDINATION_LOST_NOTE, createCoordination, type Coordination } from "./coordination";
@@ -46,13 +48,13 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     await storage.close();
   });
 
-  async function startInstance(id: string): Promise<Instance> {
+  async function startInstance(id: string, rules: RoutingRules = noRouting): Promise<Instance> {
     const registry = new ElicitationRegistry();
     const turns = new ChatTurns();
     const questions = new SqlQuestionStore(storage.database, storage.writes, id);
     registry.observe((event) => void questions.record(event.data, event.requesterId));
     const coordination = createCoordination({ instanceId: id, redisUrl: redis.url }, { registry, turns, questions, timings: TIMINGS });
-    const review = new ReviewDesk({ registry, rules: noRouting, remote: coordination.remote });
+    const review = new ReviewDesk({ registry, rules, remote: coordination.remote });
     await coordination.start({
       answer: async (questionId, answer, principal) => {
         const result = await review.answer(questionId, answer, principal, (pending) => checkAccept(pending, answer));
@@ -103,6 +105,38 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     await expect(settled).resolves.toMatchObject({ action: "accept", content: { reason: "ok" } });
     await until(() => !b.review.inbox(LOCAL_PRINCIPAL).some((item) => item.data.id === data.id), "it to leave B's inbox");
     expect(await b.review.lookup(data.id)).toMatchObject({ settled: { status: "accepted" } });
+  });
+
+  it("routes, escalates and counts four eyes once, on the instance holding the question", async () => {
+    const file = parseRoutingFile(
+      JSON.stringify({
+        groups: { ops: ["bob", "carol"] },
+        rules: [{ routeTo: ["ops"], approvals: 2, requesterMayAnswer: false, deadline: { after: "1s", escalateTo: ["erin"] } }],
+      }),
+      "routing.json",
+    );
+    const rules = { current: () => file };
+    const a = await startInstance("a7", rules);
+    const b = await startInstance("b7", rules);
+    const events: Array<{ on: string; type: ReviewEvent["type"] }> = [];
+    a.review.onEvent((event) => events.push({ on: "a", type: event.type }));
+    b.review.onEvent((event) => events.push({ on: "b", type: event.type }));
+    const { data, settled } = ask(a);
+    const erin = { id: "erin", name: "erin", role: "reviewer" as const };
+    await until(() => b.review.inbox(erin).find((item) => item.mayAnswer), "the escalated question in erin's inbox on B", 5_000);
+    expect(events).toEqual([
+      { on: "a", type: "routed" },
+      { on: "a", type: "escalated" },
+    ]);
+
+    const bob = { id: "bob", name: "bob", role: "reviewer" as const };
+    const carol = { id: "carol", name: "carol", role: "reviewer" as const };
+    const accept = { action: "accept" as const, content: { reason: "fine" } };
+    expect(await b.review.answer(data.id, accept, bob)).toMatchObject({ kind: "partial" });
+    // The same person again, on the other instance: still one approval of two.
+    expect(await a.review.answer(data.id, accept, bob)).toMatchObject({ kind: "partial" });
+    expect(await b.review.answer(data.id, accept, carol)).toMatchObject({ kind: "answered" });
+    await expect(settled).resolves.toMatchObject({ action: "accept" });
   });
 
   it("lets exactly one of 100 concurrent answers, split across both instances, win", async () => {
