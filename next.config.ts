@@ -10,7 +10,7 @@ const nextConfig: NextConfig = {
   // Separate build folders let e2e tests and benchmarks build without clobbering a developer's `.next`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // The MCP SDK and Mastra spawn processes and read files at run time; bundling them buys nothing.
-  serverExternalPackages: ["@mastra/core", "@mastra/mcp", "@modelcontextprotocol/sdk"],
+  serverExternalPackages: ["@mastra/core", "@mastra/mcp", "@mastra/pg", "@modelcontextprotocol/sdk", "ioredis"],
   devIndicators: false,
   // `npm run typecheck` checks the whole project (tests, e2e, MCP server) before any build in `npm test`.
   typescript: { ignoreBuildErrors: true },

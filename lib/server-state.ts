@@ -83,7 +83,7 @@ type WithState = typeof globalThis & { [KEY]?: ServerState };
  */
 export function createServerState(env: Record<string, string | undefined> = process.env): ServerState {
   const config = appConfig(env);
-  const database = sharedDatabase(config.databaseUrl);
+  const database = sharedDatabase(config.databaseUrl, { poolMax: config.databasePoolMax });
   const writes = new WriteQueue(database);
   const auth = createAuth(database, env);
   const inMemory = config.storage === "memory";
@@ -169,7 +169,11 @@ export function createServerState(env: Record<string, string | undefined> = proc
     loadConfig: () => loadMcpConfig({ MCP_CONFIG: config.mcpConfigFile }),
     log,
   });
-  const agent = withRunStorage(createChatAgent(modelFor(config.model)), { databaseUrl: config.databaseUrl, inMemory });
+  const agent = withRunStorage(createChatAgent(modelFor(config.model)), {
+    databaseUrl: config.databaseUrl,
+    inMemory,
+    poolMax: config.databasePoolMax,
+  });
   const conversations = new Conversations({
     store: conversationStore,
     questions,

@@ -21,7 +21,8 @@ let gate: Gate | undefined;
  */
 export function requestGate(): Gate {
   if (gate) return gate;
-  const database = sharedDatabase(appConfig().databaseUrl);
+  const config = appConfig();
+  const database = sharedDatabase(config.databaseUrl, { poolMax: config.databasePoolMax });
   const auth = createAuth(database);
   const users = new Users(auth);
   const singleUser = singleUserCheck(() => users.count());

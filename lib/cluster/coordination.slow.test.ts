@@ -203,8 +203,9 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
 
     const stream = await b.coordination.follow(run.id, (ownerId) => ownerId === "alice", new AbortController().signal);
     const seen: UIMessageChunk[] = [];
+    const reader = stream!.getReader();
     const reading = (async () => {
-      for await (const chunk of stream!) seen.push(chunk);
+      for (let next = await reader.read(); !next.done; next = await reader.read()) seen.push(next.value);
     })();
     run.log.push({ type: "text-delta", id: "t", delta: "hello" });
     a.turns.close(run);
