@@ -86,3 +86,39 @@ describe("storage settings", () => {
     expect(() => appConfig({ STORAGE: bad })).toThrow(`STORAGE="${bad}": expected sqlite or memory`);
   });
 });
+
+describe("several instances", () => {
+  const SECRET = "s".repeat(32);
+  const POSTGRES = { DATABASE_URL: "postgres://app@127.0.0.1:5432/app", BETTER_AUTH_SECRET: SECRET, SHELL_REQUEST_STATE_KEY: SECRET };
+
+  it("run alone by default, named host:pid; take REDIS_URL, INSTANCE_ID and the pool size", () => {
+    const alone = appConfig({});
+    expect(alone.cluster).toEqual({ instanceId: expect.stringMatching(/:\d+$/), redisUrl: undefined });
+    expect(alone.databasePoolMax).toBe(10);
+    const config = appConfig({
+      ...POSTGRES,
+      REDIS_URL: "rediss://:pw@redis.internal:6380/2",
+      INSTANCE_ID: "web-1",
+      DATABASE_POOL_MAX: "4",
+    });
+    expect(config.cluster).toEqual({ instanceId: "web-1", redisUrl: "rediss://:pw@redis.internal:6380/2" });
+    expect(config).toMatchObject({ databasePoolMax: 4, shellRequestStateKey: SECRET });
+  });
+
+  it("refuse a REDIS_URL that is not one, without printing it, and an INSTANCE_ID that could not be a key", () => {
+    const badRedis = () => appConfig({ REDIS_URL: "http://user:hunter2@redis:6379" });
+    expect(badRedis).toThrow(ConfigError);
+    expect(badRedis).toThrow(/REDIS_URL=\(value hidden\): expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(badRedis).not.toThrow(/hunter2/);
+    expect(() => appConfig({ INSTANCE_ID: "web 1" })).toThrow(/INSTANCE_ID="web 1"/);
+    expect(() => appConfig({ INSTANCE_ID: "x".repeat(65) })).toThrow(/INSTANCE_ID/);
+  });
+
+  it("need the shared secrets with Postgres, each at least 32 characters, and stored questions with Redis", () => {
+    expect(() => appConfig({ DATABASE_URL: POSTGRES.DATABASE_URL })).toThrow(
+      /BETTER_AUTH_SECRET \(unset\)[\s\S]*SHELL_REQUEST_STATE_KEY \(unset\)/,
+    );
+    expect(() => appConfig({ ...POSTGRES, SHELL_REQUEST_STATE_KEY: "short" })).toThrow(/SHELL_REQUEST_STATE_KEY=\(value hidden\)/);
+    expect(() => appConfig({ REDIS_URL: "redis://127.0.0.1:6379", STORAGE: "memory" })).toThrow(/STORAGE=memory/);
+  });
+});

@@ -44,6 +44,8 @@ export interface AppConfig {
   databasePoolMax: number;
   /** The bundled shell server's signing key for pending approvals, when set (SHELL_REQUEST_STATE_KEY). */
   shellRequestStateKey?: string;
+  /** Where the bundled shell server records used approvals (SHELL_STATE_DIR); unset: beside the database. */
+  shellStateDir?: string;
 }
 
 export interface ClusterSettings {
@@ -154,6 +156,7 @@ const envSchema = z.object({
   ),
   DATABASE_POOL_MAX: positiveInt,
   SHELL_REQUEST_STATE_KEY: z.preprocess(unsetIfEmpty, z.string().min(32, { error: "expected at least 32 characters" }).optional()),
+  SHELL_STATE_DIR: text,
   BETTER_AUTH_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, { error: "expected at least 32 characters" }).optional()),
 });
 
@@ -197,6 +200,7 @@ export function appConfig(env: Env = process.env): AppConfig {
     cluster: { instanceId: settings.INSTANCE_ID ?? instanceIdOf({}), redisUrl: settings.REDIS_URL },
     databasePoolMax: settings.DATABASE_POOL_MAX ?? DEFAULTS.DATABASE_POOL_MAX,
     shellRequestStateKey: sharedSecrets(settings),
+    shellStateDir: settings.SHELL_STATE_DIR === undefined ? undefined : path.resolve(/*turbopackIgnore: true*/ settings.SHELL_STATE_DIR),
   };
 }
 

@@ -247,16 +247,19 @@ export function createServerState(env: Record<string, string | undefined> = proc
 /**
  * The bundled server's signing key and used-state folder: the key from SHELL_REQUEST_STATE_KEY (required on
  * Postgres, where every instance must accept what another signed), else kept beside the SQLite file; the folder
- * beside the database file, or ./data/shell-state (none with STORAGE=memory).
+ * SHELL_STATE_DIR, else beside the database file, or ./data/shell-state on Postgres (none with STORAGE=memory).
  */
 function shellApprovalState(config: AppConfig, inMemory: boolean, database: Database): ShellApprovalState | undefined {
   if (inMemory) return undefined;
   if (database.dialect === "postgres") {
     if (!config.shellRequestStateKey) return undefined;
-    return { key: config.shellRequestStateKey, dir: path.resolve(/*turbopackIgnore: true*/ "data", "shell-state") };
+    return { key: config.shellRequestStateKey, dir: config.shellStateDir ?? path.resolve(/*turbopackIgnore: true*/ "data", "shell-state") };
   }
   const file = sqliteFile(config.databaseUrl);
-  return { key: config.shellRequestStateKey ?? keptSecret(`${file}.shell-key`), dir: path.join(path.dirname(file), "shell-state") };
+  return {
+    key: config.shellRequestStateKey ?? keptSecret(`${file}.shell-key`),
+    dir: config.shellStateDir ?? path.join(path.dirname(file), "shell-state"),
+  };
 }
 
 /**

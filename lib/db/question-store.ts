@@ -98,7 +98,8 @@ export class SqlQuestionStore implements QuestionStore {
     let query = this.database.db.selectFrom("questions").selectAll().where("status", "=", "pending");
     if (options.conversationId !== undefined) query = query.where("conversation_id", "=", options.conversationId);
     if (options.mine) query = query.where((eb) => eb.or([eb("owner", "is", null), eb("owner", "=", this.owner)]));
-    return (await query.orderBy("created_at").execute()).map(storedOf);
+    // Ties broken by id: Postgres, unlike SQLite, keeps no insertion order among equal timestamps.
+    return (await query.orderBy("created_at").orderBy("id").execute()).map(storedOf);
   }
 
   async expirePending(note: string, askedBefore: number): Promise<StoredQuestion[]> {
