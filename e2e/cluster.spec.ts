@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ChatPage } from "./pages/chat-page";
 import { InboxPage } from "./pages/inbox-page";
 import { answer, askForCard, storedCard } from "./support/chat-api";
-import { haveClusterServices, health, startCluster, type Cluster } from "./support/cluster";
+import { haveClusterServices, health, reloadOnto, servedBy, startCluster, type Cluster } from "./support/cluster";
 import { descendantsOf, hasEnded } from "./support/process-tree";
 import { freshFolder } from "./workspace";
 
@@ -33,37 +33,23 @@ test.describe("two instances behind nginx", () => {
     await info.attach("nginx-error.log", { body: cluster.nginx.errorLog(), contentType: "text/plain" });
   });
 
-  /** The instances that served `count` consecutive health checks through nginx. */
-  async function servedBy(count: number): Promise<string[]> {
-    const seen: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const checked = await health(cluster.baseURL);
-      expect(checked.httpStatus).toBe(200);
-      expect(checked.body?.instance).toBe(checked.servedBy);
-      seen.push(checked.servedBy ?? "none");
-    }
-    return seen;
-  }
-
   /** The log a command appends to: read after a pause long enough for a second run to show, if there were one. */
   async function settledLog(file: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     return existsSync(file) ? readFileSync(file, "utf8") : "";
   }
 
-  test.fixme("round robin is real: consecutive health checks through nginx are served by both instances", async () => {
-    // fixme: GET /api/health and the x-elicit-instance header have not landed yet (lib/, the lead's).
-    const seen = await servedBy(6);
+  test("round robin is real: consecutive health checks through nginx are served by both instances", async () => {
+    const seen = await servedBy(cluster.baseURL, 6);
     expect(new Set(seen)).toEqual(new Set([cluster.instanceId(0), cluster.instanceId(1)]));
     for (const instance of cluster.instances) {
       expect((await health(instance.baseURL)).body).toMatchObject({ status: "ok", database: "up", coordination: "redis-up" });
     }
   });
 
-  test.fixme("chat, card, a reload served by the other instance, an answer from the inbox in another browser: the tool resumes", async ({
+  test("chat, card, a reload served by the other instance, an answer from the inbox in another browser: the tool resumes", async ({
     browser,
   }) => {
-    // fixme: needs Postgres storage shared by the instances and the x-elicit-instance header (not landed yet).
     test.setTimeout(120_000);
     const asker = await browser.newContext();
     const reviewer = await browser.newContext();
@@ -83,7 +69,7 @@ test.describe("two instances behind nginx", () => {
       const threadId = new URL(page.url()).searchParams.get("thread") ?? "";
 
       // Reload until the conversation comes from the instance that did not run the turn (round robin decides).
-      expect(await reloadOnto(page, threadId, (instance) => instance !== turnInstance)).not.toBe(turnInstance);
+      expect(await reloadOnto(page, cluster.baseURL, threadId, (instance) => instance !== turnInstance)).not.toBe(turnInstance);
       const reloaded = chat.approvalCards.last();
       await expect(reloaded).toHaveAttribute("data-elicitation-id", cardId);
       await expect(reloaded).toHaveAttribute("data-status", "pending");
@@ -101,43 +87,65 @@ test.describe("two instances behind nginx", () => {
     }
   });
 
-  /**
-   * Reloads the conversation until its GET is served by an instance that `wanted` accepts; a health check between
-   * tries shifts nginx's round robin by one, so a page that always makes an even number of requests still alternates.
-   */
-  async function reloadOnto(page: Page, threadId: string, wanted: (instance: string | undefined) => boolean): Promise<string | undefined> {
-    let instance: string | undefined;
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const loaded = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/chat/threads/${threadId}`);
-      await page.reload();
-      instance = (await loaded).headers()["x-elicit-instance"];
-      if (wanted(instance)) return instance;
-      await health(cluster.baseURL);
-    }
-    return instance;
-  }
-
   test.fixme("100 concurrent answers to one question through nginx (both instances): one 200, 99 409, the command runs once", async () => {
-    // fixme: needs Postgres storage shared by the instances and the x-elicit-instance header (not landed yet).
+    // fixme (lib, the lead's): besides the one 200, some losers get 404 instead of 409 (e.g. 89 409 + 10 404).
     test.setTimeout(120_000);
     const folder = freshFolder("cluster-hundred");
     const { card } = await askForCard(cluster.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
     const responses = await Promise.all(
       Array.from({ length: 100 }, () => answer(cluster.baseURL, card.id, { action: "accept", content: {} })),
     );
-    const statuses = responses.map((response) => response.status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 409)).toHaveLength(99);
+    // Counted by status, so a failure shows every status that came back (a 404 or 503 is as wrong as a second 200).
+    const byStatus: Record<number, number> = {};
+    for (const response of responses) byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
+    expect(byStatus).toEqual({ 200: 1, 409: 99 });
     // Split across both: the claim was raced between instances, not just within one.
     expect(new Set(responses.map((response) => response.headers.get("x-elicit-instance"))).size).toBe(2);
     await expect.poll(() => existsSync(path.join(folder.path, "log.txt")), { timeout: 30_000 }).toBe(true);
     expect(await settledLog(path.join(folder.path, "log.txt"))).toBe("ran\n");
   });
 
-  test.fixme("Redis restarted mid-turn: health says degraded, then ok without restarting the app, and a new chat works", async ({
-    page,
-  }) => {
-    // fixme: needs the Redis coordination (REDIS_URL) and GET /api/health (not landed yet).
+  /**
+   * Instance i holds a pending card and is killed: the other serves alone, the dead one's MCP servers (its children,
+   * which exit when their stdin closes) are gone, and the card, answered through nginx, runs at most once.
+   */
+  async function killHolderAndAnswer(i: number): Promise<void> {
+    const folder = freshFolder("cluster-killed");
+    const log = path.join(folder.path, "log.txt");
+    const held = cluster.instances[i]!;
+    const { threadId, card } = await askForCard(held.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
+    const children = descendantsOf(held.pid);
+    expect(children.map((child) => child.command).join("\n")).toContain("mcp-server/stdio.ts");
+
+    await cluster.killInstance(i);
+    const killedAt = Date.now();
+    expect(new Set(await servedBy(cluster.baseURL, 4))).toEqual(new Set([cluster.instanceId(1 - i)]));
+    await expect.poll(() => children.filter((child) => !hasEnded(child.pid)), { timeout: 10_000 }).toEqual([]);
+
+    // While the holder's heartbeat has not run out the survivor may refuse with 503 (nothing ran): a person tries
+    // again. Then it either takes the question over (200: it runs once) or says it expired (404).
+    let status = 0;
+    await expect
+      .poll(async () => (status = (await answer(cluster.baseURL, card.id, { action: "accept", content: {} })).status), { timeout: 20_000 })
+      .not.toBe(503);
+    test.info().annotations.push({ type: "failover", description: `answered ${status} ${Date.now() - killedAt} ms after the kill` });
+    expect([200, 404]).toContain(status);
+    if (status === 200) {
+      await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
+      expect(await settledLog(log)).toBe("ran\n");
+    } else {
+      expect(await storedCard(cluster.baseURL, threadId, card.id)).toMatchObject({ status: "expired" });
+      expect(await settledLog(log)).toBe("");
+    }
+  }
+
+  test("kill -9 of the instance holding a pending card: the other serves, the card runs at most once, the MCP children exit", async () => {
+    test.setTimeout(120_000);
+    await killHolderAndAnswer(0);
+    await cluster.startInstance(0);
+  });
+
+  test("Redis restarted mid-turn: health says degraded, then ok without restarting the app, and a new chat works", async ({ page }) => {
     test.setTimeout(120_000);
     const pids = cluster.instances.map((instance) => instance.pid);
     await askForCard(cluster.baseURL, `run \`echo ran >> ${freshFolder("cluster-redis-turn").name}/log.txt\``);
@@ -168,41 +176,10 @@ test.describe("two instances behind nginx", () => {
     await expect.poll(() => existsSync(folder.path), { timeout: 30_000 }).toBe(false);
   });
 
-  /**
-   * Last: it kills an instance. The question it held is answered through nginx; whether the design shows it expired
-   * or lets the survivor resume it, the command runs at most once, and the dead instance's MCP servers (its
-   * children, which exit when their stdin closes) are gone.
-   */
-  test.fixme("kill -9 of the instance holding a pending card: the other serves, the card runs at most once, the MCP children exit", async () => {
-    // fixme: needs Postgres storage shared by the instances, the heartbeat and GET /api/health (not landed yet).
+  test.fixme("after a Redis restart, a kill -9 still fails over within the heartbeat", async () => {
+    // fixme (lib, the lead's): Redis came back empty, so a survivor adopted the live instance's questions (no alive
+    // key yet) and set the failover key; the real failover then waits for that key (60 s): answers get 503 for ~45 s.
     test.setTimeout(120_000);
-    const folder = freshFolder("cluster-killed");
-    const log = path.join(folder.path, "log.txt");
-    const held = cluster.instances[0]!;
-    const { threadId, card } = await askForCard(held.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
-    const children = descendantsOf(held.pid);
-    expect(children.map((child) => child.command).join("\n")).toContain("mcp-server/stdio.ts");
-
-    await cluster.killInstance(0);
-    const killedAt = Date.now();
-    expect(new Set(await servedBy(4))).toEqual(new Set([cluster.instanceId(1)]));
-    await expect.poll(() => children.filter((child) => !hasEnded(child.pid)), { timeout: 10_000 }).toEqual([]);
-
-    // While the holder's heartbeat has not run out the survivor may refuse with 503 (nothing ran): a person tries
-    // again. Then it either takes the question over (200: it runs once) or says it expired (404).
-    let status = 0;
-    await expect
-      .poll(async () => (status = (await answer(cluster.baseURL, card.id, { action: "accept", content: {} })).status), { timeout: 20_000 })
-      .not.toBe(503);
-    test.info().annotations.push({ type: "failover", description: `answered ${status} ${Date.now() - killedAt} ms after the kill` });
-    expect([200, 404]).toContain(status);
-    if (status === 200) {
-      await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
-      expect(await settledLog(log)).toBe("ran\n");
-      return;
-    }
-    // Not taken over: the card shows expired, and nothing ran.
-    expect(await storedCard(cluster.baseURL, threadId, card.id)).toMatchObject({ status: "expired" });
-    expect(await settledLog(log)).toBe("");
+    await killHolderAndAnswer(1);
   });
 });

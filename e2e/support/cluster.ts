@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
 import { havePostgres, startPostgres, type TestPostgres } from "../../testing/postgres";
 import { haveRedis, startRedis, type TestRedis } from "../../testing/redis";
 import { freeLoopbackPort } from "../../testing/service-binary";
@@ -111,4 +112,38 @@ export async function health(baseURL: string): Promise<Health> {
     body = undefined; // Not JSON: an HTML error page, nginx's 502...
   }
   return { httpStatus: response.status, servedBy: response.headers.get("x-elicit-instance"), body };
+}
+
+/** The instances that served `count` consecutive health checks through nginx (each one healthy, and naming itself). */
+export async function servedBy(baseURL: string, count: number): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const checked = await health(baseURL);
+    expect(checked.httpStatus).toBe(200);
+    expect(checked.body?.instance).toBe(checked.servedBy);
+    seen.push(checked.servedBy ?? "none");
+  }
+  return seen;
+}
+
+/**
+ * Reloads the conversation until its GET is served by an instance that `wanted` accepts, and returns that instance.
+ * A health check between tries shifts nginx's round robin by one, so a page that always makes an even number of
+ * requests still alternates.
+ */
+export async function reloadOnto(
+  page: Page,
+  baseURL: string,
+  threadId: string,
+  wanted: (instance?: string) => boolean,
+): Promise<string | undefined> {
+  let instance: string | undefined;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const loaded = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/chat/threads/${threadId}`);
+    await page.reload();
+    instance = (await loaded).headers()["x-elicit-instance"];
+    if (wanted(instance)) return instance;
+    await health(baseURL);
+  }
+  return instance;
 }
