@@ -87,8 +87,7 @@ test.describe("two instances behind nginx", () => {
     }
   });
 
-  test.fixme("100 concurrent answers to one question through nginx (both instances): one 200, 99 409, the command runs once", async () => {
-    // fixme (lib, the lead's): besides the one 200, some losers get 404 instead of 409 (e.g. 89 409 + 10 404).
+  test("100 concurrent answers to one question through nginx (both instances): one 200, 99 409, the command runs once", async () => {
     test.setTimeout(120_000);
     const folder = freshFolder("cluster-hundred");
     const { card } = await askForCard(cluster.baseURL, `run \`echo ran >> ${folder.name}/log.txt\``);
@@ -154,7 +153,8 @@ test.describe("two instances behind nginx", () => {
       await expect
         .poll(async () => (await health(instance.baseURL)).body, { timeout: 20_000 })
         .toMatchObject({ status: "degraded", coordination: "redis-down" });
-      expect((await health(instance.baseURL)).httpStatus).toBe(503);
+      // Degraded, not down: the instance still serves, so a load balancer keeps it (503 is for a lost database).
+      expect((await health(instance.baseURL)).httpStatus).toBe(200);
     }
     await cluster.redis.start();
     for (const instance of cluster.instances) {
@@ -176,9 +176,7 @@ test.describe("two instances behind nginx", () => {
     await expect.poll(() => existsSync(folder.path), { timeout: 30_000 }).toBe(false);
   });
 
-  test.fixme("after a Redis restart, a kill -9 still fails over within the heartbeat", async () => {
-    // fixme (lib, the lead's): Redis came back empty, so a survivor adopted the live instance's questions (no alive
-    // key yet) and set the failover key; the real failover then waits for that key (60 s): answers get 503 for ~45 s.
+  test("after a Redis restart, a kill -9 still fails over within the heartbeat", async () => {
     test.setTimeout(120_000);
     await killHolderAndAnswer(1);
   });

@@ -93,7 +93,7 @@ describe("several instances", () => {
 
   it("run alone by default, named host:pid; take REDIS_URL, INSTANCE_ID and the pool size", () => {
     const alone = appConfig({});
-    expect(alone.cluster).toEqual({ instanceId: expect.stringMatching(/:\d+$/), redisUrl: undefined });
+    expect(alone.cluster).toEqual({ instanceId: expect.stringMatching(/:\d+$/), redisUrl: undefined, secret: undefined });
     expect(alone.databasePoolMax).toBe(10);
     const config = appConfig({
       ...POSTGRES,
@@ -101,12 +101,12 @@ describe("several instances", () => {
       INSTANCE_ID: "web-1",
       DATABASE_POOL_MAX: "4",
     });
-    expect(config.cluster).toEqual({ instanceId: "web-1", redisUrl: "rediss://:pw@redis.internal:6380/2" });
+    expect(config.cluster).toEqual({ instanceId: "web-1", redisUrl: "rediss://:pw@redis.internal:6380/2", secret: SECRET });
     expect(config).toMatchObject({ databasePoolMax: 4, shellRequestStateKey: SECRET });
   });
 
   it("refuse a REDIS_URL that is not one, without printing it, and an INSTANCE_ID that could not be a key", () => {
-    const badRedis = () => appConfig({ REDIS_URL: "http://user:hunter2@redis:6379" });
+    const badRedis = () => appConfig({ REDIS_URL: "http://user:hunter2@redis:6379", BETTER_AUTH_SECRET: SECRET });
     expect(badRedis).toThrow(ConfigError);
     expect(badRedis).toThrow(/REDIS_URL=\(value hidden\): expected a redis:\/\/ or rediss:\/\/ URL/);
     expect(badRedis).not.toThrow(/hunter2/);
@@ -120,5 +120,8 @@ describe("several instances", () => {
     );
     expect(() => appConfig({ ...POSTGRES, SHELL_REQUEST_STATE_KEY: "short" })).toThrow(/SHELL_REQUEST_STATE_KEY=\(value hidden\)/);
     expect(() => appConfig({ REDIS_URL: "redis://127.0.0.1:6379", STORAGE: "memory" })).toThrow(/STORAGE=memory/);
+    // Messages between instances are signed with it.
+    expect(() => appConfig({ REDIS_URL: "redis://127.0.0.1:6379" })).toThrow(/BETTER_AUTH_SECRET \(unset\)/);
+    expect(appConfig({ REDIS_URL: "redis://127.0.0.1:6379", BETTER_AUTH_SECRET: SECRET }).cluster.secret).toBe(SECRET);
   });
 });

@@ -53,6 +53,8 @@ export interface ClusterSettings {
   instanceId: string;
   /** REDIS_URL (redis:// or rediss://): questions, answers and live turns are shared with the other instances. */
   redisUrl?: string;
+  /** What messages between instances are signed with (derived from BETTER_AUTH_SECRET, required with REDIS_URL). */
+  secret?: string;
 }
 
 /** The notification channels and the address their links point to. */
@@ -197,7 +199,7 @@ export function appConfig(env: Env = process.env): AppConfig {
     databaseUrl: settings.DATABASE_URL ?? DEFAULTS.DATABASE_URL,
     storage: settings.STORAGE ?? "sqlite",
     notifications,
-    cluster: { instanceId: settings.INSTANCE_ID ?? instanceIdOf({}), redisUrl: settings.REDIS_URL },
+    cluster: { instanceId: settings.INSTANCE_ID ?? instanceIdOf({}), redisUrl: settings.REDIS_URL, secret: settings.BETTER_AUTH_SECRET },
     databasePoolMax: settings.DATABASE_POOL_MAX ?? DEFAULTS.DATABASE_POOL_MAX,
     shellRequestStateKey: sharedSecrets(settings),
     shellStateDir: settings.SHELL_STATE_DIR === undefined ? undefined : path.resolve(/*turbopackIgnore: true*/ settings.SHELL_STATE_DIR),
@@ -211,12 +213,16 @@ export function appConfig(env: Env = process.env): AppConfig {
  */
 function sharedSecrets(settings: z.infer<typeof envSchema>): string | undefined {
   const postgres = /^postgres(ql)?:/i.test(settings.DATABASE_URL ?? "");
-  const missing = postgres
-    ? (["BETTER_AUTH_SECRET", "SHELL_REQUEST_STATE_KEY"] as const).filter((name) => settings[name] === undefined)
-    : [];
+  const needed = [
+    ...(postgres ? (["BETTER_AUTH_SECRET", "SHELL_REQUEST_STATE_KEY"] as const) : []),
+    // Messages between instances are signed with it: whoever can reach Redis without it cannot answer anything.
+    ...(settings.REDIS_URL !== undefined ? (["BETTER_AUTH_SECRET"] as const) : []),
+  ];
+  const missing = [...new Set(needed)].filter((name) => settings[name] === undefined);
   if (missing.length > 0) {
+    const why = postgres ? "a Postgres DATABASE_URL" : "REDIS_URL";
     throw new ConfigError(
-      missing.map((name) => `${name} (unset): expected at least 32 characters, the same on every instance, with a Postgres DATABASE_URL`),
+      missing.map((name) => `${name} (unset): expected at least 32 characters, the same on every instance, with ${why}`),
     );
   }
   return settings.SHELL_REQUEST_STATE_KEY;

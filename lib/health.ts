@@ -3,8 +3,13 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { ServerState } from "@/lib/server-state";
 
-/** GET /api/health: what a load balancer (or a person) reads; 200 when ok, 503 when degraded. */
+/**
+ * GET /api/health: what a load balancer (or a person) reads. `degraded` when the database or Redis is away; the
+ * status code is 503 only without the database: without Redis an instance still serves (chats, durable questions),
+ * and a load balancer that took every instance out at once would turn a degraded app into a dead one.
+ */
 export const healthSchema = z.object({
+  /** ok, or degraded (see `database` and `coordination`). */
   status: z.enum(["ok", "degraded"]),
   instance: z.string(),
   database: z.enum(["up", "down"]),

@@ -33,6 +33,7 @@ import { createNotifier, type Notifier } from "@/lib/notify/notifier";
 import { createCoordination, type Coordination } from "@/lib/cluster/coordination";
 import { INSTANCE_GONE_NOTE } from "@/lib/cluster/liveness";
 import { checkAccept } from "@/lib/elicitation/check-accept";
+import type { ElicitationData } from "@/lib/elicitation/contract";
 import { notifyReviewEvents } from "@/lib/notify/review-notifications";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
@@ -107,6 +108,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     // A durable question's answer must win its claim in storage first (the resumer is built below).
     claim: (pending, settlement, by) => resumer.claim(pending, settlement, by),
     remote: coordination.remote,
+    holds: () => coordination.holds(),
   });
   // Appended through the same queue, so an entry commits with the change it describes.
   const audit = new AuditTrail(writes, { redactFields: fieldNamesOf(env.AUDIT_REDACT_FIELDS) });
@@ -193,6 +195,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     leaseMs: config.commandMaxTimeoutMs + 60_000,
     nameOf: async (id) => (await new Users(auth).byId(id))?.name,
     owner,
+    retriesStaleClaims: database.dialect !== "postgres",
   });
   const startedAt = Date.now();
   const started = database.ready.then(async () => {
@@ -204,10 +207,11 @@ export function createServerState(env: Record<string, string | undefined> = proc
     await resumer.restore();
     await coordination.start({
       answer: async (id, answer, principal) => {
-        const result = await review.answer(id, answer, principal, (pending) => checkAccept(pending, answer));
-        // As the answer route does: replied to only once on disk, and its resumed turn open.
+        const check = (pending: ElicitationData) => checkAccept(pending, answer);
+        const result = await review.answer(id, answer, principal, check, { relayed: true });
+        // As the answer route does: replied to only once on disk. (The page follows a resumed turn through Redis
+        // from wherever it is, so the reply does not wait for the turn to open.)
         await writes.idle();
-        if (result.kind === "answered") await resumer.opened(id);
         return result;
       },
       stop: (runId, ownerId) => {

@@ -39,6 +39,15 @@ describe.each(SQL_STORAGE_KINDS)("auth (%s)", (kind) => {
       .join("; ");
   }
 
+  it("keeps sign-in attempt counts in the database on Postgres (one limit for every instance), in memory alone", async () => {
+    const table = storage.database.db
+      .selectFrom("rateLimit" as never)
+      .selectAll()
+      .execute();
+    if (kind === "postgres") await expect(table).resolves.toEqual([]);
+    else await expect(table).rejects.toThrow(/rateLimit/);
+  });
+
   describe("single-user mode", () => {
     it("holds on loopback with no users, and ends once the CLI adds one (within the cache time)", async () => {
       let now = 0;

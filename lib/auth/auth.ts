@@ -46,7 +46,12 @@ export function createAuth(database: Pick<Database, "db" | "dialect" | "location
       apiKey({ defaultPrefix: "ec_", rateLimit: { enabled: false } }),
     ],
     // Guessing passwords: a few tries a minute per address and path (better-auth's default is 3 per 10 s).
-    rateLimit: { customRules: { "/sign-in/username": { window: 60, max: signInAttemptsPerMinute(env) } } },
+    // On Postgres (several instances) the counts are kept in the database, so the limit is the app's, not each
+    // instance's; alone, in memory.
+    rateLimit: {
+      storage: database.dialect === "postgres" ? "database" : "memory",
+      customRules: { "/sign-in/username": { window: 60, max: signInAttemptsPerMinute(env) } },
+    },
     logger: {
       level: "error",
       // A wrong or expired key is a 401 for the caller, not an error of the server's.

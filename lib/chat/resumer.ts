@@ -36,6 +36,12 @@ export interface ResumerDeps {
   nameOf: (userId: string) => Promise<string | undefined>;
   /** This instance, with several (INSTANCE_ID): it shows, expires and takes over only its own questions. */
   owner?: string;
+  /**
+   * Whether a claim whose turn never finished is resumed again after its lease. Only where the shell server's record
+   * of used approvals is known to outlive the process (beside the SQLite file); on Postgres it may not (a container's
+   * local folder), and a retry it cannot refuse could run a command twice: such a claim is left as it is.
+   */
+  retriesStaleClaims?: boolean;
 }
 
 /**
@@ -152,6 +158,7 @@ export class Resumer {
    * had already reached it is refused rather than run twice.
    */
   private async takeOverStaleClaims(now = Date.now()): Promise<void> {
+    if (this.deps.retriesStaleClaims === false) return;
     for (const call of await this.deps.calls.inPhase("claimed")) {
       const stale = (call.claimedAt ?? 0) <= now - this.deps.leaseMs;
       if (!stale || this.deps.turns.get(call.runId)) continue;

@@ -4,12 +4,15 @@
  * instance's questions expire on the other; Redis going away cancels what could no longer be answered elsewhere,
  * and coming back needs no restart; a turn running on one is followed from the other.
  */
+import { createHmac } from "node:crypto";
 import type { UIMessageChunk } from "ai";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_PRINCIPAL } from "@/lib/auth/principal";
 import { ChatTurns } from "@/lib/chat/turns";
 import { SqlQuestionStore } from "@/lib/db/question-store";
 import { checkAccept } from "@/lib/elicitation/check-accept";
+import type { ElicitationData } from "@/lib/elicitation/contract";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { ReviewDesk } from "@/lib/review/review-desk";
 import type { ReviewEvent } from "@/lib/review/review-desk";
@@ -21,6 +24,7 @@ import { COORDINATION_LOST_NOTE, createCoordination, type Coordination } from ".
 import { INSTANCE_GONE_NOTE } from "./liveness";
 
 const TIMINGS = { beatMs: 100, ttlMs: 400 };
+const SECRET = "a-secret-every-instance-shares-0123456789";
 
 interface Instance {
   id: string;
@@ -53,11 +57,15 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     const turns = new ChatTurns();
     const questions = new SqlQuestionStore(storage.database, storage.writes, id);
     registry.observe((event) => void questions.record(event.data, event.requesterId));
-    const coordination = createCoordination({ instanceId: id, redisUrl: redis.url }, { registry, turns, questions, timings: TIMINGS });
-    const review = new ReviewDesk({ registry, rules, remote: coordination.remote });
+    const coordination = createCoordination(
+      { instanceId: id, redisUrl: redis.url, secret: SECRET },
+      { registry, turns, questions, timings: TIMINGS },
+    );
+    const review = new ReviewDesk({ registry, rules, remote: coordination.remote, holds: () => coordination.holds() });
     await coordination.start({
       answer: async (questionId, answer, principal) => {
-        const result = await review.answer(questionId, answer, principal, (pending) => checkAccept(pending, answer));
+        const check = (pending: ElicitationData) => checkAccept(pending, answer);
+        const result = await review.answer(questionId, answer, principal, check, { relayed: true });
         await storage.writes.idle();
         return result;
       },
@@ -151,7 +159,58 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     );
     const kinds = results.map((result) => (result as { kind?: string }).kind);
     expect(kinds.filter((kind) => kind === "answered")).toHaveLength(1);
-    expect(kinds.filter((kind) => kind === "conflict").length + kinds.filter((kind) => kind === "not_found").length).toBe(99);
+    // Every loser, on either instance, hears how it ended: never "no such request".
+    expect(kinds.filter((kind) => kind === "conflict")).toHaveLength(99);
+  });
+
+  it("works once Redis comes up, for instances that started while it was away", async () => {
+    await redis.kill();
+    const [a, b] = await Promise.all([startInstance("a8"), startInstance("b8")]);
+    expect(a.coordination.status()).toBe("redis-down");
+    await redis.start();
+    await until(() => a.coordination.status() === "redis-up" && b.coordination.status() === "redis-up", "both to connect", 10_000);
+    const { data, settled } = ask(a);
+    await until(() => b.coordination.remote?.get(data.id), "B to mirror the question");
+    expect(await b.review.answer(data.id, { action: "decline" }, LOCAL_PRINCIPAL)).toMatchObject({ kind: "answered" });
+    await expect(settled).resolves.toMatchObject({ action: "decline" });
+  });
+
+  it("takes nothing over from a live instance after Redis restarts empty", async () => {
+    const a = await startInstance("a9");
+    const b = await startInstance("b9");
+    await redis.kill();
+    await redis.start();
+    await until(() => a.coordination.status() === "redis-up" && b.coordination.status() === "redis-up", "both to reconnect", 10_000);
+    const { data } = ask(a);
+    await until(() => b.coordination.remote?.get(data.id), "B to mirror the question");
+    // Well past the heartbeat's lifetime and the grace after reconnecting: A is alive, its question stays its own.
+    await new Promise((resolve) => setTimeout(resolve, 4 * TIMINGS.ttlMs));
+    expect(a.registry.get(data.id)?.status).toBe("pending");
+    await storage.writes.idle();
+    expect((await b.questions.get(data.id))?.data.status).toBe("pending");
+    expect(await b.review.answer(data.id, { action: "decline" }, LOCAL_PRINCIPAL)).toMatchObject({ kind: "answered" });
+  });
+
+  it("ignores messages that are not signed with the instances' secret", async () => {
+    const a = await startInstance("a10");
+    const { data } = ask(a);
+    const forger = new Redis(redis.port, "127.0.0.1");
+    const principal = { id: "mallory", name: "mallory", role: "admin" };
+    const message = { type: "answer", from: "x", requestId: "r", id: data.id, answer: { action: "accept", content: {} }, principal };
+    const body = JSON.stringify(message);
+    const wrongKey = createHmac(
+      "sha256",
+      createHmac("sha256", "not-the-secret-of-these-instances-0000").update("elicit-chat instance messages").digest(),
+    );
+    try {
+      await forger.publish("elicit:instance:a10", JSON.stringify({ body, mac: "forged" }));
+      await forger.publish("elicit:instance:a10", JSON.stringify({ body, mac: wrongKey.update(body).digest("base64url") }));
+      await forger.publish("elicit:instance:a10", body);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(a.registry.get(data.id)?.status).toBe("pending");
+    } finally {
+      forger.disconnect();
+    }
   });
 
   it("expires a dead instance's question on the other within the heartbeat, and nothing it held can be answered", async () => {

@@ -35,6 +35,11 @@ export interface Coordination {
   follow(runId: string, mayRead: (ownerId: string) => boolean, signal: AbortSignal): Promise<ReadableStream<UIMessageChunk> | undefined>;
   /** Stop, for a turn running on another instance (only its owner's Stop counts there). */
   stop(runId: string, principal: Principal): Promise<void>;
+  /**
+   * Whether this instance may decide a question it holds on a live request now: its heartbeat is current, so no
+   * other instance is expiring it. Always true alone.
+   */
+  holds(): boolean;
   /** Starts heartbeats and answering for the others; resolves once Redis is reachable or after a short wait. */
   start(handlers: CoordinationHandlers): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +47,8 @@ export interface Coordination {
 
 /** What a legacy card says when Redis goes away: it could be answered on another instance that can no longer reach it. */
 export const COORDINATION_LOST_NOTE = "coordination between instances (Redis) was lost; nothing ran";
+/** What such a card says when this instance missed its own heartbeat (the others may have expired it). */
+export const INSTANCE_FENCED_NOTE = "this instance lost touch with the others; nothing ran";
 
 export function createCoordination(
   settings: ClusterSettings,
@@ -49,7 +56,8 @@ export function createCoordination(
 ): Coordination {
   if (!settings.redisUrl) return embedded(settings.instanceId);
   const { instanceId } = settings;
-  const links = new RedisLinks(settings.redisUrl);
+  if (!settings.secret) throw new Error("several instances need a shared secret to sign their messages (BETTER_AUTH_SECRET)");
+  const links = new RedisLinks(settings.redisUrl, settings.secret);
   const mirror = new QuestionMirror({ instanceId, links, registry: deps.registry });
   const relay = new InstanceRelay({ instanceId, links });
   let handlers: CoordinationHandlers | undefined;
@@ -60,6 +68,9 @@ export function createCoordination(
     mirror,
     timings: deps.timings ?? DEFAULT_LIVENESS,
     onAdopted: async (owner, adopted) => handlers?.adopted(owner, adopted),
+    // Another instance may be expiring this one's questions that wait on a live request: they are cancelled here
+    // too, so neither side runs what the other has given up.
+    onFenced: () => cancelLive(deps.registry, INSTANCE_FENCED_NOTE),
   });
   const turns = new TurnRelay({ instanceId, links, turns: deps.turns, isAlive: (id) => liveness.isAlive(id) });
   failClosedWhileDown(links, deps.registry);
@@ -86,12 +97,13 @@ export function createCoordination(
       const turn = await turns.turn(runId);
       if (turn) await relay.stop(turn.owner, runId, principal.id);
     },
+    holds: () => liveness.holds(),
     start: async (given) => {
       handlers = given;
       relay.handle(given);
       await links.ready();
+      await liveness.start();
       mirror.resync();
-      liveness.start();
     },
     close: async () => {
       liveness.stop();
@@ -106,20 +118,26 @@ export function createCoordination(
  * Durable ones wait on: they are in storage, and their answer goes through the storage claim.
  */
 function failClosedWhileDown(links: RedisLinks, registry: ElicitationRegistry): void {
-  const cancel = (id: string) => registry.end(id, "cancelled", COORDINATION_LOST_NOTE, "aborted");
   links.onChange((up) => {
-    if (up) return;
-    for (const data of registry.listPending()) if (!data.durable) cancel(data.id);
+    if (!up) cancelLive(registry, COORDINATION_LOST_NOTE);
   });
   registry.observe((event) => {
-    if (event.type === "asked" && !event.data.durable && !links.up) queueMicrotask(() => cancel(event.data.id));
+    if (event.type === "asked" && !event.data.durable && !links.up) {
+      queueMicrotask(() => registry.end(event.data.id, "cancelled", COORDINATION_LOST_NOTE, "aborted"));
+    }
   });
+}
+
+/** Cancels every question held here on a live request (durable ones wait on in storage). */
+function cancelLive(registry: ElicitationRegistry, note: string): void {
+  for (const data of registry.listPending()) if (!data.durable) registry.end(data.id, "cancelled", note, "aborted");
 }
 
 function embedded(instanceId: string): Coordination {
   return {
     instanceId,
     status: () => "embedded",
+    holds: () => true,
     runningIn: async () => undefined,
     follow: async () => undefined,
     stop: async () => {},

@@ -54,11 +54,9 @@ export class InstanceRelay {
   constructor(deps: { instanceId: string; links: RedisLinks }) {
     this.instanceId = deps.instanceId;
     this.links = deps.links;
-    const own = channelOf(this.instanceId);
-    this.links.subscriber.on("message", (channel: string, text: string) => {
-      if (channel === own) void this.receive(text);
+    this.links.listen(channelOf(this.instanceId), (message) => {
+      this.receive(message).catch((error: unknown) => console.error("[cluster] a relayed message failed:", error));
     });
-    void this.links.subscriber.subscribe(own).catch(() => {});
   }
 
   /** Set once the review desk and the turns exist (the composition root builds them after this). */
@@ -80,22 +78,20 @@ export class InstanceRelay {
     return result;
   }
 
+  /** Throws 503 when Redis is away: the person learns that Stop did not reach the turn. */
   async stop(owner: string, runId: string, ownerId: string): Promise<void> {
-    await this.send(owner, { type: "stop", from: this.instanceId, runId, ownerId }).catch(() => {});
+    await this.send(owner, { type: "stop", from: this.instanceId, runId, ownerId });
   }
 
   private async send(to: string, message: Message): Promise<void> {
-    if (!this.links.up) throw new ApiError("unavailable", "Coordination between instances (Redis) is down; try again shortly.");
-    await this.links.commands.publish(channelOf(to), JSON.stringify(message));
+    const sent = await this.links.publish(channelOf(to), message).catch(() => false);
+    if (!sent) throw new ApiError("unavailable", "Coordination between instances (Redis) is down; try again shortly.");
   }
 
-  private async receive(text: string): Promise<void> {
-    let message: Message;
-    try {
-      message = messageSchema.parse(JSON.parse(text));
-    } catch {
-      return;
-    }
+  private async receive(received: unknown): Promise<void> {
+    const parsed = messageSchema.safeParse(received);
+    if (!parsed.success) return;
+    const message = parsed.data;
     if (message.type === "reply") return this.waiting.get(message.requestId)?.(message.result as RelayedResult);
     if (!this.handlers) return;
     if (message.type === "stop") return this.handlers.stop(message.runId, message.ownerId);

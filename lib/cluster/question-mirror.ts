@@ -48,12 +48,11 @@ export class QuestionMirror {
     this.registry = deps.registry;
     this.registry.observe((event) => {
       const { type, data, requesterId } = event;
+      // Taken over here (adopted from an instance that died): shown once, as this instance's.
+      if (type === "asked" && this.pending.delete(data.id)) this.changed({ data, requesterId });
       this.publish({ type, from: this.instanceId, data, requesterId });
     });
-    this.links.subscriber.on("message", (channel: string, text: string) => {
-      if (channel === QUESTIONS_CHANNEL) this.receive(text);
-    });
-    void this.links.subscriber.subscribe(QUESTIONS_CHANNEL).catch(() => {});
+    this.links.listen(QUESTIONS_CHANNEL, (message) => this.receive(message));
     this.links.onChange((up) => (up ? this.resync() : this.forgetAll()));
   }
 
@@ -88,8 +87,12 @@ export class QuestionMirror {
     return new Set([...this.pending.values()].map((q) => q.owner));
   }
 
-  /** Asks every instance for all it has pending, and tells them all this one has. */
+  /**
+   * Tells every instance what this one holds: first that anything they still show of it is gone (what it held in an
+   * earlier life, before a restart under the same INSTANCE_ID), then all it has pending; and asks for theirs.
+   */
   resync(): void {
+    this.publish({ type: "gone", from: this.instanceId, owner: this.instanceId });
     this.publish({ type: "sync", from: this.instanceId });
     this.publishAllMine();
   }
@@ -101,8 +104,7 @@ export class QuestionMirror {
   }
 
   private publish(message: Message): void {
-    if (!this.links.up) return;
-    void this.links.commands.publish(QUESTIONS_CHANNEL, JSON.stringify(message)).catch(() => {});
+    void this.links.publish(QUESTIONS_CHANNEL, message).catch(() => {});
   }
 
   private publishAllMine(): void {
@@ -112,13 +114,11 @@ export class QuestionMirror {
     }
   }
 
-  private receive(text: string): void {
-    let message: Message;
-    try {
-      message = messageSchema.parse(JSON.parse(text));
-    } catch {
-      return; // Not ours, or from a different version: ignored rather than guessed at.
-    }
+  private receive(received: unknown): void {
+    const parsed = messageSchema.safeParse(received);
+    // From a different version: ignored rather than guessed at.
+    if (!parsed.success) return;
+    const message = parsed.data;
     if (message.from === this.instanceId) return;
     if (message.type === "sync") return this.publishAllMine();
     if (message.type === "gone") return this.dropOwner(message.owner);

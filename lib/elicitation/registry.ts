@@ -206,6 +206,9 @@ export class ElicitationRegistry {
 
     if (unroutable) {
       this.settle(data.id, "cancelled", { action: "cancel" }, { note: "it could not be routed to a reviewer", cause: "aborted" });
+    } else if (restored) {
+      // Asked and counted before (a restart, or taken over from an instance that stopped): it waits on, whatever
+      // the count now. Cancelling it would end a question nobody answered.
     } else if (fromThread >= this.limits.perConversation) {
       this.settle(
         data.id,

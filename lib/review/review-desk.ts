@@ -42,7 +42,12 @@ export interface QuestionChange {
  * may see it but not answer it. Results, not thrown errors: the routes turn them into their own ApiErrors (a
  * class from another bundle would not be recognised by errorResponse).
  */
-export type DeskAnswer = AnswerResult | { kind: "partial"; approval: PartialApproval } | { kind: "forbidden"; waitingFor: string };
+export type DeskAnswer =
+  | AnswerResult
+  | { kind: "partial"; approval: PartialApproval }
+  | { kind: "forbidden"; waitingFor: string }
+  /** Held by another instance that cannot be reached now (coordination is down): try again. */
+  | { kind: "unavailable" };
 
 /** Claims a durable question for this answer; returns the recorded outcome when another answer claimed it first. */
 export type DurableClaim = (
@@ -81,6 +86,9 @@ interface Review {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+/** A question's note when this instance could not be sure it still held it (lib/cluster/liveness.ts). */
+const FENCED_NOTE = "this instance lost touch with the others; nothing ran";
+
 /** Questions settled recently, for who may look them up; older ones are read from the question store. */
 const MAX_RECENT = 10_000;
 
@@ -103,6 +111,7 @@ export class ReviewDesk {
   private readonly nameOf: (userId: string) => Promise<string | undefined>;
   private readonly claim?: DurableClaim;
   private readonly remote?: RemoteQuestions;
+  private readonly holds: () => boolean;
 
   constructor(deps: {
     registry: ElicitationRegistry;
@@ -113,7 +122,10 @@ export class ReviewDesk {
     claim?: DurableClaim;
     /** Set with several instances: the questions the others hold. */
     remote?: RemoteQuestions;
+    /** With several instances: whether this one may decide its questions on a live request now (Coordination.holds). */
+    holds?: () => boolean;
   }) {
+    this.holds = deps.holds ?? (() => true);
     this.claim = deps.claim;
     this.remote = deps.remote;
     this.registry = deps.registry;
@@ -217,19 +229,21 @@ export class ReviewDesk {
   /**
    * A person's answer. `check` validates an accept against the pending card (after authorization, so a stranger
    * learns nothing from a 422). Decline and cancel settle at once; an accept needs `approvalsNeeded` different
-   * people who accept the same answer, and settles with all their names.
+   * people who accept the same answer, and settles with all their names. `relayed`: sent here by the instance the
+   * person answered on, because this one holds the question.
    */
   async answer(
     id: string,
     answer: ElicitationAnswer,
     principal: Principal,
     check?: (pending: ElicitationData) => void,
+    { relayed = false }: { relayed?: boolean } = {},
   ): Promise<DeskAnswer> {
     const access = await this.visible(id, principal);
     if (!access) return { kind: "not_found", expired: false };
     const pending = this.registry.get(id);
-    // Held by another instance: its desk decides (four eyes, first answer wins), once.
-    if (!pending && this.remote?.get(id)) return this.remote.answer(id, answer, principal);
+    // Relayed here by another instance: decided here or not at all (never sent on again).
+    if (!pending && this.remote && !relayed) return this.answerElsewhere(id, answer, principal);
     // Settled already: the registry says how (409 with the outcome, or 404 expired).
     if (!pending) return this.registry.answer(id, answer, nameOf(principal));
     if (!this.mayAnswer(principal, access))
@@ -243,10 +257,39 @@ export class ReviewDesk {
   }
 
   /**
+   * A question this instance does not hold. Pending on another: that one's desk decides (four eyes, first answer
+   * wins), once. Settled there: how, from the mirror or storage (409 with the outcome, 404 expired). Stored as pending
+   * but not mirrored here (coordination is down, or the news is on its way): 503, try again.
+   */
+  private async answerElsewhere(id: string, answer: ElicitationAnswer, principal: Principal): Promise<DeskAnswer> {
+    const remote = this.remote!;
+    if (remote.get(id)) return remote.answer(id, answer, principal);
+    const here = this.registry.answer(id, answer, nameOf(principal));
+    if (here.kind !== "not_found" || here.expired) return here;
+    const data = remote.settledData(id) ?? (await this.stored(id))?.data;
+    if (!data) return here;
+    if (data.status === "pending") return { kind: "unavailable" };
+    if (data.status === "expired") return { kind: "not_found", expired: true };
+    const { status, note, answeredBy, result } = data;
+    const outcome = {
+      id,
+      status,
+      answeredAt: Date.now(),
+      ...(note && { note }),
+      ...(answeredBy && { answeredBy }),
+      ...(result && { result }),
+    };
+    return { kind: "conflict", outcome };
+  }
+
+  /**
    * The answer that settles a question. A durable one (its tool call suspended in storage, maybe answered in another
    * process too) must first win its claim: the loser gets 409 with the winner's outcome, and nothing runs twice.
    */
   private async decide(pending: ElicitationData, answer: ElicitationAnswer, by: string | undefined): Promise<AnswerResult> {
+    // Several instances, and this one missed its heartbeat: another may be expiring this question right now, so
+    // it is not decided here (cancelled: nothing runs, and the answer gets 409 saying so).
+    if (!pending.durable && !this.holds()) this.registry.end(pending.id, "cancelled", FENCED_NOTE, "aborted");
     if (pending.durable && this.claim) {
       const lost = await this.claim(pending, settlementOf(pending, answer), by);
       if (lost) return { kind: "conflict", outcome: lost };

@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   try {
     const health = await healthOf(serverState());
-    return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "cache-control": "no-store" } });
+    const status = health.database === "up" ? 200 : 503;
+    return Response.json(health, { status, headers: { "cache-control": "no-store" } });
   } catch (error) {
     return errorResponse(error);
   }

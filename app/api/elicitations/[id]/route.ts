@@ -55,6 +55,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
         throw new ApiError("conflict", `This request was already answered: ${result.outcome.status}.`, {
           details: result.outcome,
         });
+      case "unavailable":
+        throw new ApiError("unavailable", "This request is held by another instance that cannot be reached now; try again shortly.");
       case "not_found":
         throw new ApiError("not_found", result.expired ? "This request expired; nothing was run." : "No pending request has this id.");
     }
