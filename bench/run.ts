@@ -22,6 +22,7 @@ import { shellPolicy } from "./suites/shell-policy.ts";
 import { storageAtScale, storageOverhead } from "./suites/storage.ts";
 import { auditTrailScale } from "./suites/audit.ts";
 import { inboxLatency } from "./suites/inbox.ts";
+import { cluster } from "./suites/cluster.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES) || 500;
 const WARMUP = Math.max(20, Math.round(SAMPLES / 10));
@@ -29,6 +30,8 @@ const COLD_STARTS = 15;
 /** Each sample is a whole turn on each of two servers; 100 pairs give a stable p50. */
 const STORAGE_SAMPLES = Math.min(SAMPLES, 100);
 const HELD = { pending: 1000, conversations: 100 };
+/** Figure 8a pairs a cross-instance answer with a same-instance one; 200 pairs keep section 8 near 2 minutes. */
+const CLUSTER = { pairs: Math.min(SAMPLES, 200), warmup: Math.min(WARMUP, 20), held: HELD, kills: 5 };
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
   figures.push(...(await storageAtScale({ samples: 200 })));
   log("7: the audit trail with 100,000 entries …");
   figures.push(...(await auditTrailScale()));
+  log("8: several instances on Postgres and Redis …");
+  figures.push(...(await cluster(CLUSTER)));
 
   // In the issue's order; within a number, in the order measured.
   figures.sort((a, b) => parseInt(a.name) - parseInt(b.name));

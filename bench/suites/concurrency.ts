@@ -15,7 +15,7 @@ import { figure, type Figure } from "../lib/figures.ts";
 import { chatBody, openUiStream, type UiPart, type UiStream } from "../lib/http-client.ts";
 import { postLoad } from "../lib/load.ts";
 
-interface Held {
+export interface Held {
   threadId: string;
   command: string;
   stream: UiStream;
@@ -30,7 +30,7 @@ interface CardData {
   command?: string;
   status: string;
 }
-const cardOf = (part: UiPart) => (part.type === "data-elicitation" ? (part.data as CardData) : undefined);
+export const cardOf = (part: UiPart) => (part.type === "data-elicitation" ? (part.data as CardData) : undefined);
 
 export async function concurrency(app: AppServer, options: { pending: number; conversations: number }): Promise<Figure[]> {
   const heapBefore = await app.heapUsed();
@@ -127,7 +127,7 @@ export async function concurrency(app: AppServer, options: { pending: number; co
  * Answers whose turn did not come back as it should: each conversation, as stored once every resumed turn has
  * finished, must show its card declined and the result of its own command, not run.
  */
-async function lostAnswers(app: AppServer, held: Held[]): Promise<number> {
+export async function lostAnswers(app: AppServer, held: Held[]): Promise<number> {
   const deadline = Date.now() + 120_000;
   let lost = held.length;
   while (lost > 0 && Date.now() < deadline) {
