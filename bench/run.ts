@@ -30,8 +30,8 @@ const COLD_STARTS = 15;
 /** Each sample is a whole turn on each of two servers; 100 pairs give a stable p50. */
 const STORAGE_SAMPLES = Math.min(SAMPLES, 100);
 const HELD = { pending: 1000, conversations: 100 };
-/** Figure 8a pairs a cross-instance answer with a same-instance one; 200 pairs keep section 8 near 2 minutes. */
-const CLUSTER = { pairs: Math.min(SAMPLES, 200), warmup: Math.min(WARMUP, 20), held: HELD, kills: 5 };
+/** Figure 8a pairs a cross-instance answer with a same-instance one; 100 pairs keep section 8 near 2 minutes. */
+const CLUSTER = { pairs: Math.min(SAMPLES, 100), warmup: Math.min(WARMUP, 20), held: HELD, kills: 5 };
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 

@@ -26,7 +26,7 @@ interface Sample {
 export async function crossInstanceRoundTrip(a: AppServer, b: AppServer, options: { pairs: number; warmup: number }): Promise<Figure[]> {
   const samples: Sample[] = [];
   /** Answers B refused with 404 while A held the question, and of those, how many B showed pending just after. */
-  const early = { refused: 0, shownAfter: 0 };
+  const early = { refused: 0, shownAfter: 0, at: [] as number[] };
   for (let i = 0; i < options.warmup + options.pairs; i++) {
     // Which goes first alternates, so neither always follows the other's leftovers on a busy machine.
     const order: Array<Sample["answeredOn"]> = i % 2 ? ["cross", "same"] : ["same", "cross"];
@@ -40,6 +40,7 @@ export async function crossInstanceRoundTrip(a: AppServer, b: AppServer, options
       let sample = true;
       if (answeredOn === "cross" && answer.status === 404) {
         early.refused++;
+        early.at.push(i);
         if ((await fetch(`${b.baseUrl}/api/elicitations/${id}`)).status === 200) early.shownAfter++;
         answer = await postJson(a.baseUrl, `/api/elicitations/${id}`, { action: "decline" });
         sample = false;
@@ -77,7 +78,7 @@ export async function crossInstanceRoundTrip(a: AppServer, b: AppServer, options
     note:
       `${cross.count} cross and ${same.count} same-instance samples; p99 ${cross.p99} ms (same instance ${same.p99} ms); ` +
       `baseline: the answer POSTed to A itself, same loop, alternating; ${early.refused} of ${attempts} answers POSTed to B ` +
-      `the moment the card was read were refused 404 (${early.shownAfter} of them shown pending by B right after)`,
+      `the moment the card was read were refused 404 (${early.shownAfter} of them shown pending by B right after${early.at.length ? `; in pairs ${early.at.join(", ")}` : ""})`,
   });
   // An answer refused because it came too soon is a lost answer from the person's side: the figure cannot hold.
   if (early.refused > 0) result.met = false;

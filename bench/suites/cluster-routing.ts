@@ -48,14 +48,15 @@ export async function clusterRouting(a: AppServer, b: AppServer, options: { pend
 
   // Both at once: A relays to B while B relays to A. Each answer's status and body are kept: an answer refused
   // (say 503, the relay's timeout) whose question was settled all the same is exactly what this figure is about.
-  const refused: Array<{ id: string; status: number; body: string; ms: number }> = [];
+  const refused: Array<{ id: string; to: string; status: number; body: string; ms: number }> = [];
   const answer = async (to: AppServer, held: Held[]) => {
     const queue = held.map((h) => h.id);
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
         const response = await postJson(to.baseUrl, `/api/elicitations/${id}`, { action: "decline" });
-        if (response.status !== 200)
-          refused.push({ id, status: response.status, body: response.body, ms: Math.round(response.durationMs) });
+        if (response.status === 200) continue;
+        const { status, body, durationMs } = response;
+        refused.push({ id, to: to === a ? "A" : "B", status, body, ms: Math.round(durationMs) });
       }
     };
     await Promise.all(Array.from({ length: CONNECTIONS }, worker));
@@ -91,11 +92,12 @@ export async function clusterRouting(a: AppServer, b: AppServer, options: { pend
 }
 
 /** What the refused answers were told, by status, with one body each and the slowest time. */
-function refusedNote(refused: Array<{ status: number; body: string; ms: number }>): string {
+function refusedNote(refused: Array<{ to: string; status: number; body: string; ms: number }>): string {
   if (refused.length === 0) return "";
   const byStatus = Map.groupBy(refused, (r) => r.status);
   const parts = [...byStatus].map(
-    ([status, list]) => `${list.length}× ${status} after up to ${Math.max(...list.map((r) => r.ms))} ms (${list[0]!.body.slice(0, 160)})`,
+    ([status, list]) =>
+      `${list.length}× ${status} (${list.filter((r) => r.to === "A").length} POSTed to A) after up to ${Math.max(...list.map((r) => r.ms))} ms: ${list[0]!.body.slice(0, 160)}`,
   );
   return `; refused: ${parts.join("; ")}`;
 }
