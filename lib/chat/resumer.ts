@@ -5,7 +5,7 @@ import type { ClaimedAnswer, ResumableCalls, StoredResumableCall } from "@/lib/d
 import { STATUS_BY_ACTION, type ElicitationOutcome } from "@/lib/elicitation/contract";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
 import type { Settlement } from "@/lib/elicitation/settlement";
-import type { DurableClaim } from "@/lib/review/review-desk";
+import type { DurableClaim } from "@/lib/review/desk-contract";
 import type { Conversations } from "./conversations";
 import type { StreamStarter } from "./drive-turn";
 import { UNWATCHED_REASON, type ChatTurn, type ChatTurns } from "./turns";

@@ -15,7 +15,7 @@ import { checkAccept } from "@/lib/elicitation/check-accept";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { ReviewDesk } from "@/lib/review/review-desk";
-import type { ReviewEvent } from "@/lib/review/review-desk";
+import type { ReviewEvent } from "@/lib/review/desk-contract";
 import { parseRoutingFile } from "@/lib/review/routing-file";
 import { noRouting, type RoutingRules } from "@/lib/review/routing-source";
 import { haveRedis, startRedis, type TestRedis } from "@/testing/redis";

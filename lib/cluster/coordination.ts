@@ -5,7 +5,7 @@ import type { ChatTurns } from "@/lib/chat/turns";
 import type { ClusterSettings } from "@/lib/config";
 import type { Adopted, QuestionStore } from "@/lib/db/question-store";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
-import type { RemoteQuestions } from "@/lib/review/review-desk";
+import type { RemoteQuestions } from "@/lib/review/desk-contract";
 import { InstanceRelay, type RelayHandlers } from "./instance-relay";
 import { DEFAULT_LIVENESS, Liveness, type LivenessTimings } from "./liveness";
 import { QuestionMirror } from "./question-mirror";

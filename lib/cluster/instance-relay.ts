@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { roleSchema } from "@/lib/auth/roles";
 import { elicitationAnswerSchema, type ElicitationAnswer } from "@/lib/elicitation/contract";
 import { ApiError } from "@/lib/errors";
-import type { DeskAnswer } from "@/lib/review/review-desk";
+import type { DeskAnswer } from "@/lib/review/desk-contract";
 import type { RedisLinks } from "./redis-links";
 
 const channelOf = (instanceId: string) => `elicit:instance:${instanceId}`;

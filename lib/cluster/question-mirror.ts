@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { elicitationDataSchema, type ElicitationData } from "@/lib/elicitation/contract";
 import type { ElicitationRegistry } from "@/lib/elicitation/registry";
-import type { QuestionChange } from "@/lib/review/review-desk";
+import type { QuestionChange } from "@/lib/review/desk-contract";
 import type { RedisLinks } from "./redis-links";
 
 export const QUESTIONS_CHANNEL = "elicit:questions";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ElicitationData } from "@/lib/elicitation/contract";
-import type { ReviewEvent } from "@/lib/review/review-desk";
+import type { ReviewEvent } from "@/lib/review/desk-contract";
 import type { Notifier } from "./notifier";
 
 export interface ReviewNotificationDeps {

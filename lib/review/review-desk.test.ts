@@ -5,7 +5,8 @@ import { ElicitationRegistry, type OpenElicitation, type Settlement } from "@/li
 import { ApiError } from "@/lib/errors";
 import { inboxEventSchema, type InboxEvent } from "./inbox-contract";
 import { inboxEventStream } from "./inbox-stream";
-import { ReviewDesk, type ReviewEvent } from "./review-desk";
+import type { ReviewEvent } from "./desk-contract";
+import { ReviewDesk } from "./review-desk";
 import { parseRoutingFile, type RoutingFile } from "./routing-file";
 
 const person = (id: string, role: Principal["role"] = "reviewer"): Principal => ({ id, name: id, role });

@@ -9,73 +9,22 @@ import "server-only";
 import type { Principal } from "@/lib/auth/principal";
 import type { ElicitationAnswer, ElicitationData, ElicitationOutcome } from "@/lib/elicitation/contract";
 import { LOCAL_USER_ID, type AnswerResult, type ElicitationRegistry } from "@/lib/elicitation/registry";
-import { canonicalJson, settlementOf, type Settlement } from "@/lib/elicitation/settlement";
-import { inboxPaths, type Approval, type PartialApproval, type ReviewState } from "./contract";
+import { canonicalJson, settlementOf } from "@/lib/elicitation/settlement";
+import { inboxPaths, type Approval, type ReviewState } from "./contract";
+import {
+  outcomeOf,
+  type Access,
+  type DeskAnswer,
+  type DurableClaim,
+  type QuestionChange,
+  type RemoteQuestions,
+  type ReviewEvent,
+  type StoredAccess,
+} from "./desk-contract";
 import type { InboxItem } from "./inbox-contract";
 import { expandNames } from "./routing-file";
 import { routeOf } from "./routing";
 import type { RoutingRules } from "./routing-source";
-
-/** For notifications and the audit trail: a question reached people (routed), or its deadline passed (escalated). */
-export interface ReviewEvent {
-  type: "routed" | "escalated";
-  questionId: string;
-  threadId: string;
-  requesterId: string;
-  /** Users and groups as the routing file names them (escalated: those it escalated to). */
-  to: string[];
-  /** Everyone that means. */
-  users: string[];
-  /** Where to answer it: `/inbox?question=<id>`. */
-  link: string;
-  at: number;
-}
-
-/** A change of a question the inbox may show; each stream decides whether its viewer sees it. */
-export interface QuestionChange {
-  data: ElicitationData;
-  requesterId: string;
-}
-
-/**
- * How an answer went. Unknown and not visible are the same `not_found` (ids do not leak); `forbidden`: the caller
- * may see it but not answer it. Results, not thrown errors: the routes turn them into their own ApiErrors (a
- * class from another bundle would not be recognised by errorResponse).
- */
-export type DeskAnswer =
-  | AnswerResult
-  | { kind: "partial"; approval: PartialApproval }
-  | { kind: "forbidden"; waitingFor: string }
-  /** Held by another instance that cannot be reached now (coordination is down): try again. */
-  | { kind: "unavailable" };
-
-/** Claims a durable question for this answer; returns the recorded outcome when another answer claimed it first. */
-export type DurableClaim = (
-  pending: ElicitationData,
-  settlement: Settlement,
-  by: string | undefined,
-) => Promise<ElicitationOutcome | undefined>;
-
-/**
- * The questions other instances hold (lib/cluster): shown and answered here as if asked here; an answer goes to
- * the instance that holds the question, whose desk decides it.
- */
-export interface RemoteQuestions {
-  list(threadId?: string): QuestionChange[];
-  get(id: string): QuestionChange | undefined;
-  /** How one settled lately, when another instance settled it. */
-  settledData(id: string): ElicitationData | undefined;
-  answer(id: string, answer: ElicitationAnswer, principal: Principal): Promise<DeskAnswer>;
-  onChange(listener: (change: QuestionChange) => void): () => void;
-}
-
-/** What deciding who sees a question needs. */
-export interface Access {
-  data?: ElicitationData;
-  requesterId: string;
-  users: ReadonlySet<string>;
-  requesterMayAnswer: boolean;
-}
 
 interface Review {
   requesterId: string;
@@ -91,11 +40,6 @@ const FENCED_NOTE = "this instance lost touch with the others; nothing ran";
 
 /** Questions settled recently, for who may look them up; older ones are read from the question store. */
 const MAX_RECENT = 10_000;
-
-export interface StoredAccess {
-  data: ElicitationData;
-  requesterId: string;
-}
 
 export class ReviewDesk {
   private readonly registry: ElicitationRegistry;
@@ -212,10 +156,7 @@ export class ReviewDesk {
     // Settled on another instance, or expired when its instance died: as stored.
     const settled = this.remote.settledData(id) ?? (await this.stored(id))?.data;
     if (!settled || settled.status === "pending") return undefined;
-    const { status, note, answeredBy, result } = settled;
-    return {
-      settled: { id, status, answeredAt: Date.now(), ...(note && { note }), ...(answeredBy && { answeredBy }), ...(result && { result }) },
-    };
+    return { settled: outcomeOf({ ...settled, status: settled.status }) };
   }
 
   /** A question `principal` may see, pending or settled; undefined for everything else, unknown ids included. */
@@ -270,16 +211,7 @@ export class ReviewDesk {
     if (!data) return here;
     if (data.status === "pending") return { kind: "unavailable" };
     if (data.status === "expired") return { kind: "not_found", expired: true };
-    const { status, note, answeredBy, result } = data;
-    const outcome = {
-      id,
-      status,
-      answeredAt: Date.now(),
-      ...(note && { note }),
-      ...(answeredBy && { answeredBy }),
-      ...(result && { result }),
-    };
-    return { kind: "conflict", outcome };
+    return { kind: "conflict", outcome: outcomeOf({ ...data, status: data.status }) };
   }
 
   /**
