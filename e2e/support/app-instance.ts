@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freeLoopbackPort } from "../../testing/service-binary";
 import { E2E_WORKSPACE } from "../workspace";
 
 /**
@@ -26,17 +26,6 @@ export interface AppInstance {
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 /** A fresh folder for a database; removed by removeFolder() or at exit. */
 export function freshDatabaseUrl(): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), "elicit-chat-e2e-db-"));
@@ -54,7 +43,7 @@ export interface AppInstanceOptions {
 }
 
 export async function startAppInstance(options: AppInstanceOptions = {}): Promise<AppInstance> {
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeLoopbackPort());
   const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
   const child = spawn(
     process.execPath,
