@@ -35,6 +35,8 @@ import { INSTANCE_GONE_NOTE } from "@/lib/cluster/liveness";
 import { checkAccept } from "@/lib/elicitation/check-accept";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { notifyReviewEvents } from "@/lib/notify/review-notifications";
+import { HumanRequests } from "@/lib/experts/human-requests";
+import { MemoryHumanRequestStore, SqlHumanRequestStore } from "@/lib/experts/request-store";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
 export const RESTART_NOTE = "the server restarted; nothing ran";
@@ -71,6 +73,8 @@ export interface ServerState {
   readonly notifier: Notifier;
   /** The other instances, through Redis (REDIS_URL); embedded when there are none. */
   readonly coordination: Coordination;
+  /** What agents ask the team through /api/mcp (ask_human), and the answers they poll for (lib/experts/). */
+  readonly humanRequests: HumanRequests;
   /** Resolves once the database is migrated and questions left from a previous run are marked expired. */
   readonly started: Promise<void>;
 }
@@ -154,6 +158,16 @@ export function createServerState(env: Record<string, string | undefined> = proc
     question: (id) => registry.get(id),
     nameOf: async (id) => (await started.then(() => new Users(auth).byId(id)))?.name,
     notifier,
+  });
+  const humanRequests = new HumanRequests({
+    registry,
+    store: inMemory ? new MemoryHumanRequestStore() : new SqlHumanRequestStore(database, writes),
+    lookup: (id) => review.lookup(id),
+    // Who answered, with their role ("reviewer"); users exist once started (auth migrated).
+    rolesOf: async (names) => {
+      const users = await started.then(() => new Users(auth).list());
+      return names.map((name) => users.find((user) => user.name === name)?.role);
+    },
   });
   const approvals = new ToolApprovalMemory();
   const log = (message: string) => console.warn(`[mcp] ${message}`);
@@ -244,6 +258,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     agent,
     notifier,
     coordination,
+    humanRequests,
     started,
   };
 }

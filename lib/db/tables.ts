@@ -100,6 +100,31 @@ export interface NotificationDeliveriesTable {
   updated_at: number;
 }
 
+/** What agents asked the team through /api/mcp, with the answer once given (lib/experts/request-store.ts). */
+export interface HumanRequestsTable {
+  /** The question's id in the registry and the questions table. */
+  id: string;
+  /** The user whose API key asked: the only one who may read it through the MCP tools. */
+  requester_id: string;
+  question: string;
+  context: string | null;
+  /** The answer format (AnswerFormat) as JSON. */
+  answer_format: string;
+  specialty: string | null;
+  urgency: string;
+  /** pending, answered, declined, cancelled, expired. */
+  status: string;
+  created_at: number;
+  deadline_at: number;
+  /** The answer as JSON: a string, or a form's content. */
+  answer: string | null;
+  /** Who answered as JSON ({ name, role }). */
+  answered_by: string | null;
+  answered_at: number | null;
+  comment: string | null;
+  note: string | null;
+}
+
 export interface Tables {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -107,6 +132,7 @@ export interface Tables {
   audit_entries: AuditEntriesTable;
   notification_deliveries: NotificationDeliveriesTable;
   resumable_calls: ResumableCallsTable;
+  human_requests: HumanRequestsTable;
 }
 
 export type ConversationRow = Selectable<ConversationsTable>;
@@ -114,3 +140,4 @@ export type QuestionRow = Selectable<QuestionsTable>;
 export type NewQuestionRow = Insertable<QuestionsTable>;
 export type ResumableCallRow = Selectable<ResumableCallsTable>;
 export type AuditEntryRow = Selectable<AuditEntriesTable>;
+export type HumanRequestRow = Selectable<HumanRequestsTable>;

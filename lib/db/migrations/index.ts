@@ -4,6 +4,7 @@ import { initial } from "./001-initial";
 import { auditIndexes } from "./002-audit-indexes";
 import { resumableCalls } from "./003-resumable-calls";
 import { questionOwner } from "./004-question-owner";
+import { humanRequests } from "./005-human-requests";
 
 /**
  * Every migration, in order, by name. Listed here rather than read from the folder at run time: the Next.js build
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "002-audit-indexes": auditIndexes,
   "003-resumable-calls": resumableCalls,
   "004-question-owner": questionOwner,
+  "005-human-requests": humanRequests,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,0 +1,217 @@
+/**
+ * /api/mcp end to end, in process: the official SDK client over Streamable HTTP, its fetch calling the route's
+ * handler, with real API keys. alice is an agent's key, carol the reviewer the routing file sends "people"
+ * questions to, mallory another requester. Answers go through the real answer route, as the inbox sends them.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Client } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Users } from "@/lib/auth/users";
+import { requestOutcomeSchema } from "@/lib/experts/contract";
+import { serverState } from "@/lib/server-state";
+import { answerAs, BASE, callTool, connectPeople, pendingPeopleQuestion, type Era } from "@/testing/people-mcp-client";
+import { POST } from "./route";
+
+const keys = { alice: "", carol: "", mallory: "" };
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "mcp-route-"));
+  process.env.ROUTING_FILE = path.join(folder, "routing.json");
+  writeFileSync(
+    process.env.ROUTING_FILE,
+    JSON.stringify({
+      groups: { experts: ["carol"] },
+      rules: [{ match: { server: "people" }, routeTo: ["experts"], requesterMayAnswer: false }],
+    }),
+  );
+  const state = serverState();
+  await state.started;
+  const users = new Users(state.auth);
+  await users.add("alice", "requester");
+  await users.add("carol", "reviewer");
+  await users.add("mallory", "requester");
+  for (const name of ["alice", "carol", "mallory"] as const) keys[name] = await users.token(name);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close().catch(() => {})));
+});
+
+/** Both protocol eras the route serves: 2026-07-28 (per-request) and 2025 clients (the SDK's stateless fallback). */
+const ERAS: Record<string, Era> = { "2026-07-28": { pin: "2026-07-28" }, "2025 (legacy)": "legacy" };
+let era: Era = "legacy";
+
+async function connect(key: string): Promise<Client> {
+  const client = await connectPeople(key, era);
+  clients.push(client);
+  return client;
+}
+
+describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
+  beforeAll(() => {
+    era = mode;
+  });
+
+  it("lists the four tools with input and output schemas", async () => {
+    const client = await connect(keys.alice);
+    expect(client.getNegotiatedProtocolVersion()).toBe(typeof era === "string" ? "2025-11-25" : era.pin);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["ask_human", "cancel_request", "get_request", "list_requests"]);
+    const ask = tools.find((tool) => tool.name === "ask_human")!;
+    expect(ask.inputSchema.required).toEqual(["question"]);
+    expect(Object.keys(ask.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(["question", "context", "answer", "specialty", "urgency", "deadline", "wait"]),
+    );
+    expect(Object.keys(ask.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(["id", "status", "answer", "answeredBy"]));
+    for (const tool of tools) expect(tool.outputSchema, tool.name).toBeDefined();
+  });
+
+  it("asks without waiting, shows it to the reviewer, and returns the reviewer's answer to get_request", async () => {
+    const client = await connect(keys.alice);
+    const asked = await callTool(client, "ask_human", {
+      question: "Is clause 7 compliant?",
+      context: "Clause 7: *data kept for 10 years*.",
+      specialty: "legal",
+      urgency: "high",
+      wait: false,
+    });
+    expect(asked.isError).toBe(false);
+    const { id, status } = requestOutcomeSchema.parse(asked.output);
+    expect(status).toBe("pending");
+    expect((await callTool(client, "get_request", { id })).output).toEqual({ id, status: "pending" });
+
+    const state = serverState();
+    const carol = {
+      id: (await new Users(state.auth).list()).find((u) => u.name === "carol")!.id,
+      name: "carol",
+      role: "reviewer" as const,
+    };
+    const card = state.review.inbox(carol).find((item) => item.data.id === id);
+    expect(card?.data).toMatchObject({ serverName: "people", review: { routedTo: ["experts"] } });
+    expect(card?.data.message).toContain("Is clause 7 compliant?");
+    expect(card?.requesterName).toBe("alice");
+
+    expect((await answerAs(keys.alice, id, { action: "accept", content: { answer: "yes" } })).status).toBe(403);
+    const response = await answerAs(keys.carol, id, { action: "accept", content: { answer: "No: **5 years** at most." } });
+    expect(response.status).toBe(200);
+    const got = await callTool(client, "get_request", { id });
+    expect(got.output).toMatchObject({
+      id,
+      status: "answered",
+      answer: "No: **5 years** at most.",
+      answeredBy: { name: "carol", role: "reviewer" },
+    });
+    expect(Date.parse(got.output!.answeredAt!)).toBeGreaterThan(Date.now() - 60_000);
+    // On the audit trail like any question: asked by the key's user, answered by the reviewer.
+    await state.writes.idle();
+    const trail = await state.database.db.selectFrom("audit_entries").select(["type", "actor"]).where("question_id", "=", id).execute();
+    const aliceId = (await new Users(state.auth).list()).find((u) => u.name === "alice")!.id;
+    expect(trail).toEqual(expect.arrayContaining([{ type: "asked", actor: aliceId }, expect.objectContaining({ type: "answered" })]));
+  });
+
+  it("waits for the answer when asked to, with progress notifications, and returns the chosen option and comment", async () => {
+    const client = await connect(keys.alice);
+    const progress: string[] = [];
+    const waiting = client.callTool(
+      { name: "ask_human", arguments: { question: "Ship it?", answer: { type: "choice", options: ["ship", "hold"] } } },
+      { onprogress: (p) => progress.push(p.message ?? "") },
+    );
+    const id = await pendingPeopleQuestion("Ship it?");
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { answer: "hold", comment: "wait for the audit" } })).status).toBe(
+      200,
+    );
+    const result = await waiting;
+    expect(result.structuredContent).toMatchObject({
+      id,
+      status: "answered",
+      answer: "hold",
+      comment: "wait for the audit",
+      answeredBy: { name: "carol", role: "reviewer" },
+    });
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it("returns expired with no answer once the deadline passes", async () => {
+    const client = await connect(keys.alice);
+    const started = Date.now();
+    const result = await callTool(client, "ask_human", { question: "Anyone there?", deadline: 1.2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
+    expect(result.output).toMatchObject({ status: "expired" });
+    expect(result.output?.answer).toBeUndefined();
+    expect(result.output?.answeredBy).toBeUndefined();
+    expect((await callTool(client, "get_request", { id: result.output!.id })).output).toMatchObject({ status: "expired" });
+  });
+
+  it("cancels a pending request: it leaves the inbox and can no longer be answered", async () => {
+    const client = await connect(keys.alice);
+    const { output } = await callTool(client, "ask_human", { question: "Never mind this one", wait: false });
+    const cancelled = await callTool(client, "cancel_request", { id: output!.id });
+    expect(cancelled.output).toMatchObject({ id: output!.id, status: "cancelled" });
+    expect(serverState().registry.get(output!.id)).toBeUndefined();
+    expect((await answerAs(keys.carol, output!.id, { action: "accept", content: { answer: "too late" } })).status).toBe(409);
+    const listed = await client.callTool({ name: "list_requests", arguments: { status: "cancelled" } });
+    expect((listed.structuredContent as { requests: Array<{ id: string }> }).requests.map((r) => r.id)).toContain(output!.id);
+  });
+
+  it("answers another key's id exactly as an unknown id", async () => {
+    const alice = await connect(keys.alice);
+    const mallory = await connect(keys.mallory);
+    const { output } = await callTool(alice, "ask_human", { question: "Alice's secret question", wait: false });
+    for (const tool of ["get_request", "cancel_request"]) {
+      const theirs = await callTool(mallory, tool, { id: output!.id });
+      const nobody = await callTool(mallory, tool, { id: "no-such-id" });
+      expect(theirs.isError).toBe(true);
+      expect(theirs.text.replace(output!.id, "X")).toBe(nobody.text.replace("no-such-id", "X"));
+    }
+    const listed = await mallory.callTool({ name: "list_requests", arguments: {} });
+    expect(JSON.stringify(listed.structuredContent)).not.toContain(output!.id);
+    expect((await callTool(alice, "get_request", { id: output!.id })).output).toMatchObject({ status: "pending" });
+  });
+
+  it("refuses a form answer that does not fit with 422 and delivers nothing; a fitting one arrives as content", async () => {
+    const client = await connect(keys.alice);
+    const schema = {
+      type: "object",
+      properties: { approve: { type: "boolean" }, budget: { type: "integer", minimum: 0, maximum: 1000 } },
+      required: ["approve"],
+    };
+    const { output } = await callTool(client, "ask_human", { question: "Budget?", answer: { type: "form", schema }, wait: false });
+    const id = output!.id;
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { approve: true, budget: 5000 } })).status).toBe(422);
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { budget: 10 } })).status).toBe(422);
+    expect((await callTool(client, "get_request", { id })).output).toEqual({ id, status: "pending" });
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { approve: true, budget: 500 } })).status).toBe(200);
+    expect((await callTool(client, "get_request", { id })).output).toMatchObject({
+      status: "answered",
+      answer: { approve: true, budget: 500 },
+    });
+  });
+
+  it("refuses, as a tool error, a form nobody could fill and a deadline that has passed", async () => {
+    const client = await connect(keys.alice);
+    const nested = { type: "object", properties: { address: { type: "object", properties: {} } } };
+    const refused = await callTool(client, "ask_human", { question: "Where?", answer: { type: "form", schema: nested }, wait: false });
+    expect(refused).toMatchObject({ isError: true });
+    expect(refused.text).toContain("address");
+    const late = await callTool(client, "ask_human", { question: "Yesterday?", deadline: "2020-01-01T00:00:00Z", wait: false });
+    expect(late).toMatchObject({ isError: true });
+    expect(late.text).toContain("deadline");
+  });
+
+  it("says 401 with WWW-Authenticate to no key and to a wrong key, and the client cannot connect", async () => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
+    const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+    const none = await POST(new Request(`${BASE}/api/mcp`, { method: "POST", headers, body }));
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer /);
+    const wrong = await POST(
+      new Request(`${BASE}/api/mcp`, { method: "POST", headers: { ...headers, authorization: "Bearer nope" }, body }),
+    );
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    await expect(connect("not-a-key")).rejects.toThrow();
+  });
+});

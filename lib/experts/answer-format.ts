@@ -1,0 +1,83 @@
+/**
+ * An ask_human answer format as the form the reviewer fills (an elicitation requestedSchema), and the form's
+ * content back as the answer the agent gets. Text and choice are forms too, so the inbox needs nothing new:
+ * text is one required field `answer`; choice an enum field `answer`; a form is the agent's own schema, held to the
+ * same rules as any MCP server's (what the card cannot render, or Ajv cannot compile, is refused before anyone sees it).
+ */
+import "server-only";
+import type { ElicitationContent, RequestedSchema } from "@/lib/elicitation/contract";
+import { formFromSchema } from "@/lib/elicitation/form";
+import { validateContent } from "@/lib/elicitation/validate";
+import type { AnswerFormat } from "./contract";
+
+export const ANSWER_FIELD = "answer";
+export const COMMENT_FIELD = "comment";
+
+const MAX_FORM_FIELDS = 20;
+
+/** An ask_human call that cannot become a question (a form nobody could fill, a bad deadline): the tool error says why. */
+export class InvalidAskError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidAskError";
+  }
+}
+
+const commentField = {
+  type: "string",
+  title: "Comment",
+  description: "Anything the agent should know besides the answer (optional).",
+  maxLength: 4_000,
+};
+
+/** The form a reviewer fills for this format; throws an InvalidAskError for a form nobody could fill. */
+export function requestedSchemaOf(format: AnswerFormat): RequestedSchema {
+  switch (format.type) {
+    case "text":
+      return {
+        type: "object",
+        properties: { [ANSWER_FIELD]: { type: "string", title: "Answer", description: "Markdown.", minLength: 1, maxLength: 20_000 } },
+        required: [ANSWER_FIELD],
+      };
+    case "choice": {
+      const options = [...new Set(format.options)];
+      if (options.length < format.options.length) throw new InvalidAskError("answer.options: each option must be different.");
+      return {
+        type: "object",
+        properties: { [ANSWER_FIELD]: { type: "string", title: "Answer", enum: options }, [COMMENT_FIELD]: commentField },
+        required: [ANSWER_FIELD],
+      };
+    }
+    case "form":
+      return checkedForm(format.schema);
+  }
+}
+
+function checkedForm(schema: RequestedSchema): RequestedSchema {
+  const names = Object.keys(schema.properties);
+  if (names.length === 0) throw new InvalidAskError("answer.schema: a form needs at least one field.");
+  if (names.length > MAX_FORM_FIELDS) throw new InvalidAskError(`answer.schema: at most ${MAX_FORM_FIELDS} fields.`);
+  const { unsupported } = formFromSchema(schema);
+  if (unsupported.length > 0) {
+    throw new InvalidAskError(
+      `answer.schema: ${unsupported.join(", ")}: not a field a reviewer can fill (string, number, integer, boolean, enum or multi-select).`,
+    );
+  }
+  const missing = (schema.required ?? []).filter((name) => !names.includes(name));
+  if (missing.length > 0) throw new InvalidAskError(`answer.schema: required names no field: ${missing.join(", ")}.`);
+  // The schema must compile: the answer route checks every accept against it (a schema Ajv cannot read says so here).
+  const broken = validateContent(schema, {}).find((error) => error.field === "" && error.message.includes("cannot be checked"));
+  if (broken) throw new InvalidAskError(`answer.schema: ${broken.message}.`);
+  return schema;
+}
+
+/** What the agent gets from an accepted form: the text or option for text and choice, the content for a form. */
+export function answerOf(format: AnswerFormat, content: ElicitationContent): { answer: string | ElicitationContent; comment?: string } {
+  if (format.type === "form") return { answer: content };
+  const answer = content[ANSWER_FIELD];
+  const comment = content[COMMENT_FIELD];
+  return {
+    answer: typeof answer === "string" ? answer : JSON.stringify(answer ?? ""),
+    ...(typeof comment === "string" && comment.trim() !== "" && { comment }),
+  };
+}

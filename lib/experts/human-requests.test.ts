@@ -1,0 +1,128 @@
+/**
+ * HumanRequests over a real registry and the in-memory store: answers as the agent gets them, endings without an
+ * answer, a request left pending by a restart, and the formats and deadlines refused before anyone is asked.
+ */
+import { describe, expect, it } from "vitest";
+import { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { validateContent } from "@/lib/elicitation/validate";
+import { InvalidAskError, requestedSchemaOf } from "./answer-format";
+import { deadlineOf } from "./deadline";
+import { CANCEL_NOTE, HumanRequests, LOST_NOTE } from "./human-requests";
+import { MemoryHumanRequestStore } from "./request-store";
+
+const alice = { id: "alice-id", name: "alice", role: "requester" as const };
+const mallory = { id: "mallory-id", name: "mallory", role: "requester" as const };
+const ROLES: Record<string, string> = { bob: "reviewer", carol: "admin" };
+
+function setup(limits = {}) {
+  const registry = new ElicitationRegistry(limits);
+  const store = new MemoryHumanRequestStore();
+  const requests = new HumanRequests({ registry, store, rolesOf: async (names) => names.map((name) => ROLES[name]) });
+  return { registry, store, requests };
+}
+
+describe("HumanRequests", () => {
+  it("opens a question for the people server as the key's user, and returns its answer with who gave it", async () => {
+    const { registry, requests } = setup();
+    const { request, done } = requests.ask(alice, { question: "Ship it?", specialty: "security", urgency: "high" });
+    const card = registry.get(request.id);
+    expect(card).toMatchObject({ serverName: "people", threadId: "mcp:alice-id", status: "pending" });
+    expect(card?.message).toBe("Ship it?\n\nSpecialty: security · Urgency: high");
+    expect(registry.requesterOf(request.id)).toBe("alice-id");
+    registry.answer(request.id, { action: "accept", content: { answer: "not yet" } }, "bob and carol");
+    expect(await done).toMatchObject({
+      status: "answered",
+      answer: "not yet",
+      answeredBy: { name: "bob and carol", role: "reviewer, admin" },
+    });
+    expect(await requests.get(alice, request.id)).toMatchObject({ status: "answered", answer: "not yet" });
+    expect(await requests.get(mallory, request.id)).toBeUndefined();
+  });
+
+  it("ends a declined question with who declined it and no answer; a cancelled one with the note", async () => {
+    const { registry, requests } = setup();
+    const declined = requests.ask(alice, { question: "Delete prod?" });
+    registry.answer(declined.request.id, { action: "decline" }, "bob");
+    const outcome = await declined.done;
+    expect(outcome).toMatchObject({ status: "declined", answeredBy: { name: "bob", role: "reviewer" } });
+    expect(outcome.answer).toBeUndefined();
+
+    const withdrawn = requests.ask(alice, { question: "Never mind" });
+    expect(await requests.cancel(mallory, withdrawn.request.id)).toBeUndefined();
+    expect(await requests.cancel(alice, withdrawn.request.id)).toMatchObject({ status: "cancelled", note: CANCEL_NOTE });
+    // Cancelling what already ended changes nothing.
+    expect(await requests.cancel(alice, declined.request.id)).toMatchObject({ status: "declined" });
+  });
+
+  it("gives a question nobody answers by the deadline no answer", async () => {
+    const { requests } = setup();
+    const { done } = requests.ask(alice, { question: "Anyone?", deadline: 1.05 });
+    const outcome = await done;
+    expect(outcome).toMatchObject({ status: "expired", note: "nobody answered in time" });
+    expect(outcome.answer).toBeUndefined();
+    expect(outcome.answeredBy).toBeUndefined();
+  });
+
+  it("counts an agent's waiting questions against the per-conversation limit", async () => {
+    const { requests } = setup({ perConversation: 2 });
+    requests.ask(alice, { question: "one" });
+    requests.ask(alice, { question: "two" });
+    expect(await requests.ask(alice, { question: "three" }).done).toMatchObject({
+      status: "cancelled",
+      note: expect.stringContaining("2 questions"),
+    });
+    expect(requests.ask(mallory, { question: "mine" }).request.status).toBe("pending");
+  });
+
+  it("says expired, with why, for a request stored as pending that no question holds any more (a restart)", async () => {
+    const { store, requests } = setup();
+    await store.save({
+      id: "from-before",
+      requesterId: "alice-id",
+      question: "Asked before the restart",
+      answerFormat: { type: "text" },
+      urgency: "normal",
+      status: "pending",
+      createdAt: Date.now() - 1000,
+      deadlineAt: Date.now() + 60_000,
+    });
+    expect(await requests.get(alice, "from-before")).toMatchObject({ status: "expired", note: LOST_NOTE });
+    expect(await requests.list(alice, "pending")).toEqual([]);
+    expect((await requests.list(alice, "expired")).map((r) => r.id)).toEqual(["from-before"]);
+  });
+});
+
+describe("answer formats", () => {
+  it("asks for text in one required field, and a choice as an enum with an optional comment", () => {
+    const text = requestedSchemaOf({ type: "text" });
+    expect(validateContent(text, {})).toEqual([{ field: "answer", message: "is required" }]);
+    expect(validateContent(text, { answer: "yes" })).toEqual([]);
+    const choice = requestedSchemaOf({ type: "choice", options: ["ship", "hold"] });
+    expect(validateContent(choice, { answer: "maybe" })).toEqual([{ field: "answer", message: "must be one of the offered choices" }]);
+    expect(validateContent(choice, { answer: "hold", comment: "after the audit" })).toEqual([]);
+  });
+
+  it("refuses options given twice, forms with fields a reviewer cannot fill, and required fields that do not exist", () => {
+    expect(() => requestedSchemaOf({ type: "choice", options: ["a", "a"] })).toThrow(InvalidAskError);
+    const form = (properties: Record<string, { type?: string }>, required?: string[]) =>
+      requestedSchemaOf({ type: "form", schema: { type: "object", properties, ...(required && { required }) } });
+    expect(() => form({})).toThrow(/at least one field/);
+    expect(() => form({ where: { type: "object" } })).toThrow(/where: not a field/);
+    expect(() => form({ ok: { type: "boolean" } }, ["ok", "why"])).toThrow(/required names no field: why/);
+    expect(form({ ok: { type: "boolean" } }, ["ok"])).toMatchObject({ required: ["ok"] });
+  });
+});
+
+describe("deadlines", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  it("takes seconds from now or an ISO 8601 time, an hour by default", () => {
+    expect(deadlineOf(90, now)).toBe(now + 90_000);
+    expect(deadlineOf("2026-01-01T02:00:00Z", now)).toBe(now + 2 * 3_600_000);
+    expect(deadlineOf(undefined, now)).toBe(now + 3_600_000);
+  });
+  it("refuses a time that does not parse, has passed, or is more than 7 days away", () => {
+    expect(() => deadlineOf("tomorrow-ish", now)).toThrow(/neither an ISO 8601 time/);
+    expect(() => deadlineOf("2025-12-31T00:00:00Z", now)).toThrow(/has passed/);
+    expect(() => deadlineOf(8 * 24 * 3600, now)).toThrow(/7 days/);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * Questions agents put to the team (ask_human): each becomes a pending question in the registry, so the inbox
+ * shows it and routing, the audit and notifications treat it like any other; its answer, content included, is
+ * kept in the HumanRequestStore for the agent to fetch later. Only a person's answer is ever returned: a question
+ * nobody answered in time ends as expired, with no answer.
+ */
+import "server-only";
+import type { Identity } from "@/lib/auth/authenticate";
+import type { ElicitationData, ElicitationOutcome } from "@/lib/elicitation/contract";
+import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
+import { answerOf, requestedSchemaOf } from "./answer-format";
+import {
+  PEOPLE_SERVER_NAME,
+  type AnswerFormat,
+  type HumanRequest,
+  type HumanRequestSettlement,
+  type RequestStatus,
+  type Urgency,
+} from "./contract";
+import { deadlineOf } from "./deadline";
+import type { HumanRequestStore } from "./request-store";
+
+export interface AskInput {
+  question: string;
+  context?: string;
+  answer?: AnswerFormat;
+  specialty?: string;
+  urgency?: Urgency;
+  deadline?: string | number;
+}
+
+/** Where a question stands anywhere (here, or held by another instance): ReviewDesk.lookup. */
+export type QuestionLookup = (id: string) => Promise<{ pending: ElicitationData } | { settled: ElicitationOutcome } | undefined>;
+
+export const CANCEL_NOTE = "the agent withdrew the question";
+/** A request stored as pending whose question nobody holds any more (the server restarted before an answer). */
+export const LOST_NOTE = "the server restarted before anyone answered";
+
+export class HumanRequests {
+  private readonly registry: ElicitationRegistry;
+  private readonly store: HumanRequestStore;
+  private readonly lookup: QuestionLookup;
+  private readonly rolesOf: (names: string[]) => Promise<(string | undefined)[]>;
+  /** Settlements being written: a read waits for its request's, so it never sees pending after the answer. */
+  private readonly settling = new Map<string, Promise<void>>();
+
+  constructor(deps: {
+    registry: ElicitationRegistry;
+    store: HumanRequestStore;
+    /** Defaults to this process's registry. */
+    lookup?: QuestionLookup;
+    /** Each person's role ("reviewer"), by name; undefined for a name that is no user. */
+    rolesOf?: (names: string[]) => Promise<(string | undefined)[]>;
+  }) {
+    this.registry = deps.registry;
+    this.store = deps.store;
+    this.lookup = deps.lookup ?? (async (id) => this.registry.lookup(id));
+    this.rolesOf = deps.rolesOf ?? (async (names) => names.map(() => undefined));
+  }
+
+  /**
+   * Opens the question and returns its request; `done` resolves once its settlement is stored. Throws an
+   * InvalidAskError for a format or deadline nobody could work with. `onChange` hears each change of the card.
+   */
+  ask(
+    identity: Identity,
+    input: AskInput,
+    onChange: (data: ElicitationData) => void = () => {},
+  ): { request: HumanRequest; done: Promise<HumanRequest> } {
+    const answerFormat = input.answer ?? { type: "text" as const };
+    const requestedSchema = requestedSchemaOf(answerFormat);
+    const now = Date.now();
+    const deadlineAt = deadlineOf(input.deadline, now);
+    let latest: ElicitationData | undefined;
+    const { data, settled } = this.registry.open({
+      // One "conversation" per key's user: the per-conversation pending limit becomes a per-agent one.
+      threadId: `mcp:${identity.id}`,
+      requesterId: identity.id,
+      requesterName: identity.name,
+      serverName: PEOPLE_SERVER_NAME,
+      message: messageOf(input),
+      requestedSchema,
+      timeoutMs: deadlineAt - now,
+      onChange: (changed) => {
+        latest = changed;
+        onChange(changed);
+      },
+    });
+    const request: HumanRequest = {
+      id: data.id,
+      requesterId: identity.id,
+      question: input.question,
+      ...(input.context !== undefined && { context: input.context }),
+      answerFormat,
+      ...(input.specialty !== undefined && { specialty: input.specialty }),
+      urgency: input.urgency ?? "normal",
+      status: "pending",
+      createdAt: data.createdAt,
+      deadlineAt: data.expiresAt,
+    };
+    // Enqueued before the settlement's write (which waits for `settled`): the store sees them in that order.
+    const saved = this.store.save(request);
+    const written = Promise.all([saved, settled]).then(async ([, settlement]) => {
+      const settledAs = await this.settlementOf(answerFormat, settlement, latest);
+      await this.store.settle(request.id, settledAs);
+      return { ...request, ...settledAs };
+    });
+    const done = written.finally(() => this.settling.delete(request.id));
+    this.settling.set(
+      request.id,
+      done.then(
+        () => {},
+        () => {},
+      ),
+    );
+    return { request, done };
+  }
+
+  /** The requester's request, answered or not; undefined for an id they did not ask (another's included). */
+  async get(identity: Identity, id: string): Promise<HumanRequest | undefined> {
+    const request = await this.store.get(id, identity.id);
+    if (request?.status !== "pending") return request;
+    const found = await this.lookup(id);
+    if (found && "pending" in found) return request;
+    // Settled just now: its settlement is being written.
+    const writing = this.settling.get(id);
+    if (writing) {
+      await writing;
+      return this.store.get(id, identity.id);
+    }
+    // Pending in storage, but no question waits: it was lost with a restart, or ended on an instance that is gone.
+    const settlement = lostSettlement(found && "settled" in found ? found.settled : undefined);
+    await this.store.settle(id, settlement);
+    return (await this.store.get(id, identity.id)) ?? { ...request, ...settlement };
+  }
+
+  async list(identity: Identity, status?: RequestStatus): Promise<HumanRequest[]> {
+    const requests = await this.store.list(identity.id, status);
+    // Pending ones are checked as get() does (a restart may have ended them); the others are final.
+    const checked = await Promise.all(requests.map((r) => (r.status === "pending" ? this.get(identity, r.id) : r)));
+    return checked.filter((r): r is HumanRequest => r !== undefined && (status === undefined || r.status === status));
+  }
+
+  /** Withdraws a pending request; one already settled stays as it ended. Undefined for an id they did not ask. */
+  async cancel(identity: Identity, id: string): Promise<HumanRequest | undefined> {
+    const request = await this.store.get(id, identity.id);
+    if (!request) return undefined;
+    if (request.status === "pending") this.registry.end(id, "cancelled", CANCEL_NOTE, "aborted");
+    return this.get(identity, id);
+  }
+
+  private async settlementOf(
+    format: AnswerFormat,
+    settlement: Settlement,
+    data: ElicitationData | undefined,
+  ): Promise<HumanRequestSettlement> {
+    const answeredAt = Date.now();
+    const answeredBy = data?.answeredBy ? await this.personOf(data.answeredBy) : undefined;
+    const by = answeredBy && { answeredBy };
+    if (settlement.action === "accept") return { status: "answered", ...answerOf(format, settlement.content ?? {}), ...by, answeredAt };
+    if (settlement.action === "decline") return { status: "declined", ...by, answeredAt };
+    const status = data?.status === "expired" ? "expired" : "cancelled";
+    return { status, ...(data?.note && { note: data.note }) };
+  }
+
+  /** "bob" → bob's role; "bob and carol" (four eyes) → each one's role, once each. */
+  private async personOf(name: string): Promise<{ name: string; role: string }> {
+    const names = name.split(/, | and /);
+    const roles = await this.rolesOf(names).catch(() => names.map(() => undefined));
+    const known = [...new Set(roles.filter((role): role is string => role !== undefined))];
+    return { name, role: known.join(", ") || "unknown" };
+  }
+}
+
+function lostSettlement(outcome: ElicitationOutcome | undefined): HumanRequestSettlement {
+  if (outcome?.status === "expired" || outcome?.status === "cancelled") {
+    return { status: outcome.status, ...(outcome.note && { note: outcome.note }) };
+  }
+  // Answered where its content was not kept (its instance stopped first): said so, never guessed.
+  if (outcome) return { status: "expired", note: `it was ${outcome.status} but the answer was lost with its server; ask again` };
+  return { status: "expired", note: LOST_NOTE };
+}
+
+/** What the card shows: the question, then what it needs and how soon, then the context. */
+function messageOf(input: AskInput): string {
+  const facts = [
+    input.specialty && `Specialty: ${input.specialty}`,
+    input.urgency && input.urgency !== "normal" && `Urgency: ${input.urgency}`,
+  ].filter(Boolean);
+  return [input.question, facts.join(" · "), input.context].filter((part) => part && part.trim() !== "").join("\n\n");
+}
