@@ -147,6 +147,17 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     await expect(settled).resolves.toMatchObject({ action: "accept" });
   });
 
+  it("takes an answer that reaches B before the news of its question does", async () => {
+    const a = await startInstance("a11");
+    const b = await startInstance("b11");
+    const { data, settled } = ask(a);
+    // At once: the card reached the person through A; B has not heard of it yet.
+    expect(await b.review.answer(data.id, { action: "decline" }, LOCAL_PRINCIPAL)).toMatchObject({ kind: "answered" });
+    await expect(settled).resolves.toMatchObject({ action: "decline" });
+    // An id nobody asked is still unknown, after the same short wait.
+    expect(await b.review.answer("no-such-question", { action: "decline" }, LOCAL_PRINCIPAL)).toMatchObject({ kind: "not_found" });
+  });
+
   it("lets exactly one of 100 concurrent answers, split across both instances, win", async () => {
     const a = await startInstance("a2");
     const b = await startInstance("b2");

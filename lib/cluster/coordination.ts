@@ -81,6 +81,7 @@ export function createCoordination(
     get: (id) => mirror.get(id),
     settledData: (id) => mirror.settledData(id),
     onChange: (listener) => mirror.onChange(listener),
+    whenKnown: (id, ms) => mirror.whenKnown(id, ms),
     answer: async (id, answer, principal) => {
       const owner = mirror.get(id)?.owner;
       if (!owner) return { kind: "not_found", expired: false };

@@ -37,8 +37,11 @@ export interface RelayHandlers {
   stop(runId: string, ownerId: string): void;
 }
 
-/** How long an answer waits for the instance holding its question: past it, the answer is refused with 503. */
-const REPLY_TIMEOUT_MS = 5_000;
+/**
+ * How long an answer waits for the instance holding its question (which replies once the answer is on disk, so
+ * under load it can take seconds); past it the desk answers from storage, or 503.
+ */
+const REPLY_TIMEOUT_MS = 10_000;
 
 /**
  * Sends to one instance: an answer to a question it holds (request and reply), or Stop for a turn it runs. Pub/sub,
@@ -73,7 +76,8 @@ export class InstanceRelay {
     const { id: pid, name, role } = principal;
     await this.send(owner, { type: "answer", from: this.instanceId, requestId, id, answer, principal: { id: pid, name, role } });
     const result = await replied;
-    if (!result) throw new ApiError("unavailable", "The instance holding this question did not answer; try again.");
+    // No reply in time (the holder is loaded, or gone): the desk says what storage knows, or 503.
+    if (!result) return { kind: "unavailable" };
     if (result.kind === "error") throw new ApiError(result.code, result.message, { details: result.details });
     return result;
   }

@@ -66,6 +66,18 @@ export class QuestionMirror {
     return this.pending.get(id);
   }
 
+  /** Resolves once the question is mirrored or known settled, or after `ms`. */
+  async whenKnown(id: string, ms: number): Promise<void> {
+    if (this.pending.has(id) || this.settled.has(id) || !this.links.up) return;
+    await new Promise<void>((resolve) => {
+      const done = () => (clearTimeout(timer), stop(), resolve());
+      const timer = setTimeout(done, ms);
+      const stop = this.onChange((change) => {
+        if (change.data.id === id) done();
+      });
+    });
+  }
+
   /** A question another instance settled lately (a second tab asking how it ended). */
   settledData(id: string): ElicitationData | undefined {
     return this.settled.get(id);

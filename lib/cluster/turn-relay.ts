@@ -42,7 +42,9 @@ export class TurnRelay {
   async runningIn(threadId: string): Promise<RemoteTurn | undefined> {
     if (!this.links.up) return undefined;
     const runId = await this.links.commands.get(conversationKey(threadId)).catch(() => null);
-    return runId ? this.turn(runId) : undefined;
+    const turn = runId ? await this.turn(runId) : undefined;
+    // Its instance died mid-turn: nothing will come of it, and the tab must not wait for it.
+    return turn && (await this.isAlive(turn.owner)) ? turn : undefined;
   }
 
   async turn(runId: string): Promise<RemoteTurn | undefined> {

@@ -59,6 +59,11 @@ export interface RemoteQuestions {
   /** How one settled lately, when another instance settled it. */
   settledData(id: string): ElicitationData | undefined;
   answer(id: string, answer: ElicitationAnswer, principal: Principal): Promise<DeskAnswer>;
+  /**
+   * Waits (at most `ms`) until the question is known here: an answer can arrive a moment before the news of its
+   * question does (the card reached the person through the instance that asked).
+   */
+  whenKnown(id: string, ms: number): Promise<void>;
   onChange(listener: (change: QuestionChange) => void): () => void;
 }
 

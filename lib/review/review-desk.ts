@@ -35,6 +35,9 @@ interface Review {
   timer?: ReturnType<typeof setTimeout>;
 }
 
+/** How long an answer to a question this instance has not heard of waits for the news (several instances). */
+const NEWS_WAIT_MS = 500;
+
 /** A question's note when this instance could not be sure it still held it (lib/cluster/liveness.ts). */
 const FENCED_NOTE = "this instance lost touch with the others; nothing ran";
 
@@ -180,6 +183,7 @@ export class ReviewDesk {
     check?: (pending: ElicitationData) => void,
     { relayed = false }: { relayed?: boolean } = {},
   ): Promise<DeskAnswer> {
+    if (this.remote && !relayed && !this.registry.lookup(id)) await this.remote.whenKnown(id, NEWS_WAIT_MS);
     const access = await this.visible(id, principal);
     if (!access) return { kind: "not_found", expired: false };
     const pending = this.registry.get(id);
@@ -204,7 +208,15 @@ export class ReviewDesk {
    */
   private async answerElsewhere(id: string, answer: ElicitationAnswer, principal: Principal): Promise<DeskAnswer> {
     const remote = this.remote!;
-    if (remote.get(id)) return remote.answer(id, answer, principal);
+    if (remote.get(id)) {
+      const result = await remote.answer(id, answer, principal);
+      // No reply in time: the holder may still have applied it. What storage says is the best answer there is.
+      if (result.kind !== "unavailable") return result;
+      const stored = (await this.stored(id))?.data;
+      return stored && stored.status !== "pending"
+        ? { kind: "conflict", outcome: outcomeOf({ ...stored, status: stored.status }) }
+        : result;
+    }
     const here = this.registry.answer(id, answer, nameOf(principal));
     if (here.kind !== "not_found" || here.expired) return here;
     const data = remote.settledData(id) ?? (await this.stored(id))?.data;
