@@ -9,6 +9,8 @@ const HEALTH_PATH = "/api/health";
 
 const SIGN_IN_PATH = "/sign-in";
 
+const MCP_PATH = "/api/mcp";
+
 /**
  * Before every API call and page:
  * - API calls must come from a page served under an allowed host: see lib/local-origin.ts.
@@ -39,7 +41,7 @@ async function gate(request: NextRequest): Promise<NextResponse> {
   if (verdict.mode === "unauthenticated") {
     if (isApi) {
       const body = apiErrorBody("unauthorized", "Sign in first, or send Authorization: Bearer <api key>.");
-      return NextResponse.json(body, { status: API_ERROR_STATUS.unauthorized });
+      return NextResponse.json(body, { status: API_ERROR_STATUS.unauthorized, headers: mcpChallenge(path, request.headers) });
     }
     if (path === SIGN_IN_PATH) return NextResponse.next({ request: { headers } });
     const signIn = new URL(SIGN_IN_PATH, request.url);
@@ -51,6 +53,15 @@ async function gate(request: NextRequest): Promise<NextResponse> {
   if (verdict.mode === "signed-in")
     headers.set(SIGNED_IN_USER_HEADER, encodeSignedInUser({ name: verdict.identity.name, role: verdict.identity.role }));
   return NextResponse.next({ request: { headers } });
+}
+
+/**
+ * MCP clients (/api/mcp) read the 401's WWW-Authenticate to learn that a bearer key is wanted, or that theirs was
+ * refused; the route says the same when it is reached (lib/experts/mcp-endpoint.ts).
+ */
+function mcpChallenge(path: string, headers: Headers): Record<string, string> | undefined {
+  if (path !== MCP_PATH) return undefined;
+  return { "www-authenticate": `Bearer realm="elicit-chat"${headers.has("authorization") ? ', error="invalid_token"' : ""}` };
 }
 
 // Everything but Next's own static files.

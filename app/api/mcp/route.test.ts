@@ -7,10 +7,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Users } from "@/lib/auth/users";
 import { requestOutcomeSchema } from "@/lib/experts/contract";
 import { serverState } from "@/lib/server-state";
+import { proxy } from "@/proxy";
 import { answerAs, BASE, callTool, connectPeople, pendingPeopleQuestion, type Era } from "@/testing/people-mcp-client";
 import { POST } from "./route";
 
@@ -213,5 +215,19 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("www-authenticate")).toContain('error="invalid_token"');
     await expect(connect("not-a-key")).rejects.toThrow();
+    // The proxy answers before the route does: with the same challenge, and lets a valid key through.
+    const gate = (authorization?: string) =>
+      proxy(
+        new NextRequest(`${BASE}/api/mcp`, {
+          method: "POST",
+          headers: { ...headers, host: "127.0.0.1:3000", ...(authorization && { authorization }) },
+          body,
+        }),
+      );
+    expect((await gate()).headers.get("www-authenticate")).toBe('Bearer realm="elicit-chat"');
+    expect((await gate("Bearer nope")).headers.get("www-authenticate")).toBe('Bearer realm="elicit-chat", error="invalid_token"');
+    const through = await gate(`Bearer ${keys.alice}`);
+    expect(through.status).toBe(200);
+    expect(through.headers.get("x-middleware-next")).toBe("1");
   });
 });
