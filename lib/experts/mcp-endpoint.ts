@@ -18,6 +18,9 @@ let handler: McpHttpHandler | undefined;
 
 function mcpHandler(): McpHttpHandler {
   handler ??= createMcpHandler(({ authInfo }) => createPeopleServer(serverState().humanRequests, identityOf(authInfo)), {
+    // Always a stream: an ask_human waiting for hours then sends keep-alive comments, so no proxy on the way
+    // (nginx closes a silent response after 60 s) cuts it off, progress token or not.
+    responseMode: "sse",
     onerror: (error) => console.warn(`[mcp /api/mcp] ${error.message}`),
   });
   return handler;
