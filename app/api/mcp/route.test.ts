@@ -136,6 +136,18 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
     expect(progress.length).toBeGreaterThan(0);
   });
 
+  it("leaves the question waiting when the client stops waiting, for get_request later", async () => {
+    const client = await connect(keys.alice);
+    const stop = new AbortController();
+    const waiting = client.callTool({ name: "ask_human", arguments: { question: "Still there later?" } }, { signal: stop.signal });
+    const id = await pendingPeopleQuestion("Still there later?");
+    stop.abort();
+    await expect(waiting).rejects.toThrow();
+    expect(serverState().registry.get(id)?.status).toBe("pending");
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { answer: "yes" } })).status).toBe(200);
+    expect((await callTool(client, "get_request", { id })).output).toMatchObject({ status: "answered", answer: "yes" });
+  });
+
   it("returns expired with no answer once the deadline passes", async () => {
     const client = await connect(keys.alice);
     const started = Date.now();
