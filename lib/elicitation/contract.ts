@@ -94,6 +94,8 @@ export const elicitationDataSchema = z.object({
   command: z.string().optional(),
   /** Why approval is needed, e.g. "deletes files: rm -rf build". */
   risk: z.string().optional(),
+  /** The expertise a question asked through /api/mcp needs (e.g. "security"): what routing rules can match. */
+  specialty: z.string().max(60).optional(),
   status: elicitationStatusSchema,
   createdAt: z.number(),
   /** Epoch milliseconds at which the request is answered with `cancel` and shown as expired. */

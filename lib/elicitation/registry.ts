@@ -33,6 +33,8 @@ export interface OpenElicitation {
   requestedSchema: RequestedSchema;
   command?: string;
   risk?: string;
+  /** The expertise it needs (asked through /api/mcp): routing rules match on it. */
+  specialty?: string;
   /** Set for the tool-call gate's cards (kind "tool-call"). */
   toolCall?: ToolCallRequest;
   timeoutMs: number;
@@ -159,6 +161,7 @@ export class ElicitationRegistry {
       requestedSchema: request.requestedSchema,
       command: request.command,
       risk: request.risk,
+      ...(request.specialty !== undefined && { specialty: request.specialty }),
       toolCall: request.toolCall,
       status: "pending",
       createdAt: fixed?.createdAt ?? now,

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
+import { ReviewDesk } from "@/lib/review/review-desk";
+import { parseRoutingFile } from "@/lib/review/routing-file";
 import { validateContent } from "@/lib/elicitation/validate";
 import { InvalidAskError, requestedSchemaOf } from "./answer-format";
 import { deadlineOf } from "./deadline";
@@ -124,5 +126,24 @@ describe("deadlines", () => {
     expect(() => deadlineOf("tomorrow-ish", now)).toThrow(/neither an ISO 8601 time/);
     expect(() => deadlineOf("2025-12-31T00:00:00Z", now)).toThrow(/has passed/);
     expect(() => deadlineOf(8 * 24 * 3600, now)).toThrow(/7 days/);
+  });
+
+  it("carries the specialty on the card, where a routing rule sends it to the experts", async () => {
+    const { registry, requests } = setup();
+    const file = parseRoutingFile(
+      JSON.stringify({
+        groups: { sec: ["erin"] },
+        rules: [{ match: { server: "people", specialty: "security" }, routeTo: ["sec"], requesterMayAnswer: false }],
+      }),
+      "routing.json",
+    );
+    const desk = new ReviewDesk({ registry, rules: { current: () => file } });
+    const { request: asked } = requests.ask(alice, { question: "Is this clause compliant?", specialty: "Security" });
+    expect(registry.get(asked.id)).toMatchObject({ specialty: "Security", review: { routedTo: ["sec"], requesterMayAnswer: false } });
+    const erin = { id: "erin-id", name: "erin", role: "reviewer" as const };
+    expect(desk.inbox(erin).map((item) => item.data.id)).toEqual([asked.id]);
+    const { request: other } = requests.ask(alice, { question: "Can we ship on Friday?", specialty: "legal" });
+    expect(registry.get(other.id)?.review).toBeUndefined();
+    desk.close();
   });
 });

@@ -79,6 +79,7 @@ export class HumanRequests {
       requesterName: identity.name,
       serverName: PEOPLE_SERVER_NAME,
       message: messageOf(input),
+      ...(input.specialty !== undefined && { specialty: input.specialty }),
       requestedSchema,
       timeoutMs: deadlineAt - now,
       onChange: (changed) => {

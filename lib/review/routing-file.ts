@@ -39,6 +39,8 @@ const matchSchema = z.strictObject({
   commandPrefix: oneOrMany.optional(),
   /** Who asked: user ids or names. */
   requester: oneOrMany.optional(),
+  /** The expertise a question asked through /api/mcp needs, e.g. "security" (any case). */
+  specialty: oneOrMany.optional(),
 });
 
 const ruleSchema = z.strictObject({

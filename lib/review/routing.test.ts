@@ -105,6 +105,13 @@ describe("matching", () => {
     expect(route({ commandPrefix: "rm" }, question({ command: undefined }))).toBeUndefined();
   });
 
+  it("matches on the specialty a question asked through /api/mcp needs, in any case, and never on a question without one", () => {
+    expect(route({ specialty: "security" }, question({ specialty: "Security" }))).toBeDefined();
+    expect(route({ specialty: ["legal", "finance"] }, question({ specialty: "finance" }))).toBeDefined();
+    expect(route({ specialty: "security" }, question({ specialty: "legal" }))).toBeUndefined();
+    expect(route({ specialty: "security" }, question())).toBeUndefined();
+  });
+
   it("matches on the requester by id or name", () => {
     expect(route({ requester: "alice" })).toBeDefined();
     expect(route({ requester: "Alice A." }, question(), { id: "u1", name: "Alice A." })).toBeDefined();
@@ -177,6 +184,6 @@ describe("docs/routing.example.json", () => {
   it("is a valid routing file", async () => {
     const { readFileSync } = await import("node:fs");
     const text = readFileSync(path.join(import.meta.dirname, "../../docs/routing.example.json"), "utf8");
-    expect(parseRoutingFile(text, "routing.example.json").rules).toHaveLength(3);
+    expect(parseRoutingFile(text, "routing.example.json").rules).toHaveLength(4);
   });
 });

@@ -40,7 +40,8 @@ export function matches(rule: RoutingRule, data: ElicitationData, requester: { i
     anyOf(match.tool, (tool) => tool === data.toolCall?.toolName) &&
     anyOf(match.risk, (risk) => label !== undefined && label === risk.trim().toLowerCase()) &&
     anyOf(match.commandPrefix, (prefix) => hasPrefix(data.command, prefix)) &&
-    anyOf(match.requester, (who) => who === requester.id || who === requester.name)
+    anyOf(match.requester, (who) => who === requester.id || who === requester.name) &&
+    anyOf(match.specialty, (wanted) => data.specialty !== undefined && data.specialty.trim().toLowerCase() === wanted.trim().toLowerCase())
   );
 }
 
