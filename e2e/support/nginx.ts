@@ -44,6 +44,9 @@ http {
   upstream app {
 ${servers}
     keepalive 16;
+    # Shorter than Node's own keep-alive (5 s): nginx never reuses a connection the instance is closing, which
+    # would fail a request ("upstream prematurely closed connection") and take that instance out for 10 s.
+    keepalive_timeout 4s;
   }
 
   server {
