@@ -62,7 +62,7 @@ test.describe("two instances behind nginx", () => {
       const turnServed = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/chat");
       await chat.send(`run \`rm -rf ${folder.name}\``);
       const turnInstance = (await turnServed).headers()["x-elicit-instance"];
-      expect(turnInstance).toBeTruthy();
+      expect(turnInstance).toMatch(/^app-[12]$/);
       const card = chat.approvalCards.last();
       await expect(card).toHaveAttribute("data-status", "pending");
       const cardId = (await card.getAttribute("data-elicitation-id")) ?? "";

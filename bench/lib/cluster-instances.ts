@@ -84,13 +84,3 @@ export async function startClusterServices(): Promise<ClusterServices | undefine
     },
   };
 }
-
-/** Whether a process still exists (signal 0 checks without sending anything). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,7 +9,8 @@
  * same name and killed again within that minute would be taken over only when the key expires.
  */
 import type { AppServer } from "../lib/app-server.ts";
-import { isRunning, type ClusterServices } from "../lib/cluster-instances.ts";
+import { isAlive } from "../../testing/processes.ts";
+import type { ClusterServices } from "../lib/cluster-instances.ts";
 import { wallClockMs } from "../lib/clock.ts";
 import { figure, type Figure } from "../lib/figures.ts";
 import { histogramOf } from "../lib/histogram.ts";
@@ -97,7 +98,7 @@ async function killOnce(services: ClusterServices, b: AppServer, k: number, stra
       const statuses = [...refused].map(([status, count]) => `${count}× ${status}`).join(", ");
       throw new Error(`8c: no answer to ${id} was accepted by B within ${GIVE_UP_MS} ms of the kill (B answered ${statuses})`);
     }
-    const orphans = mcpChildren.filter(isRunning).length;
+    const orphans = mcpChildren.filter(isAlive).length;
     // Taken over means answerable there: the turn resumes on B and its stored conversation shows the result.
     const resumed = (await lostAnswers(b, [{ threadId, command, id, stream }])) === 0;
     if (!resumed) {
@@ -108,7 +109,7 @@ async function killOnce(services: ClusterServices, b: AppServer, k: number, stra
   } finally {
     stream.abort();
     await a.stop();
-    for (const pid of mcpChildren.filter(isRunning)) process.kill(pid, "SIGKILL");
+    for (const pid of mcpChildren.filter(isAlive)) process.kill(pid, "SIGKILL");
   }
 }
 

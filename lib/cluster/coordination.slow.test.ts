@@ -140,6 +140,9 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     const bob = { id: "bob", name: "bob", role: "reviewer" as const };
     const carol = { id: "carol", name: "carol", role: "reviewer" as const };
     const accept = { action: "accept" as const, content: { reason: "fine" } };
+    // Neither routed to nor its requester: on the other instance too, the question does not exist for them.
+    const mallory = { id: "mallory", name: "mallory", role: "requester" as const };
+    expect(await b.review.answer(data.id, accept, mallory)).toMatchObject({ kind: "not_found" });
     expect(await b.review.answer(data.id, accept, bob)).toMatchObject({ kind: "partial" });
     // The same person again, on the other instance: still one approval of two.
     expect(await a.review.answer(data.id, accept, bob)).toMatchObject({ kind: "partial" });
