@@ -123,6 +123,12 @@ export interface HumanRequestsTable {
   answered_at: number | null;
   comment: string | null;
   note: string | null;
+  /** request_review only: the Submission as JSON (what was sent for review, its format and criteria). */
+  submission: string | null;
+  /** request_review only, once settled by a person: approved, edited or rejected. */
+  verdict: string | null;
+  /** Why a person declined (rejected a review, or declined a question), when they said. */
+  reasons: string | null;
 }
 
 export interface Tables {

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ElicitationAnswer, ElicitationData } from "@/lib/elicitation/contract";
+import { SUBMISSION_CONTENT_FIELD, type ElicitationAnswer, type ElicitationData } from "@/lib/elicitation/contract";
 import { asksToRemember } from "@/lib/elicitation/settlement";
 import { validateArguments, validateContent, type FieldError } from "@/lib/elicitation/validate";
 import { ApiError } from "@/lib/errors";
@@ -24,6 +24,19 @@ export function checkAccept(pending: ElicitationData, answer: ElicitationAnswer)
     throw new ApiError("bad_request", "Invalid body: arguments and remember answer tool-call cards only.");
   }
   refuse(validateContent(pending.requestedSchema, answer.content ?? {}), "The answer does not fit the request", "content");
+  if (pending.submission?.format === "json") checkJsonEdit(answer.content?.[SUBMISSION_CONTENT_FIELD]);
+}
+
+/** JSON submitted for review stays JSON: an edit the agent could not parse is refused here, not delivered. */
+function checkJsonEdit(edited: unknown): void {
+  if (typeof edited !== "string") return;
+  try {
+    JSON.parse(edited);
+  } catch (error) {
+    throw new ApiError("invalid_content", `The answer does not fit the request: content is not valid JSON (${(error as Error).message}).`, {
+      details: [{ field: SUBMISSION_CONTENT_FIELD, message: "is not valid JSON" }],
+    });
+  }
 }
 
 function refuse(errors: FieldError[], what: string, whole: string): void {

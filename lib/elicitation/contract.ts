@@ -78,6 +78,19 @@ export type Approved = z.infer<typeof approvedSchema>;
 export const callResultSchema = z.object({ called: z.boolean(), summary: z.string() });
 export type CallResult = z.infer<typeof callResultSchema>;
 
+/** Content an agent wants checked before it reaches anyone (request_review): shown, editable, and diffed on the card. */
+export const submissionFormatSchema = z.enum(["text", "markdown", "json"]);
+export const submissionSchema = z.object({
+  content: z.string(),
+  format: submissionFormatSchema,
+  /** What the reviewer checks it against, e.g. "no customer names; figures match the Q3 report". */
+  criteria: z.string().optional(),
+});
+export type Submission = z.infer<typeof submissionSchema>;
+
+/** The form field a submission's accept carries: the content as approved (edited, or as submitted). */
+export const SUBMISSION_CONTENT_FIELD = "content";
+
 export const elicitationDataSchema = z.object({
   id: z.string(),
   kind: elicitationKindSchema.default("question"),
@@ -96,6 +109,8 @@ export const elicitationDataSchema = z.object({
   risk: z.string().optional(),
   /** The expertise a question asked through /api/mcp needs (e.g. "security"): what routing rules can match. */
   specialty: z.string().max(60).optional(),
+  /** Set for a request_review (lib/experts): the content to approve, edit or reject. */
+  submission: submissionSchema.optional(),
   status: elicitationStatusSchema,
   createdAt: z.number(),
   /** Epoch milliseconds at which the request is answered with `cancel` and shown as expired. */
@@ -121,8 +136,10 @@ export const elicitationDataSchema = z.object({
 export type ElicitationData = z.infer<typeof elicitationDataSchema>;
 
 /**
- * The body of POST /api/elicitations/{id}. Only accept carries anything: `content` answers a question's form;
- * `arguments` (edited, omitted means as shown) and `remember` answer a tool-call card. Each is refused on the other.
+ * The body of POST /api/elicitations/{id}. An accept's `content` answers a question's form; `arguments` (edited,
+ * omitted means as shown) and `remember` answer a tool-call card; each is refused on the other. A decline may say
+ * why (`reason`): it is kept on the card and the trail, and returned to agents that asked through /api/mcp (an MCP
+ * server's elicitation gets a plain decline: the protocol has no place for it).
  */
 export const elicitationAnswerSchema = z.discriminatedUnion("action", [
   z.strictObject({
@@ -131,7 +148,7 @@ export const elicitationAnswerSchema = z.discriminatedUnion("action", [
     arguments: jsonObjectSchema.optional(),
     remember: z.boolean().optional(),
   }),
-  z.strictObject({ action: z.literal("decline") }),
+  z.strictObject({ action: z.literal("decline"), reason: z.string().trim().min(1).max(4_000).optional() }),
   z.strictObject({ action: z.literal("cancel") }),
 ]);
 export type ElicitationAnswer = z.infer<typeof elicitationAnswerSchema>;

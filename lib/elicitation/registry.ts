@@ -15,6 +15,7 @@ import {
   type ElicitationOutcome,
   type ElicitationStatus,
   type RequestedSchema,
+  type Submission,
   type ToolCallRequest,
 } from "./contract";
 import { approvedOf, settlementOf, withoutRemember, type Settlement } from "./settlement";
@@ -37,6 +38,8 @@ export interface OpenElicitation {
   specialty?: string;
   /** Set for the tool-call gate's cards (kind "tool-call"). */
   toolCall?: ToolCallRequest;
+  /** Content to approve, edit or reject (request_review through /api/mcp). */
+  submission?: Submission;
   timeoutMs: number;
   /** The turn's signal (and the MCP request's): when it aborts, the request is cancelled. */
   signal?: AbortSignal;
@@ -162,6 +165,7 @@ export class ElicitationRegistry {
       command: request.command,
       risk: request.risk,
       ...(request.specialty !== undefined && { specialty: request.specialty }),
+      ...(request.submission && { submission: request.submission }),
       toolCall: request.toolCall,
       status: "pending",
       createdAt: fixed?.createdAt ?? now,
@@ -250,6 +254,8 @@ export class ElicitationRegistry {
       const outcome = this.settle(id, STATUS_BY_ACTION[answer.action], settlement, {
         approved: approvedOf(entry.data, settlement),
         by,
+        // Why it was declined, when the person said: on the card and the trail.
+        ...(settlement.reason && { note: settlement.reason }),
         cause: "answered",
       });
       if (outcome) return { kind: "answered", outcome };

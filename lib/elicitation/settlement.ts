@@ -11,10 +11,13 @@ export interface Settlement {
   content?: ElicitationContent;
   arguments?: Record<string, unknown>;
   remember?: boolean;
+  /** A decline's reason, when the person gave one. */
+  reason?: string;
 }
 
 /** A question's accept carries form content; a tool-call card's, the arguments to call with (as shown if omitted). */
 export function settlementOf(data: ElicitationData, answer: ElicitationAnswer): Settlement {
+  if (answer.action === "decline") return { action: "decline", ...(answer.reason && { reason: answer.reason }) };
   if (answer.action !== "accept") return { action: answer.action };
   if (data.toolCall)
     return { action: "accept", arguments: answer.arguments ?? data.toolCall.arguments, remember: answer.remember === true };

@@ -5,10 +5,10 @@
  * same rules as any MCP server's (what the card cannot render, or Ajv cannot compile, is refused before anyone sees it).
  */
 import "server-only";
-import type { ElicitationContent, RequestedSchema } from "@/lib/elicitation/contract";
+import { SUBMISSION_CONTENT_FIELD, type ElicitationContent, type RequestedSchema, type Submission } from "@/lib/elicitation/contract";
 import { formFromSchema } from "@/lib/elicitation/form";
 import { validateContent } from "@/lib/elicitation/validate";
-import type { AnswerFormat } from "./contract";
+import { MAX_SUBMISSION_BYTES, type AnswerFormat, type Verdict } from "./contract";
 
 export const ANSWER_FIELD = "answer";
 export const COMMENT_FIELD = "comment";
@@ -51,6 +51,46 @@ export function requestedSchemaOf(format: AnswerFormat): RequestedSchema {
     case "form":
       return checkedForm(format.schema);
   }
+}
+
+/**
+ * The form behind a review card: the content (shown in an editor, prefilled as submitted) and a comment. An accept
+ * with the content unchanged approves it; with changes, approves the edited version. Rejecting is a decline.
+ */
+export function reviewSchemaOf(submission: Submission): RequestedSchema {
+  if (Buffer.byteLength(submission.content) > MAX_SUBMISSION_BYTES) {
+    throw new InvalidAskError(`content: at most ${MAX_SUBMISSION_BYTES / 1024} KiB.`);
+  }
+  if (submission.format === "json") {
+    try {
+      JSON.parse(submission.content);
+    } catch {
+      throw new InvalidAskError("content: format is json, but the content is not valid JSON.");
+    }
+  }
+  return {
+    type: "object",
+    properties: {
+      [SUBMISSION_CONTENT_FIELD]: { type: "string", title: "Content", default: submission.content, minLength: 1 },
+      [COMMENT_FIELD]: commentField,
+    },
+    required: [SUBMISSION_CONTENT_FIELD],
+  };
+}
+
+/** A reviewer's accept: the content as approved, whether they changed it, and their comment. */
+export function reviewedOf(
+  submission: Submission,
+  content: ElicitationContent,
+): { answer: string; verdict: Exclude<Verdict, "rejected">; comment?: string } {
+  const sent = content[SUBMISSION_CONTENT_FIELD];
+  const approved = typeof sent === "string" ? sent : submission.content;
+  const comment = content[COMMENT_FIELD];
+  return {
+    answer: approved,
+    verdict: approved === submission.content ? "approved" : "edited",
+    ...(typeof comment === "string" && comment.trim() !== "" && { comment }),
+  };
 }
 
 function checkedForm(schema: RequestedSchema): RequestedSchema {

@@ -6,9 +6,9 @@
  */
 import "server-only";
 import type { Identity } from "@/lib/auth/authenticate";
-import type { ElicitationData, ElicitationOutcome } from "@/lib/elicitation/contract";
+import type { ElicitationData, ElicitationOutcome, RequestedSchema, Submission } from "@/lib/elicitation/contract";
 import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
-import { answerOf, requestedSchemaOf } from "./answer-format";
+import { answerOf, requestedSchemaOf, reviewedOf, reviewSchemaOf } from "./answer-format";
 import {
   PEOPLE_SERVER_NAME,
   type AnswerFormat,
@@ -20,13 +20,31 @@ import {
 import { deadlineOf } from "./deadline";
 import type { HumanRequestStore } from "./request-store";
 
-export interface AskInput {
-  question: string;
-  context?: string;
-  answer?: AnswerFormat;
+interface Routing {
   specialty?: string;
   urgency?: Urgency;
   deadline?: string | number;
+}
+
+export interface AskInput extends Routing {
+  question: string;
+  context?: string;
+  answer?: AnswerFormat;
+  /** The chat conversation it is asked from (the chat's ask_expert): its reviewer sees its last messages. */
+  threadId?: string;
+}
+
+export interface ReviewInput extends Routing {
+  content: string;
+  format?: Submission["format"];
+  criteria?: string;
+  title?: string;
+}
+
+/** An opened request, and its settlement once stored. */
+export interface Asked {
+  request: HumanRequest;
+  done: Promise<HumanRequest>;
 }
 
 /** Where a question stands anywhere (here, or held by another instance): ReviewDesk.lookup. */
@@ -62,24 +80,51 @@ export class HumanRequests {
    * Opens the question and returns its request; `done` resolves once its settlement is stored. Throws an
    * InvalidAskError for a format or deadline nobody could work with. `onChange` hears each change of the card.
    */
-  ask(
+  ask(identity: Identity, input: AskInput, onChange: (data: ElicitationData) => void = () => {}): Asked {
+    const answerFormat = input.answer ?? { type: "text" as const };
+    return this.open(identity, input, { requestedSchema: requestedSchemaOf(answerFormat), answerFormat }, onChange);
+  }
+
+  /**
+   * Opens a review: the content waits in the inbox for a person to approve, edit or reject. Its request settles as
+   * answered (verdict approved or edited, with the content as approved) or declined (verdict rejected, with reasons).
+   */
+  review(identity: Identity, input: ReviewInput, onChange: (data: ElicitationData) => void = () => {}): Asked {
+    const submission: Submission = {
+      content: input.content,
+      format: input.format ?? "text",
+      ...(input.criteria !== undefined && { criteria: input.criteria }),
+    };
+    const question = input.title ? `Review: ${input.title}` : "Review this before it goes out";
+    // The criteria are shown with the content (the card's submission), not again in the message.
+    const asked = { question, specialty: input.specialty, urgency: input.urgency, deadline: input.deadline };
+    return this.open(
+      identity,
+      asked,
+      { requestedSchema: reviewSchemaOf(submission), answerFormat: { type: "text" }, submission },
+      onChange,
+    );
+  }
+
+  private open(
     identity: Identity,
     input: AskInput,
-    onChange: (data: ElicitationData) => void = () => {},
-  ): { request: HumanRequest; done: Promise<HumanRequest> } {
-    const answerFormat = input.answer ?? { type: "text" as const };
-    const requestedSchema = requestedSchemaOf(answerFormat);
+    shape: { requestedSchema: RequestedSchema; answerFormat: AnswerFormat; submission?: Submission },
+    onChange: (data: ElicitationData) => void,
+  ): Asked {
+    const { requestedSchema, answerFormat, submission } = shape;
     const now = Date.now();
     const deadlineAt = deadlineOf(input.deadline, now);
     let latest: ElicitationData | undefined;
     const { data, settled } = this.registry.open({
       // One "conversation" per key's user: the per-conversation pending limit becomes a per-agent one.
-      threadId: `mcp:${identity.id}`,
+      threadId: input.threadId ?? `mcp:${identity.id}`,
       requesterId: identity.id,
       requesterName: identity.name,
       serverName: PEOPLE_SERVER_NAME,
       message: messageOf(input),
       ...(input.specialty !== undefined && { specialty: input.specialty }),
+      ...(submission && { submission }),
       requestedSchema,
       timeoutMs: deadlineAt - now,
       onChange: (changed) => {
@@ -98,11 +143,12 @@ export class HumanRequests {
       status: "pending",
       createdAt: data.createdAt,
       deadlineAt: data.expiresAt,
+      ...(submission && { submission }),
     };
     // Enqueued before the settlement's write (which waits for `settled`): the store sees them in that order.
     const saved = this.store.save(request);
     const written = Promise.all([saved, settled]).then(async ([, settlement]) => {
-      const settledAs = await this.settlementOf(answerFormat, settlement, latest);
+      const settledAs = await this.settlementOf(request, settlement, latest);
       await this.store.settle(request.id, settledAs);
       return { ...request, ...settledAs };
     });
@@ -151,15 +197,23 @@ export class HumanRequests {
   }
 
   private async settlementOf(
-    format: AnswerFormat,
+    request: HumanRequest,
     settlement: Settlement,
     data: ElicitationData | undefined,
   ): Promise<HumanRequestSettlement> {
     const answeredAt = Date.now();
     const answeredBy = data?.answeredBy ? await this.personOf(data.answeredBy) : undefined;
     const by = answeredBy && { answeredBy };
-    if (settlement.action === "accept") return { status: "answered", ...answerOf(format, settlement.content ?? {}), ...by, answeredAt };
-    if (settlement.action === "decline") return { status: "declined", ...by, answeredAt };
+    const { submission } = request;
+    if (settlement.action === "accept") {
+      const content = settlement.content ?? {};
+      const answered = submission ? reviewedOf(submission, content) : answerOf(request.answerFormat, content);
+      return { status: "answered", ...answered, ...by, answeredAt };
+    }
+    if (settlement.action === "decline") {
+      const reasons = settlement.reason && { reasons: settlement.reason };
+      return { status: "declined", ...(submission && { verdict: "rejected" }), ...reasons, ...by, answeredAt };
+    }
     const status = data?.status === "expired" ? "expired" : "cancelled";
     return { status, ...(data?.note && { note: data.note }) };
   }

@@ -18,12 +18,15 @@ import {
   LIST_REQUESTS_TOOL,
   listRequestsOutputShape,
   PEOPLE_SERVER_NAME,
+  REQUEST_REVIEW_TOOL,
   requestOutcomeShape,
+  requestReviewInputShape,
   requestStatusSchema,
   type HumanRequest,
   type RequestOutcome,
 } from "./contract";
-import type { HumanRequests } from "./human-requests";
+import { unifiedDiff } from "./diff";
+import type { Asked, HumanRequests } from "./human-requests";
 
 /** How often a waiting ask_human reports that it still waits (when the caller gave a progressToken). */
 export const PROGRESS_EVERY_MS = 10_000;
@@ -47,25 +50,24 @@ export function createPeopleServer(requests: HumanRequests, identity: Identity, 
       outputSchema: z.object(requestOutcomeShape),
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     },
-    async ({ wait, ...input }, ctx) => {
-      const progress = progressReporter(ctx);
-      let asked;
-      try {
-        asked = requests.ask(identity, input, (data) => progress?.(describeChange(data)));
-      } catch (error) {
-        if (error instanceof InvalidAskError) return refusal(error.message);
-        throw error;
-      }
-      if (wait === false) return outcome(asked.request);
-      const ticker = progress && setInterval(() => progress("waiting for a person to answer"), progressEveryMs);
-      try {
-        // A client that goes away leaves the question waiting: it can be fetched later with get_request.
-        const stopped = new Promise<HumanRequest>((resolve) => ctx.mcpReq.signal.addEventListener("abort", () => resolve(asked.request)));
-        return outcome(await Promise.race([asked.done, stopped]));
-      } finally {
-        clearInterval(ticker);
-      }
+    async ({ wait, ...input }, ctx) => answerWhenReady(ctx, wait, progressEveryMs, (onChange) => requests.ask(identity, input, onChange)),
+  );
+
+  server.registerTool(
+    REQUEST_REVIEW_TOOL,
+    {
+      title: "Have a person review content",
+      description:
+        "Sends content (text, markdown or JSON) to the team's reviewers before it reaches anyone. A reviewer approves " +
+        "it (verdict approved), edits it (verdict edited: `content` is the edited version and `diff` a unified diff " +
+        "from yours), or rejects it with reasons (status declined, verdict rejected). Only use the returned content " +
+        "once the verdict is approved or edited. Waits like ask_human; with wait: false it returns the id at once.",
+      inputSchema: z.object(requestReviewInputShape),
+      outputSchema: z.object(requestOutcomeShape),
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     },
+    async ({ wait, ...input }, ctx) =>
+      answerWhenReady(ctx, wait, progressEveryMs, (onChange) => requests.review(identity, input, onChange)),
   );
 
   server.registerTool(
@@ -123,16 +125,54 @@ export function createPeopleServer(requests: HumanRequests, identity: Identity, 
   return server;
 }
 
+/**
+ * Opens the request and returns at once (wait: false) or with its settlement. A client that goes away leaves it
+ * waiting: it can be fetched later with get_request.
+ */
+async function answerWhenReady(
+  ctx: ServerContext,
+  wait: boolean | undefined,
+  progressEveryMs: number,
+  open: (onChange: (data: ElicitationData) => void) => Asked,
+) {
+  const progress = progressReporter(ctx);
+  let asked: Asked;
+  try {
+    asked = open((data) => progress?.(describeChange(data)));
+  } catch (error) {
+    if (error instanceof InvalidAskError) return refusal(error.message);
+    throw error;
+  }
+  if (wait === false) return outcome(asked.request);
+  const ticker = progress && setInterval(() => progress("waiting for a person to answer"), progressEveryMs);
+  try {
+    const stopped = new Promise<HumanRequest>((resolve) => ctx.mcpReq.signal.addEventListener("abort", () => resolve(asked.request)));
+    return outcome(await Promise.race([asked.done, stopped]));
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
 export function outcomeOf(request: HumanRequest): RequestOutcome {
   return {
     id: request.id,
     status: request.status,
-    ...(request.answer !== undefined && { answer: request.answer as RequestOutcome["answer"] }),
+    ...(request.answer !== undefined && !request.submission && { answer: request.answer as RequestOutcome["answer"] }),
     ...(request.answeredBy && { answeredBy: request.answeredBy }),
     ...(request.answeredAt !== undefined && { answeredAt: new Date(request.answeredAt).toISOString() }),
     ...(request.comment !== undefined && { comment: request.comment }),
     ...(request.note !== undefined && { note: request.note }),
+    ...(request.reasons !== undefined && { reasons: request.reasons }),
+    ...reviewOutcome(request),
   };
+}
+
+/** A review's verdict, and for an approval the content to use (with a diff from the submission when edited). */
+function reviewOutcome(request: HumanRequest): Pick<RequestOutcome, "verdict" | "content" | "diff"> {
+  const { submission, verdict, answer } = request;
+  if (!submission || !verdict) return {};
+  if (verdict === "rejected" || typeof answer !== "string") return { verdict };
+  return { verdict, content: answer, ...(verdict === "edited" && { diff: unifiedDiff(submission.content, answer) }) };
 }
 
 function outcome(request: HumanRequest) {

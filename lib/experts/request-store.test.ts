@@ -59,6 +59,22 @@ function humanRequestStoreContract(name: string, factory: Factory): void {
       expect((await store.get("r2", "alice-id"))?.answer).toBeUndefined();
     });
 
+    it("keeps a review's submission, verdict and reasons", async () => {
+      const submission = { content: '{"a": 1}', format: "json" as const, criteria: "valid config" };
+      await store.save(request("rev", { submission, answerFormat: { type: "text" } }));
+      expect(await store.get("rev", "alice-id")).toEqual(request("rev", { submission, answerFormat: { type: "text" } }));
+      const edited = { status: "answered" as const, answer: '{"a": 2}', verdict: "edited" as const, answeredAt: 5 };
+      await store.settle("rev", edited);
+      expect(await store.get("rev", "alice-id")).toMatchObject({ submission, ...edited });
+      await store.save(request("rej", { submission }));
+      await store.settle("rej", { status: "declined", verdict: "rejected", reasons: "leaks a customer name", answeredAt: 6 });
+      expect(await store.get("rej", "alice-id")).toMatchObject({
+        status: "declined",
+        verdict: "rejected",
+        reasons: "leaks a customer name",
+      });
+    });
+
     it("lists the requester's own requests, newest first, by status when asked", async () => {
       await store.save(request("old", { createdAt: 1 }));
       await store.save(request("new", { createdAt: 3 }));

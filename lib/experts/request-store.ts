@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/lib/db/open-database";
 import type { HumanRequestRow } from "@/lib/db/tables";
+import { submissionSchema } from "@/lib/elicitation/contract";
 import type { WriteQueue } from "@/lib/db/write-queue";
 import {
   answerFormatSchema,
@@ -8,6 +9,7 @@ import {
   answerValueSchema,
   requestStatusSchema,
   urgencySchema,
+  verdictSchema,
   type HumanRequest,
   type HumanRequestSettlement,
   type RequestStatus,
@@ -52,6 +54,7 @@ export class SqlHumanRequestStore implements HumanRequestStore {
           urgency: request.urgency,
           created_at: request.createdAt,
           deadline_at: request.deadlineAt,
+          submission: request.submission ? JSON.stringify(request.submission) : null,
           ...settledColumns(request),
         })
         .execute();
@@ -125,6 +128,8 @@ function settledColumns(settlement: HumanRequestSettlement) {
     answered_at: settlement.answeredAt ?? null,
     comment: settlement.comment ?? null,
     note: settlement.note ?? null,
+    verdict: settlement.verdict ?? null,
+    reasons: settlement.reasons ?? null,
   };
 }
 
@@ -151,5 +156,8 @@ function requestOf(row: HumanRequestRow): HumanRequest {
   if (row.answered_at !== null) request.answeredAt = Number(row.answered_at);
   if (row.comment !== null) request.comment = row.comment;
   if (row.note !== null) request.note = row.note;
+  if (row.submission !== null) request.submission = submissionSchema.parse(JSON.parse(row.submission));
+  if (row.verdict !== null) request.verdict = verdictSchema.parse(row.verdict);
+  if (row.reasons !== null) request.reasons = row.reasons;
   return request;
 }

@@ -57,11 +57,17 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
     era = mode;
   });
 
-  it("lists the four tools with input and output schemas", async () => {
+  it("lists the five tools with input and output schemas", async () => {
     const client = await connect(keys.alice);
     expect(client.getNegotiatedProtocolVersion()).toBe(typeof era === "string" ? "2025-11-25" : era.pin);
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(["ask_human", "cancel_request", "get_request", "list_requests"]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "ask_human",
+      "cancel_request",
+      "get_request",
+      "list_requests",
+      "request_review",
+    ]);
     const ask = tools.find((tool) => tool.name === "ask_human")!;
     expect(ask.inputSchema.required).toEqual(["question"]);
     expect(Object.keys(ask.inputSchema.properties ?? {})).toEqual(
@@ -134,6 +140,42 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
       answeredBy: { name: "carol", role: "reviewer" },
     });
     expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it("sends content for review: an edit comes back with the edited content and a diff, a rejection with reasons", async () => {
+    const client = await connect(keys.alice);
+    const submitted = '{\n  "replicas": 2,\n  "region": "eu-west-1"\n}';
+    const waiting = callTool(client, "request_review", {
+      content: submitted,
+      format: "json",
+      criteria: "At most 3 replicas",
+      title: "Deploy config",
+      specialty: "ops",
+    });
+    const id = await pendingPeopleQuestion("Review: Deploy config");
+    expect(serverState().registry.get(id)?.submission).toEqual({ content: submitted, format: "json", criteria: "At most 3 replicas" });
+    // The requester's own key may not approve its review; an edit that breaks the JSON is refused.
+    expect((await answerAs(keys.alice, id, { action: "accept", content: { content: submitted } })).status).toBe(403);
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { content: '{"replicas": 3' } })).status).toBe(422);
+    const edited = submitted.replace('"replicas": 2', '"replicas": 3');
+    expect((await answerAs(keys.carol, id, { action: "accept", content: { content: edited, comment: "3 for the launch" } })).status).toBe(
+      200,
+    );
+    const { output } = await waiting;
+    expect(output).toMatchObject({ id, status: "answered", verdict: "edited", content: edited, comment: "3 for the launch" });
+    expect(output?.diff).toContain('-  "replicas": 2,');
+    expect(output?.diff).toContain('+  "replicas": 3,');
+
+    const rejected = await callTool(client, "request_review", { content: "We beat ACME Corp on price.", wait: false });
+    expect(rejected.output?.status).toBe("pending");
+    const reason = "Names a competitor; legal has to approve that.";
+    expect((await answerAs(keys.carol, rejected.output!.id, { action: "decline", reason })).status).toBe(200);
+    expect((await callTool(client, "get_request", { id: rejected.output!.id })).output).toMatchObject({
+      status: "declined",
+      verdict: "rejected",
+      reasons: reason,
+      answeredBy: { name: "carol", role: "reviewer" },
+    });
   });
 
   it("leaves the question waiting when the client stops waiting, for get_request later", async () => {

@@ -5,6 +5,7 @@ import { auditIndexes } from "./002-audit-indexes";
 import { resumableCalls } from "./003-resumable-calls";
 import { questionOwner } from "./004-question-owner";
 import { humanRequests } from "./005-human-requests";
+import { humanReviews } from "./006-human-reviews";
 
 /**
  * Every migration, in order, by name. Listed here rather than read from the folder at run time: the Next.js build
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "003-resumable-calls": resumableCalls,
   "004-question-owner": questionOwner,
   "005-human-requests": humanRequests,
+  "006-human-reviews": humanReviews,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
