@@ -14,12 +14,15 @@ export function AnswerButtons({
   canAccept,
   onAnswer,
   accept,
+  labels,
   children,
 }: {
   busy: boolean;
   canAccept: boolean;
   onAnswer: (action: "decline" | "cancel") => void;
   accept?: { label: string; onClick: () => void };
+  /** Words for what accept and decline mean on this card (a review's "Approve" and "Reject"). */
+  labels?: { accept?: string; decline?: string };
   children?: ReactNode;
 }) {
   return (
@@ -31,7 +34,7 @@ export function AnswerButtons({
         onClick={accept?.onClick}
         className={`${BUTTON} bg-amber-700 text-white hover:bg-amber-800 focus-visible:outline-amber-700`}
       >
-        {accept?.label ?? "Accept"}
+        {accept?.label ?? labels?.accept ?? "Accept"}
       </button>
       <button
         type="button"
@@ -40,7 +43,7 @@ export function AnswerButtons({
         onClick={() => onAnswer("decline")}
         className={`${BUTTON} border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 focus-visible:outline-zinc-500 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100`}
       >
-        Decline
+        {labels?.decline ?? "Decline"}
       </button>
       <button
         type="button"

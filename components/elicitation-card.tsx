@@ -7,6 +7,7 @@ import { describeOutcome } from "@/lib/elicitation/outcome";
 import type { ReviewState } from "@/lib/review/contract";
 import { AnswerButtons } from "./answer-buttons";
 import { ElicitationForm } from "./elicitation-form";
+import { SubmissionReview, SubmittedContent } from "./submission-review";
 import { ToolCallApproval } from "./tool-call-approval";
 import { ToolCallDetails, ToolCallSettled } from "./tool-call-details";
 import { UrlConsent } from "./url-consent";
@@ -77,6 +78,7 @@ function PendingAnswer({ data, answer }: { data: ElicitationData; answer: Answer
 
 function heading(data: ElicitationData, pending: boolean): string {
   if (data.kind === "tool-call") return pending ? "Allow this tool call?" : "Tool call request";
+  if (data.submission) return pending ? "Review needed" : "Review request";
   if (data.mode === "url") return pending ? "Open a page?" : "Page request";
   if (data.command) return pending ? "Approval needed" : "Approval request";
   return pending ? "Input needed" : "Input request";
@@ -185,6 +187,16 @@ function Card({
         </p>
       )}
       <p className="mt-3 text-sm whitespace-pre-wrap text-zinc-700 dark:text-zinc-300">{data.message}</p>
+      {data.submission?.criteria && (
+        <p className="mt-2 text-sm text-zinc-800 dark:text-zinc-200" data-testid="submission-criteria">
+          <strong>Check against:</strong> <span className="whitespace-pre-wrap">{data.submission.criteria}</span>
+        </p>
+      )}
+      {data.submission && (!pending || !mayAnswer) && (
+        <div className="mt-3">
+          <SubmittedContent submission={data.submission} />
+        </div>
+      )}
       {pending && data.review && <ReviewLine review={data.review} mayAnswer={mayAnswer} />}
       <div className="mt-4 flex flex-col gap-3">
         {outcome ? (
@@ -212,6 +224,10 @@ function Card({
           <ToolCallApproval data={data} toolCall={data.toolCall} answer={answer}>
             <Countdown expiresAt={data.expiresAt} durable={data.durable} />
           </ToolCallApproval>
+        ) : data.submission ? (
+          <SubmissionReview submission={data.submission} answer={answer}>
+            <Countdown expiresAt={data.expiresAt} durable={data.durable} />
+          </SubmissionReview>
         ) : data.mode === "url" && data.url ? (
           <UrlConsent url={data.url} busy={answer.busy} onAnswer={(action) => void answer.send({ action })} />
         ) : (

@@ -1,6 +1,7 @@
 "use client";
 
-import { useId } from "react";
+import { useId, useState } from "react";
+import { MarkdownPreview } from "./markdown-preview";
 import type { Field, FormValue, FormValues } from "@/lib/elicitation/form";
 
 const INPUT_TYPE = { email: "email", uri: "url", date: "date", "date-time": "datetime-local" } as const;
@@ -13,6 +14,46 @@ interface FieldProps {
   error?: string;
   disabled: boolean;
   onChange: (value: FormValue) => void;
+}
+
+/** Long free text (an expert's answer): written in a text area, read back as the markdown it will be shown as. */
+function LongText({
+  field,
+  value,
+  onChange,
+  ...common
+}: {
+  field: Field;
+  value: string;
+  onChange: (value: FormValue) => void;
+  id: string;
+  disabled: boolean;
+}) {
+  const [preview, setPreview] = useState(false);
+  return (
+    <div className="flex flex-col gap-1">
+      {preview ? (
+        <MarkdownPreview text={value || "*Nothing written yet.*"} testId="answer-preview" />
+      ) : (
+        <textarea
+          {...common}
+          value={value}
+          rows={5}
+          maxLength={field.kind === "text" ? field.maxLength : undefined}
+          onChange={(e) => onChange(e.target.value)}
+          className={inputClass}
+        />
+      )}
+      <button
+        type="button"
+        onClick={() => setPreview(!preview)}
+        aria-pressed={preview}
+        className="self-start text-xs font-medium text-amber-800 hover:underline dark:text-amber-300"
+      >
+        {preview ? "Edit" : "Preview markdown"}
+      </button>
+    </div>
+  );
 }
 
 function FieldInput({ field, value, error, disabled, onChange, id, describedBy }: FieldProps & { id: string; describedBy?: string }) {
@@ -79,6 +120,7 @@ function FieldInput({ field, value, error, disabled, onChange, id, describedBy }
         />
       );
     case "text":
+      if (field.multiline) return <LongText {...common} field={field} value={String(value)} onChange={onChange} />;
       return (
         <input
           {...common}

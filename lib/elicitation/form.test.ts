@@ -73,6 +73,24 @@ describe("formFromSchema", () => {
     expect(byName.ratio).toMatchObject({ integer: false, minimum: 0, maximum: 1 });
   });
 
+  it("gives long free text a text area, and short or formatted text one line", () => {
+    const { fields } = formFromSchema({
+      type: "object",
+      properties: {
+        answer: { type: "string", maxLength: 20_000 },
+        short: { type: "string", maxLength: 300 },
+        link: { type: "string", format: "uri", maxLength: 2_000 },
+        open: { type: "string" },
+      },
+    });
+    expect(fields.map((f) => [f.name, f.kind === "text" && f.multiline === true])).toEqual([
+      ["answer", true],
+      ["short", false],
+      ["link", false],
+      ["open", false],
+    ]);
+  });
+
   it("labels untitled, titled and legacy enums", () => {
     expect(byName.color).toMatchObject({
       options: [

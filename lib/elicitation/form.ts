@@ -21,6 +21,8 @@ export type Field =
   | (FieldBase & {
       kind: "text";
       format?: "email" | "uri" | "date" | "date-time";
+      /** Free text longer than a line fits (maxLength over LONG_TEXT): a text area, with a markdown preview. */
+      multiline?: boolean;
       minLength?: number;
       maxLength?: number;
       default?: string;
@@ -58,6 +60,9 @@ function enumOptions(values: string[], names?: string[]): Option[] {
   return values.map((value, i) => ({ value, label: names?.[i] ?? value }));
 }
 
+/** A string field allowed more characters than this gets a text area rather than one line. */
+const LONG_TEXT = 300;
+
 function fieldFor(name: string, prop: Prop, required: boolean): Field | undefined {
   const base: FieldBase = { name, label: str(prop.title) ?? name, description: str(prop.description), required };
   switch (prop.type) {
@@ -73,6 +78,7 @@ function fieldFor(name: string, prop: Prop, required: boolean): Field | undefine
         ...base,
         kind: "text",
         format: format as Extract<Field, { kind: "text" }>["format"],
+        ...(format === undefined && (num(prop.maxLength) ?? 0) > LONG_TEXT && { multiline: true }),
         minLength: num(prop.minLength),
         maxLength: num(prop.maxLength),
         default: str(prop.default),

@@ -1,0 +1,34 @@
+"use client";
+
+import ReactMarkdown from "react-markdown";
+import remarkGfm from "remark-gfm";
+
+/**
+ * Markdown someone else wrote (an agent's content, a reviewer's answer), rendered for reading. Raw HTML is not
+ * rendered, and images are shown as their text: a picture from an agent would fetch a URL from the reviewer's
+ * browser without asking.
+ */
+export function MarkdownPreview({ text, testId }: { text: string; testId?: string }) {
+  return (
+    <div
+      data-testid={testId}
+      className="prose prose-zinc prose-sm max-w-none rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:prose-invert dark:border-zinc-700 dark:bg-zinc-950"
+    >
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm]}
+        skipHtml
+        disallowedElements={["img"]}
+        unwrapDisallowed
+        components={{
+          a: ({ href, children }) => (
+            <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+              {children}
+            </a>
+          ),
+        }}
+      >
+        {text}
+      </ReactMarkdown>
+    </div>
+  );
+}
