@@ -71,7 +71,16 @@ export function InboxList({
                       · tool <span className="font-mono">{data.toolCall.toolName}</span>
                     </>
                   )}
+                  {data.submission && " · review"}
                 </span>
+                {data.specialty && (
+                  <span
+                    className="rounded bg-sky-100 px-1.5 text-xs font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-200"
+                    data-testid="inbox-item-specialty"
+                  >
+                    {data.specialty}
+                  </span>
+                )}
                 {!item.mayAnswer && <span className="text-xs text-zinc-600 dark:text-zinc-400">(read-only)</span>}
               </span>
               <span className="truncate font-mono text-xs" data-testid="inbox-item-what">
