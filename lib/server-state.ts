@@ -161,6 +161,8 @@ export function createServerState(env: Record<string, string | undefined> = proc
   });
   const humanRequests = new HumanRequests({
     registry,
+    // Used while starting (restore), after auth's migration: awaiting `started` here would wait for itself.
+    nameOf: async (id) => (await new Users(auth).byId(id))?.name,
     store: inMemory ? new MemoryHumanRequestStore() : new SqlHumanRequestStore(database, writes),
     lookup: (id) => review.lookup(id),
     // Who answered, with their role ("reviewer"); users exist once started (auth migrated).
@@ -219,6 +221,8 @@ export function createServerState(env: Record<string, string | undefined> = proc
     await audit.recordRestartExpiry(expired, RESTART_NOTE);
     // Questions whose tool call is suspended in storage wait on: their cards come back, answerable.
     await resumer.restore();
+    // So do agents' requests (/api/mcp), until their deadline.
+    await humanRequests.restore(await questions.pending({ mine: true }));
     await coordination.start({
       answer: async (id, answer, principal) => {
         const check = (pending: ElicitationData) => checkAccept(pending, answer);
@@ -235,6 +239,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
       adopted: async (_owner, adopted) => {
         await audit.recordRestartExpiry(adopted.expired, INSTANCE_GONE_NOTE);
         await resumer.adopt(adopted.durable);
+        await humanRequests.restore(adopted.kept);
       },
     });
   });

@@ -140,7 +140,7 @@ export class Liveness {
       await onAdopted(owner, adopted);
       mirror.announceGone(owner);
       console.warn(
-        `[cluster] instance ${owner} stopped: ${adopted.expired.length} of its questions expired, ${adopted.durable.length} waiting ones taken over`,
+        `[cluster] instance ${owner} stopped: ${adopted.expired.length} of its questions expired, ${adopted.durable.length + adopted.kept.length} waiting ones taken over`,
       );
     } finally {
       await links.commands.del(failoverKey(owner)).catch(() => {});

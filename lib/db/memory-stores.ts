@@ -91,6 +91,6 @@ export class MemoryQuestionStore implements QuestionStore {
   }
 
   async adopt(): Promise<Adopted> {
-    return { expired: [], durable: [] };
+    return { expired: [], durable: [], kept: [] };
   }
 }

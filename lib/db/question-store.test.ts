@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { createTestStorage, SQL_STORAGE_KINDS, type TestStorage } from "@/testing/test-storage";
 import { MemoryQuestionStore } from "./memory-stores";
+import { SqlQuestionStore } from "./question-store";
 
 let storage: TestStorage | undefined;
 afterEach(async () => storage?.close());
@@ -66,5 +67,26 @@ describe.each(SQL_STORAGE_KINDS)("SqlQuestionStore (%s)", (kind) => {
     expect(expired.map((q) => q.data.id)).toEqual(["old"]);
     expect((await storage.questions.get("old"))?.data).toMatchObject({ status: "expired", note: "the server restarted; nothing ran" });
     expect((await storage.questions.get("new"))?.data.status).toBe("pending");
+  });
+
+  it("leaves an agent's kept request pending at a restart, for its store to show again", async () => {
+    storage = await createTestStorage(kind);
+    await storage.questions.record(question("kept", { createdAt: 1_000, kept: true, serverName: "people" }), "agent");
+    expect(await storage.questions.expirePending("the server restarted; nothing ran", 4_000)).toEqual([]);
+    expect((await storage.questions.get("kept"))?.data).toMatchObject({ status: "pending", kept: true });
+  });
+
+  it("gives a stopped instance's durable and kept questions to the adopter, and expires the rest", async () => {
+    storage = await createTestStorage(kind);
+    const gone = new SqlQuestionStore(storage.database, storage.writes, "gone");
+    const survivor = new SqlQuestionStore(storage.database, storage.writes, "survivor");
+    await gone.record(question("live"), "alice");
+    await gone.record(question("durable", { durable: true }), "alice");
+    await gone.record(question("kept", { kept: true, serverName: "people" }), "agent");
+    const adopted = await survivor.adopt("gone", "its instance stopped");
+    expect(adopted.expired.map((q) => q.data.id)).toEqual(["live"]);
+    expect(adopted.durable.map((q) => q.data.id)).toEqual(["durable"]);
+    expect(adopted.kept.map((q) => [q.data.id, q.owner])).toEqual([["kept", "survivor"]]);
+    expect((await survivor.pending({ mine: true })).map((q) => q.data.id).sort()).toEqual(["durable", "kept"]);
   });
 });

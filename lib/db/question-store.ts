@@ -17,6 +17,8 @@ export interface Adopted {
   expired: StoredQuestion[];
   /** Now this instance's: their tool calls are suspended in storage, and they wait on here. */
   durable: StoredQuestion[];
+  /** Now this instance's: agents' requests (lib/experts), shown again here until their deadline. */
+  kept: StoredQuestion[];
 }
 
 /**
@@ -28,7 +30,8 @@ export interface QuestionStore {
   get(id: string): Promise<StoredQuestion | undefined>;
   /** The stored state of these questions (those it knows), by id. */
   many(ids: readonly string[]): Promise<Map<string, ElicitationData>>;
-  pending(options?: { conversationId?: string }): Promise<StoredQuestion[]>;
+  /** `mine`: only this instance's (with several); everything in one process. */
+  pending(options?: { conversationId?: string; mine?: boolean }): Promise<StoredQuestion[]>;
   /**
    * Settles every question asked before `askedBefore` and still pending as expired with `note`; returns them. Not
    * durable ones: their tool call is suspended in storage, and they wait on (lib/chat/resumer.ts).
@@ -103,7 +106,8 @@ export class SqlQuestionStore implements QuestionStore {
   }
 
   async expirePending(note: string, askedBefore: number): Promise<StoredQuestion[]> {
-    const left = (await this.pending({ mine: true })).filter(({ data }) => data.createdAt < askedBefore && !data.durable);
+    // Durable and kept questions wait on: their tool call, or their request (lib/experts), is in storage.
+    const left = (await this.pending({ mine: true })).filter(({ data }) => data.createdAt < askedBefore && !data.durable && !data.kept);
     const expired = left.map(({ data, requesterId }) => ({
       requesterId,
       data: { ...data, status: "expired" as const, note },
@@ -125,14 +129,14 @@ export class SqlQuestionStore implements QuestionStore {
   }
 
   async adopt(owner: string, note: string): Promise<Adopted> {
-    const adopted: Adopted = { expired: [], durable: [] };
+    const adopted: Adopted = { expired: [], durable: [], kept: [] };
     await this.writes.enqueue(async (trx) => {
       const rows = await trx.selectFrom("questions").selectAll().where("status", "=", "pending").where("owner", "=", owner).execute();
       for (const question of rows.map(storedOf)) {
         const { data } = question;
-        if (data.durable) {
+        if (data.durable || data.kept) {
           await trx.updateTable("questions").set({ owner: this.owner }).where("id", "=", data.id).where("owner", "=", owner).execute();
-          adopted.durable.push({ ...question, owner: this.owner ?? undefined });
+          adopted[data.durable ? "durable" : "kept"].push({ ...question, owner: this.owner ?? undefined });
           continue;
         }
         const expired = { ...data, status: "expired" as const, note };

@@ -132,6 +132,11 @@ export const elicitationDataSchema = z.object({
    * waits until `expiresAt`. Otherwise a live request holds it, and a restart ends it.
    */
   durable: z.boolean().optional(),
+  /**
+   * True for a request an agent made through /api/mcp (lib/experts): its request is kept in storage, and a restart
+   * shows it again, answerable until its deadline. Unlike a durable one, nothing is suspended: it ends on its timer.
+   */
+  kept: z.boolean().optional(),
 });
 export type ElicitationData = z.infer<typeof elicitationDataSchema>;
 

@@ -53,6 +53,11 @@ export interface OpenElicitation {
    * chosen by the caller (stored before it is shown); `restored`: asked before a restart and shown again.
    */
   durable?: { fixed?: Pick<ElicitationData, "id" | "createdAt" | "expiresAt">; restored?: boolean };
+  /**
+   * A question whose asker keeps it in its own storage (lib/experts) and shows it again after a restart: `reopen`
+   * holds its id and times as first asked. It waits on its timer like any live question.
+   */
+  kept?: { reopen?: Pick<ElicitationData, "id" | "createdAt" | "expiresAt"> };
 }
 
 export type { Settlement } from "./settlement";
@@ -151,8 +156,8 @@ export class ElicitationRegistry {
 
   open(request: OpenElicitation): { data: ElicitationData; settled: Promise<Settlement>; report: (result: CallResult) => void } {
     const now = Date.now();
-    const fixed = request.durable?.fixed;
-    const restored = request.durable?.restored === true;
+    const fixed = request.durable?.fixed ?? request.kept?.reopen;
+    const restored = request.durable?.restored === true || request.kept?.reopen !== undefined;
     const data: ElicitationData = {
       id: fixed?.id ?? randomUUID(),
       kind: request.toolCall ? "tool-call" : "question",
@@ -171,6 +176,7 @@ export class ElicitationRegistry {
       createdAt: fixed?.createdAt ?? now,
       expiresAt: fixed?.expiresAt ?? now + request.timeoutMs,
       ...(request.durable && { durable: true }),
+      ...(request.kept && { kept: true }),
     };
     let resolve!: (settlement: Settlement) => void;
     const settled = new Promise<Settlement>((r) => (resolve = r));

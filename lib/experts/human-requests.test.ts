@@ -147,3 +147,45 @@ describe("deadlines", () => {
     desk.close();
   });
 });
+
+describe("after a restart", () => {
+  /** A new process: a fresh registry over the same request store, given what the questions table kept. */
+  function restart(store: MemoryHumanRequestStore) {
+    const registry = new ElicitationRegistry();
+    return { registry, requests: new HumanRequests({ registry, store, nameOf: async () => "alice" }) };
+  }
+
+  it("shows a waiting request again, with its id and deadline, and delivers the answer given after it", async () => {
+    const before = setup();
+    const { request } = before.requests.ask(alice, { question: "Still there?", specialty: "security", deadline: 600 });
+    const kept = before.registry.get(request.id)!;
+    expect(kept.kept).toBe(true);
+
+    const after = restart(before.store);
+    await after.requests.restore([{ data: kept, requesterId: alice.id }]);
+    expect(after.registry.get(request.id)).toMatchObject({ status: "pending", expiresAt: kept.expiresAt, specialty: "security" });
+    expect(after.registry.requesterOf(request.id)).toBe(alice.id);
+    after.registry.answer(request.id, { action: "accept", content: { answer: "yes, after the restart" } }, "bob");
+    await expect.poll(async () => (await after.requests.get(alice, request.id))?.status).toBe("answered");
+    expect(await after.requests.get(alice, request.id)).toMatchObject({ answer: "yes, after the restart" });
+  });
+
+  it("expires a request whose deadline passed while the app was down, and never shows one already settled", async () => {
+    const before = setup();
+    const late = before.requests.ask(alice, { question: "Too late?", deadline: 600 });
+    const settled = before.requests.ask(alice, { question: "Answered before?" });
+    const lateCard = { ...before.registry.get(late.request.id)!, expiresAt: Date.now() - 1 };
+    const settledCard = before.registry.get(settled.request.id)!;
+    before.registry.answer(settled.request.id, { action: "decline" }, "bob");
+    await settled.done;
+
+    const after = restart(before.store);
+    await after.requests.restore([
+      { data: lateCard, requesterId: alice.id },
+      { data: settledCard, requesterId: alice.id },
+    ]);
+    await expect.poll(async () => (await after.requests.get(alice, late.request.id))?.status).toBe("expired");
+    expect(after.registry.listPending()).toEqual([]);
+    expect(await after.requests.get(alice, settled.request.id)).toMatchObject({ status: "declined" });
+  });
+});

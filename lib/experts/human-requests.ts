@@ -7,6 +7,7 @@
 import "server-only";
 import type { Identity } from "@/lib/auth/authenticate";
 import type { ElicitationData, ElicitationOutcome, RequestedSchema, Submission } from "@/lib/elicitation/contract";
+import type { StoredQuestion } from "@/lib/db/question-store";
 import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
 import { answerOf, requestedSchemaOf, reviewedOf, reviewSchemaOf } from "./answer-format";
 import {
@@ -59,6 +60,7 @@ export class HumanRequests {
   private readonly store: HumanRequestStore;
   private readonly lookup: QuestionLookup;
   private readonly rolesOf: (names: string[]) => Promise<(string | undefined)[]>;
+  private readonly nameOf: (userId: string) => Promise<string | undefined>;
   /** Settlements being written: a read waits for its request's, so it never sees pending after the answer. */
   private readonly settling = new Map<string, Promise<void>>();
 
@@ -69,11 +71,14 @@ export class HumanRequests {
     lookup?: QuestionLookup;
     /** Each person's role ("reviewer"), by name; undefined for a name that is no user. */
     rolesOf?: (names: string[]) => Promise<(string | undefined)[]>;
+    /** A user's name by id: routing rules match requesters by name, also for questions shown again after a restart. */
+    nameOf?: (userId: string) => Promise<string | undefined>;
   }) {
     this.registry = deps.registry;
     this.store = deps.store;
     this.lookup = deps.lookup ?? (async (id) => this.registry.lookup(id));
     this.rolesOf = deps.rolesOf ?? (async (names) => names.map(() => undefined));
+    this.nameOf = deps.nameOf ?? (async () => undefined);
   }
 
   /**
@@ -127,6 +132,9 @@ export class HumanRequests {
       ...(submission && { submission }),
       requestedSchema,
       timeoutMs: deadlineAt - now,
+      // Asked through /api/mcp, its agent polls by id, across restarts: kept. Asked from a chat turn (threadId), it
+      // lives and ends with that turn.
+      ...(input.threadId === undefined && { kept: {} }),
       onChange: (changed) => {
         latest = changed;
         onChange(changed);
@@ -147,8 +155,50 @@ export class HumanRequests {
     };
     // Enqueued before the settlement's write (which waits for `settled`): the store sees them in that order.
     const saved = this.store.save(request);
-    const written = Promise.all([saved, settled]).then(async ([, settlement]) => {
-      const settledAs = await this.settlementOf(request, settlement, latest);
+    return {
+      request,
+      done: this.track(
+        request,
+        Promise.all([saved, settled]).then(([, settlement]) => settlement),
+        () => latest,
+      ),
+    };
+  }
+
+  /**
+   * After a restart, or on taking over an instance that stopped: shows again the questions agents asked that this
+   * instance now holds, answerable as before until their deadline; one whose deadline passed meanwhile expires at
+   * once. Routing is applied afresh (approvals given before the restart are asked again).
+   */
+  async restore(held: StoredQuestion[]): Promise<void> {
+    for (const { data, requesterId } of held) {
+      if (!data.kept || data.status !== "pending" || this.registry.get(data.id)) continue;
+      const request = await this.store.get(data.id, requesterId);
+      const requesterName = await this.nameOf(requesterId).catch(() => undefined);
+      let latest: ElicitationData | undefined;
+      const { settled } = this.registry.open({
+        threadId: data.threadId,
+        requesterId,
+        ...(requesterName && { requesterName }),
+        serverName: data.serverName,
+        message: data.message,
+        ...(data.specialty !== undefined && { specialty: data.specialty }),
+        ...(data.submission && { submission: data.submission }),
+        requestedSchema: data.requestedSchema,
+        timeoutMs: Math.max(0, data.expiresAt - Date.now()),
+        kept: { reopen: { id: data.id, createdAt: data.createdAt, expiresAt: data.expiresAt } },
+        onChange: (changed) => (latest = changed),
+      });
+      if (request?.status === "pending") void this.track(request, settled, () => latest);
+      // Its request is gone or already settled (nothing to deliver to): the question must not wait for nobody.
+      else this.registry.end(data.id, "expired", LOST_NOTE, "aborted");
+    }
+  }
+
+  /** Writes how `request` settled once it does; reads wait for the write (see `settling`). */
+  private track(request: HumanRequest, settled: Promise<Settlement>, latest: () => ElicitationData | undefined): Promise<HumanRequest> {
+    const written = settled.then(async (settlement) => {
+      const settledAs = await this.settlementOf(request, settlement, latest());
       await this.store.settle(request.id, settledAs);
       return { ...request, ...settledAs };
     });
@@ -160,7 +210,7 @@ export class HumanRequests {
         () => {},
       ),
     );
-    return { request, done };
+    return done;
   }
 
   /** The requester's request, answered or not; undefined for an id they did not ask (another's included). */
