@@ -13,7 +13,8 @@ export const BASE = "http://127.0.0.1:3000";
 /** 2026-07-28 pinned (per-request serving), or the plain 2025 handshake (the SDK's stateless fallback). */
 export type Era = { pin: string } | "legacy";
 
-async function routeFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+/** fetch for the MCP client transports: calls the route handlers in process. */
+export async function routeFetch(url: string | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(url, init);
   const handler = { POST, GET, DELETE }[request.method as "POST" | "GET" | "DELETE"];
   return handler ? handler(request) : new Response(null, { status: 405 });

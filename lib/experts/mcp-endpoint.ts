@@ -4,26 +4,35 @@
  * the SDK's per-request handler: the 2026-07-28 revision, and 2025-era clients through its stateless fallback.
  */
 import "server-only";
-import { createMcpHandler, type AuthInfo, type McpHttpHandler } from "@modelcontextprotocol/server";
+import { createMcpHandler, type AuthInfo, type McpHttpHandler, type McpRequestContext, type McpServer } from "@modelcontextprotocol/server";
 import { apiErrorBody } from "@/lib/api-contract";
 import { authenticate, type Identity } from "@/lib/auth/authenticate";
 import { isSingleUserMode, LOCAL_PRINCIPAL } from "@/lib/auth/principal";
 import { errorResponse } from "@/lib/errors";
 import { serverState } from "@/lib/server-state";
 import { createPeopleServer } from "./mcp-server";
+import { servePeopleTasks } from "./mcp-tasks";
 
 const REALM = 'Bearer realm="elicit-chat"';
 
 let handler: McpHttpHandler | undefined;
 
 function mcpHandler(): McpHttpHandler {
-  handler ??= createMcpHandler(({ authInfo }) => createPeopleServer(serverState().humanRequests, identityOf(authInfo)), {
+  handler ??= createMcpHandler(peopleServer, {
     // Always a stream: an ask_human waiting for hours then sends keep-alive comments, so no proxy on the way
     // (nginx closes a silent response after 60 s) cuts it off, progress token or not.
     responseMode: "sse",
     onerror: (error) => console.warn(`[mcp /api/mcp] ${error.message}`),
   });
   return handler;
+}
+
+/** The server for one HTTP request; a 2025-era one also serves MCP Tasks (the 2026-07-28 revision has none). */
+async function peopleServer({ authInfo, era, requestInfo }: McpRequestContext): Promise<McpServer> {
+  const requests = serverState().humanRequests;
+  const identity = identityOf(authInfo);
+  const server = createPeopleServer(requests, identity);
+  return era === "legacy" ? servePeopleTasks(server, { requests, identity, httpRequest: requestInfo }) : server;
 }
 
 /** Serves one HTTP request of an MCP client: 401 (with WWW-Authenticate) unless its bearer key is valid. */

@@ -37,7 +37,7 @@ export function createPeopleServer(requests: HumanRequests, identity: Identity, 
   const server = new McpServer({ name: PEOPLE_SERVER_NAME, version: "0.1.0" }, { capabilities: { tools: {} } });
   const progressEveryMs = options.progressEveryMs ?? PROGRESS_EVERY_MS;
 
-  server.registerTool(
+  const askHuman = server.registerTool(
     ASK_HUMAN_TOOL,
     {
       title: "Ask a person on the team",
@@ -53,7 +53,7 @@ export function createPeopleServer(requests: HumanRequests, identity: Identity, 
     async ({ wait, ...input }, ctx) => answerWhenReady(ctx, wait, progressEveryMs, (onChange) => requests.ask(identity, input, onChange)),
   );
 
-  server.registerTool(
+  const requestReview = server.registerTool(
     REQUEST_REVIEW_TOOL,
     {
       title: "Have a person review content",
@@ -121,6 +121,9 @@ export function createPeopleServer(requests: HumanRequests, identity: Identity, 
       return request ? outcome(request) : notFound(id);
     },
   );
+
+  // A task-aware client (MCP 2025-11-25) may call these two as tasks instead: mcp-tasks.ts serves those calls.
+  for (const tool of [askHuman, requestReview]) tool.execution = { taskSupport: "optional" };
 
   return server;
 }
