@@ -20,7 +20,8 @@ export function entriesOfEvent(event: AuditedEvent, redaction: Redaction): Audit
   const { data, requesterId } = event;
   const about = aboutQuestion(data);
   if (event.type === "asked") {
-    return [{ ...about, type: "asked", actor: requesterId, outcome: data.status, details: askedDetails(data, requesterId, redaction) }];
+    const details = { ...askedDetails(data, requesterId, redaction), apiKey: event.apiKey };
+    return [{ ...about, type: "asked", actor: requesterId, outcome: data.status, details }];
   }
   if (event.type === "reported") {
     const called = data.result?.called === true;
@@ -74,6 +75,9 @@ function askedDetails(data: ElicitationData, requesterId: string, redaction: Red
     mode: data.mode,
     url: data.url,
     expiresAt: data.expiresAt,
+    // Asked through /api/mcp: the expertise, and for a review exactly what was submitted (what a verdict was about).
+    specialty: data.specialty,
+    submission: data.submission,
     toolCall: toolCall && {
       toolName: toolCall.toolName,
       reason: toolCall.reason,

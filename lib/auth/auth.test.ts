@@ -89,7 +89,12 @@ describe.each(SQL_STORAGE_KINDS)("auth (%s)", (kind) => {
     it("authenticate as their user, with the user's role", async () => {
       const { user } = await users.add("bob", "reviewer");
       const key = await users.token("bob");
-      expect(await authenticate(auth, bearer(key))).toEqual({ id: user.id, name: "bob", role: "reviewer" });
+      expect(await authenticate(auth, bearer(key))).toEqual({
+        id: user.id,
+        name: "bob",
+        role: "reviewer",
+        apiKey: { id: expect.any(String), name: "cli" },
+      });
     });
 
     it("a wrong, malformed or empty key is nobody, and a cookie does not rescue a bad key", async () => {

@@ -8,6 +8,8 @@ export interface Identity {
   id: string;
   name: string;
   role: Role;
+  /** Set when a bearer API key proved it: which of the user's keys (the audit trail records it). */
+  apiKey?: { id: string; name?: string };
 }
 
 /**
@@ -31,5 +33,6 @@ async function byApiKey(auth: Auth, key: string): Promise<Identity | undefined> 
   const verified = await auth.api.verifyApiKey({ body: { key } }).catch(() => undefined);
   if (!verified?.valid || !verified.key) return undefined;
   const user = await new Users(auth).byId(verified.key.referenceId);
-  return user && { id: user.id, name: user.name, role: user.role };
+  const { id, name } = verified.key;
+  return user && { id: user.id, name: user.name, role: user.role, apiKey: { id, ...(name && { name }) } };
 }

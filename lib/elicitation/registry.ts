@@ -58,6 +58,8 @@ export interface OpenElicitation {
    * holds its id and times as first asked. It waits on its timer like any live question.
    */
   kept?: { reopen?: Pick<ElicitationData, "id" | "createdAt" | "expiresAt"> };
+  /** The API key that asked (requests through /api/mcp): on the audit trail's entry, not on the card. */
+  apiKey?: { id: string; name?: string };
 }
 
 export type { Settlement } from "./settlement";
@@ -70,7 +72,7 @@ export type AnswerResult =
 /** What observers (the question store, the audit trail) hear: every change of every question, in order. */
 export type QuestionEvent =
   /** `restored`: asked before a restart and shown again (durable); announced and audited when first asked. */
-  | { type: "asked"; data: ElicitationData; requesterId: string; restored?: boolean }
+  | { type: "asked"; data: ElicitationData; requesterId: string; restored?: boolean; apiKey?: { id: string; name?: string } }
   | { type: "settled"; data: ElicitationData; requesterId: string; cause: SettleCause; by?: string; content?: ElicitationContent }
   | { type: "reported"; data: ElicitationData; requesterId: string }
   /** A pending question's card changed without settling (its review: an approval, an escalation). */
@@ -214,7 +216,7 @@ export class ElicitationRegistry {
     }
     const entry: Entry = { data, requesterId, onChange: request.onChange, resolve, dispose };
     this.pending.set(data.id, entry);
-    this.emit({ type: "asked", data, requesterId, ...(restored && { restored: true }) });
+    this.emit({ type: "asked", data, requesterId, ...(restored && { restored: true }), ...(request.apiKey && { apiKey: request.apiKey }) });
     notify(request.onChange, data);
 
     if (unroutable) {

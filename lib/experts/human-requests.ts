@@ -126,6 +126,7 @@ export class HumanRequests {
       threadId: input.threadId ?? `mcp:${identity.id}`,
       requesterId: identity.id,
       requesterName: identity.name,
+      ...(identity.apiKey && { apiKey: identity.apiKey }),
       serverName: PEOPLE_SERVER_NAME,
       message: messageOf(input),
       ...(input.specialty !== undefined && { specialty: input.specialty }),

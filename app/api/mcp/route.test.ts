@@ -120,6 +120,28 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
     expect(trail).toEqual(expect.arrayContaining([{ type: "asked", actor: aliceId }, expect.objectContaining({ type: "answered" })]));
   });
 
+  it("records on the audit trail which of the user's API keys asked", async () => {
+    const state = serverState();
+    const secondKey = await new Users(state.auth).token("alice");
+    const ids: string[] = [];
+    for (const key of [keys.alice, secondKey]) {
+      const asked = await callTool(await connect(key), "ask_human", { question: "Which key?", wait: false });
+      ids.push(asked.output!.id);
+    }
+    await state.writes.idle();
+    const entries = await state.database.db
+      .selectFrom("audit_entries")
+      .select(["question_id", "details"])
+      .where("type", "=", "asked")
+      .where("question_id", "in", ids)
+      .execute();
+    const keyOf = (id: string) => JSON.parse(entries.find((entry) => entry.question_id === id)!.details).apiKey;
+    const [first, second] = ids.map(keyOf);
+    expect(first).toMatchObject({ id: expect.any(String), name: "cli" });
+    expect(second).toMatchObject({ id: expect.any(String), name: "cli" });
+    expect(first.id).not.toBe(second.id);
+  });
+
   it("waits for the answer when asked to, with progress notifications, and returns the chosen option and comment", async () => {
     const client = await connect(keys.alice);
     const progress: string[] = [];
