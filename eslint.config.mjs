@@ -7,6 +7,7 @@ import nextTs from "eslint-config-next/typescript";
  * and other modules of this list. Add one here only if that stays true.
  */
 const BROWSER_SAFE_LIB = [
+  "agent/ask-expert-contract",
   "api-contract",
   "auth/roles",
   "auth/signed-in-user",

@@ -205,7 +205,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
     conversationStore,
     conversations,
     turns,
-    drive: (run, start) => driveTurn({ mcp, audit }, run, start),
+    drive: (run, start) => driveTurn({ mcp, audit, humanRequests }, run, start),
     resumeStream: (resumeData, options) => agent.resumeStream(resumeData, options),
     claimant: `${hostname()}:${process.pid}`,
     leaseMs: config.commandMaxTimeoutMs + 60_000,

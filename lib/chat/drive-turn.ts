@@ -3,6 +3,8 @@ import { toAISdkStream } from "@mastra/ai-sdk";
 import type { Agent } from "@mastra/core/agent";
 import { RequestContext } from "@mastra/core/request-context";
 import type { UIMessageChunk } from "ai";
+import { askExpertTool, type ExpertRequests } from "@/lib/agent/ask-expert-tool";
+import { ASK_EXPERT_TOOL } from "@/lib/agent/ask-expert-contract";
 import type { AuditTrail } from "@/lib/audit/audit-trail";
 import { errorMessage } from "@/lib/errors";
 import type { McpConnections } from "@/lib/mcp/connections";
@@ -18,7 +20,7 @@ export type StreamStarter = (options: StreamOptions) => ReturnType<Agent["resume
 
 /** Runs a turn to its end, writing the agent's output to the turn's log. */
 export async function driveTurn(
-  { mcp, audit }: { mcp: McpConnections; audit: AuditTrail },
+  { mcp, audit, humanRequests }: { mcp: McpConnections; audit: AuditTrail; humanRequests: ExpertRequests },
   run: ChatTurn,
   start: StreamStarter,
 ): Promise<void> {
@@ -36,7 +38,8 @@ export async function driveTurn(
       abortSignal: run.signal,
       maxSteps: MAX_STEPS,
       requestContext,
-      toolsets: { mcp: turnTools.tools },
+      // The MCP servers' tools, and the built-in ones (asking a person on the team goes through this turn).
+      toolsets: { mcp: turnTools.tools, builtin: { [ASK_EXPERT_TOOL]: askExpertTool(run, humanRequests) } },
     });
     const chunks = toAISdkStream(output, { from: "agent", version: "v7" }) as ReadableStream<UIMessageChunk>;
     const reader = chunks.getReader();

@@ -1,5 +1,7 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
+import { ASK_EXPERT_TOOL } from "@/lib/agent/ask-expert-contract";
+import { describeExpertAnswer, extractAsk } from "./offline-ask";
 import { extractCommands, extractToolUse, OFFLINE_HELP, OfflineModel, summarizeToolOutput } from "./offline-model";
 
 const TOOLS: LanguageModelV4CallOptions["tools"] = [{ type: "function", name: "shell_run_command", inputSchema: { type: "object" } }];
@@ -38,6 +40,11 @@ describe("extractToolUse", () => {
     ['use `everything.echo` {"message": "hi"}', { server: "everything", tool: "echo", args: '{"message": "hi"}' }],
     ["please use `everything.trigger-elicitation-request`", { server: "everything", tool: "trigger-elicitation-request", args: "{}" }],
     ["run `ls`", undefined],
+    [
+      'use `ask_expert` {"specialty": "legal", "question": "ok?"}',
+      { tool: "ask_expert", args: '{"specialty": "legal", "question": "ok?"}' },
+    ],
+    ["please use `pwd`", { tool: "pwd", args: "{}" }],
   ])("%j", (text, use) => {
     expect(extractToolUse(text)).toEqual(use);
   });
@@ -150,5 +157,110 @@ describe("summarizeToolOutput", () => {
 
   it("shows output it does not recognise as it is", () => {
     expect(summarizeToolOutput({ type: "text", value: "plain words" })).toContain("plain words");
+  });
+});
+
+describe("asking an expert", () => {
+  const ASK_TOOLS = [...(TOOLS ?? []), { type: "function" as const, name: ASK_EXPERT_TOOL, inputSchema: { type: "object" as const } }];
+  const ask = (text: string) => ({ ...user(text), tools: ASK_TOOLS });
+  const callOf = async (text: string) => (await collect(ask(text))).find((p) => p.type === "tool-call");
+
+  it.each([
+    ["ask security: is this clause ok?", { specialty: "security", question: "is this clause ok?" }],
+    ["  Ask legal-team : may we keep logs for 10 years?", { specialty: "legal-team", question: "may we keep logs for 10 years?" }],
+    [
+      "ask legal: is clause 7 ok?\nClause 7: data kept for 10 years.",
+      { specialty: "legal", question: "is clause 7 ok?", context: "Clause 7: data kept for 10 years." },
+    ],
+    ["ask finance:\nCan we book this in Q3?", { specialty: "finance", question: "Can we book this in Q3?" }],
+    ["ask security: run `rm -rf x`", { specialty: "security", question: "run `rm -rf x`" }],
+  ])("%j -> %j", (text, expected) => {
+    expect(extractAsk(text)).toEqual(expected);
+  });
+
+  it.each(["ask security:", "ask the security team: ok?", "please ask security: ok?", "run `ls`", "task x: y"])("%j is no ask", (text) => {
+    expect(extractAsk(text)).toBeUndefined();
+  });
+
+  it("calls ask_expert with the specialty and question; the ask line wins over commands in it", async () => {
+    expect(await callOf("ask security: is this clause ok?")).toMatchObject({
+      toolName: ASK_EXPERT_TOOL,
+      input: JSON.stringify({ specialty: "security", question: "is this clause ok?" }),
+    });
+    const call = await callOf("ask security: run `rm -rf x`");
+    expect(call).toMatchObject({ toolName: ASK_EXPERT_TOOL });
+    expect(call?.type === "tool-call" && JSON.parse(call.input)).toEqual({ specialty: "security", question: "run `rm -rf x`" });
+  });
+
+  it("keeps the other patterns: backticks, `$ ` lines, use `server.tool`, and a bare name that is no tool", async () => {
+    expect(await callOf("run `ls -la`")).toMatchObject({ toolName: "shell_run_command" });
+    expect(await callOf("$ git status")).toMatchObject({ toolName: "shell_run_command", input: JSON.stringify({ command: "git status" }) });
+    expect(await callOf("please use `pwd`")).toMatchObject({ toolName: "shell_run_command", input: JSON.stringify({ command: "pwd" }) });
+    expect(await callOf('use `ask_expert` {"specialty": "legal", "question": "ok?", "deadline": 2}')).toMatchObject({
+      toolName: ASK_EXPERT_TOOL,
+      input: '{"specialty": "legal", "question": "ok?", "deadline": 2}',
+    });
+  });
+
+  it("says so when the tool is not offered", async () => {
+    expect(textOf(await collect(user("ask security: ok?")))).toContain("not available");
+  });
+
+  it("mentions asking in its help", () => {
+    expect(OFFLINE_HELP).toContain("ask security:");
+  });
+
+  const afterResult = async (output: Record<string, unknown>) =>
+    textOf(
+      await collect({
+        prompt: [
+          { role: "user", content: [{ type: "text", text: "ask security: ok?" }] },
+          { role: "assistant", content: [{ type: "tool-call", toolCallId: "c1", toolName: ASK_EXPERT_TOOL, input: {} }] },
+          {
+            role: "tool",
+            content: [
+              { type: "tool-result", toolCallId: "c1", toolName: ASK_EXPERT_TOOL, output: { type: "json", value: output as never } },
+            ],
+          },
+        ],
+        tools: ASK_TOOLS,
+      }),
+    );
+
+  it("tells who answered, their role, the answer and the comment", async () => {
+    const text = await afterResult({
+      id: "q1",
+      specialty: "security",
+      status: "answered",
+      answer: "Yes, with **TLS 1.3** only.\nNo exceptions.",
+      answeredBy: { name: "bob", role: "reviewer" },
+      answeredAt: "2026-01-01T10:00:00.000Z",
+      comment: "Checked against policy 4.2",
+    });
+    expect(text).toContain("bob (reviewer) answered the security question:");
+    expect(text).toContain("> Yes, with **TLS 1.3** only.\n> No exceptions.");
+    expect(text).toContain("Their comment: Checked against policy 4.2");
+  });
+
+  it("says nobody answered when it expired, and never gives an answer", async () => {
+    const text = await afterResult({ id: "q1", specialty: "security", status: "expired", note: "nobody answered in time" });
+    expect(text).toBe("Nobody answered the security question in time (nobody answered in time), so there is no answer.");
+  });
+
+  it("says who declined, with their reasons, and that it was withdrawn when cancelled", async () => {
+    const declined = {
+      id: "q1",
+      specialty: "legal",
+      status: "declined",
+      answeredBy: { name: "carol", role: "reviewer" },
+      reasons: "ask finance",
+    };
+    expect(await afterResult(declined)).toBe("carol (reviewer) declined the legal question: ask finance. There is no answer.");
+    const cancelled = { id: "q1", specialty: "legal", status: "cancelled", note: "the agent withdrew the question" };
+    expect(await afterResult(cancelled)).toBe("The legal question was withdrawn (the agent withdrew the question) before anyone answered.");
+  });
+
+  it("summarises a result it does not recognise as any other tool's", () => {
+    expect(describeExpertAnswer({ type: "json", value: { something: "else" } })).toBeUndefined();
   });
 });

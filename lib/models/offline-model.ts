@@ -1,7 +1,8 @@
 /**
  * The built-in offline model: a real AI SDK LanguageModel (spec v4) that needs no key and no network.
- * It turns a command in backticks, or a line starting with `$ `, into a call of the shell tool, summarises the
- * tool's result afterwards, and answers anything else with a short help text.
+ * It turns a command in backticks, or a line starting with `$ `, into a call of the shell tool, a line
+ * `ask <specialty>: <question>` into a call of ask_expert, summarises the tool's result afterwards, and answers
+ * anything else with a short help text.
  */
 import "server-only";
 import type {
@@ -12,22 +13,30 @@ import type {
   LanguageModelV4ToolResultOutput,
 } from "@ai-sdk/provider";
 import { RUN_COMMAND_TOOL, runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
+import { ASK_EXPERT_TOOL } from "@/lib/agent/ask-expert-contract";
 import { mcpText } from "@/lib/mcp/tool-result";
+import { describeExpertAnswer, extractAsk } from "./offline-ask";
 
 export const OFFLINE_HELP =
-  "I am the offline demo model, so I only run shell commands. Put a command in backticks, for example " +
-  "run `ls -la`, or start a line with `$ `. Commands that could change or delete something wait for your " +
-  "approval first. To call any MCP tool, write use `server.tool` followed by JSON arguments, e.g. " +
-  'use `shell.run_command` {"command": "pwd"}. Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.';
+  "I am the offline demo model, so I only run shell commands and ask the team. Put a command in backticks, for " +
+  "example run `ls -la`, or start a line with `$ `. Commands that could change or delete something wait for your " +
+  "approval first. To ask an expert on the team, start a line with ask and their specialty, e.g. " +
+  "ask security: is this clause compliant? (the lines below it go along as context). To call any MCP tool, write " +
+  'use `server.tool` followed by JSON arguments, e.g. use `shell.run_command` {"command": "pwd"}; a built-in tool ' +
+  'by its name, e.g. use `ask_expert` {"specialty": "legal", "question": "...", "deadline": 600}. ' +
+  "Set OPENAI_API_KEY (or OPENAI_BASE_URL) to chat with a real model.";
 
 const OUTPUT_LINES = 12;
 const OTHER_TOOL_LINES = 60;
 
-/** "use `server.tool` {json}": a call of any MCP tool by name, with optional JSON arguments. */
-export function extractToolUse(text: string): { server: string; tool: string; args: string } | undefined {
-  const match = /\buse\s+`([A-Za-z0-9-]+)\.([A-Za-z0-9_-]+)`\s*(\{[\s\S]*\})?/i.exec(text);
-  if (!match?.[1] || !match[2]) return undefined;
-  return { server: match[1], tool: match[2], args: match[3]?.trim() || "{}" };
+/**
+ * "use `server.tool` {json}": a call of any MCP tool by name, with optional JSON arguments; "use `tool` {json}"
+ * names a built-in tool (ask_expert), and is only taken as such when the model is offered a tool of that name.
+ */
+export function extractToolUse(text: string): { server?: string; tool: string; args: string } | undefined {
+  const match = /\buse\s+`(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9_-]+)`\s*(\{[\s\S]*\})?/i.exec(text);
+  if (!match?.[2]) return undefined;
+  return { ...(match[1] && { server: match[1] }), tool: match[2], args: match[3]?.trim() || "{}" };
 }
 
 /**
@@ -121,12 +130,22 @@ export class OfflineModel implements LanguageModelV4 {
   respond(options: LanguageModelV4CallOptions): LanguageModelV4StreamPart[] {
     const last = options.prompt.at(-1);
     if (last?.role === "tool") {
-      const results = last.content.flatMap((part) => (part.type === "tool-result" ? [summarizeToolOutput(part.output)] : []));
+      const results = last.content.flatMap((part) => {
+        if (part.type !== "tool-result") return [];
+        const answer = part.toolName === ASK_EXPERT_TOOL ? describeExpertAnswer(part.output) : undefined;
+        return [answer ?? summarizeToolOutput(part.output)];
+      });
       return textParts(results.join("\n\n") || "Done.");
     }
     const text = lastUserText(options.prompt);
+    const ask = extractAsk(text);
+    if (ask) {
+      if (!options.tools?.some((t) => t.name === ASK_EXPERT_TOOL)) return textParts("Asking an expert is not available right now.");
+      return this.toolCalls([{ toolName: ASK_EXPERT_TOOL, input: JSON.stringify(ask) }]);
+    }
     const use = extractToolUse(text);
-    if (use) return this.callNamedTool(options, use);
+    // A bare name that is no tool here ("use `pwd`") is a command in backticks, as before built-in tools.
+    if (use && (use.server !== undefined || options.tools?.some((t) => t.name === use.tool))) return this.callNamedTool(options, use);
     const commands = extractCommands(text);
     const tool = options.tools?.find(
       (t) => t.type === "function" && (t.name === RUN_COMMAND_TOOL || t.name.endsWith(`_${RUN_COMMAND_TOOL}`)),
@@ -136,16 +155,17 @@ export class OfflineModel implements LanguageModelV4 {
     return this.toolCalls(commands.map((command) => ({ toolName: tool.name, input: JSON.stringify({ command }) })));
   }
 
-  private callNamedTool(options: LanguageModelV4CallOptions, use: { server: string; tool: string; args: string }) {
-    const name = `${use.server}_${use.tool}`;
+  private callNamedTool(options: LanguageModelV4CallOptions, use: { server?: string; tool: string; args: string }) {
+    const name = use.server === undefined ? use.tool : `${use.server}_${use.tool}`;
+    const shown = use.server === undefined ? use.tool : `${use.server}.${use.tool}`;
     if (!options.tools?.some((t) => t.name === name)) {
-      const known = options.tools?.map((t) => `\`${t.name.replace("_", ".")}\``).join(", ") || "none";
-      return textParts(`There is no tool \`${use.server}.${use.tool}\` right now. Available: ${known}.`);
+      const known = options.tools?.map((t) => `\`${t.name === ASK_EXPERT_TOOL ? t.name : t.name.replace("_", ".")}\``).join(", ") || "none";
+      return textParts(`There is no tool \`${shown}\` right now. Available: ${known}.`);
     }
     try {
       JSON.parse(use.args);
     } catch {
-      return textParts(`The arguments for \`${use.server}.${use.tool}\` are not valid JSON: ${use.args}`);
+      return textParts(`The arguments for \`${shown}\` are not valid JSON: ${use.args}`);
     }
     return this.toolCalls([{ toolName: name, input: use.args }]);
   }
