@@ -23,6 +23,8 @@ export interface TeamServer {
   users: Record<TeamMember, Credentials>;
   /** Signs `name` in within `context` (its cookies then carry the session for pages and API calls). */
   signIn(context: BrowserContext, name: TeamMember): Promise<void>;
+  /** A crash and a restart: SIGKILL, then the same build on the same port and database. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,8 +55,9 @@ export async function startTeamServer(options: { env?: Record<string, string> } 
     users[name] = { password, apiKey };
   }
   // Tests sign in more often than a person would: the per-minute sign-in limit would get in their way.
-  const instance = await startAppInstance({ databaseUrl, env: { SIGN_IN_ATTEMPTS_PER_MINUTE: "1000", ...options.env } });
-  const { baseURL } = instance;
+  const env = { SIGN_IN_ATTEMPTS_PER_MINUTE: "1000", ...options.env };
+  let instance = await startAppInstance({ databaseUrl, env });
+  const { baseURL, port } = instance;
   return {
     baseURL,
     databaseUrl,
@@ -65,6 +68,10 @@ export async function startTeamServer(options: { env?: Record<string, string> } 
         data: { username: name, password: users[name].password },
       });
       if (!response.ok()) throw new Error(`Signing in ${name} failed: ${response.status()} ${await response.text()}`);
+    },
+    restart: async () => {
+      await instance.kill();
+      instance = await startAppInstance({ databaseUrl, env, port });
     },
     stop: () => instance.stop(),
   };
