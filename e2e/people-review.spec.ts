@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import { InboxPage } from "./pages/inbox-page";
+import { saveScreenshot } from "./screenshots";
 import { addAgentUser, connectAgent, type PeopleAgent } from "./support/people-agent";
 import { startTeamServer, type TeamMember, type TeamServer } from "./support/team";
 
@@ -81,6 +82,7 @@ test.describe("people as a tool: reviews, and requests that outlive a restart", 
     const diff = bob.card.getByTestId("submission-diff");
     await expect(diff.locator('[data-change="removed"]')).toHaveText(["- - Fixed the login bug"]);
     await expect(diff.locator('[data-change="added"]')).toHaveText(["+ - Fixed a sign-in bug"]);
+    await saveScreenshot(bob.page, "inbox-review.png");
     await bob.card.getByRole("button", { name: "Approve with edits" }).click();
     await expect(row).toHaveCount(0);
 
