@@ -161,6 +161,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
   });
   const humanRequests = new HumanRequests({
     registry,
+    withdrawElsewhere: (id, requesterId) => coordination.withdraw(id, requesterId),
     // Used while starting (restore), after auth's migration: awaiting `started` here would wait for itself.
     nameOf: async (id) => (await new Users(auth).byId(id))?.name,
     store: inMemory ? new MemoryHumanRequestStore() : new SqlHumanRequestStore(database, writes),
@@ -236,6 +237,7 @@ export function createServerState(env: Record<string, string | undefined> = proc
         const run = turns.get(runId);
         if (run?.ownerId === ownerId) run.stop("stopped by the person");
       },
+      withdraw: (id, requesterId) => void humanRequests.withdraw(id, requesterId),
       adopted: async (_owner, adopted) => {
         await audit.recordRestartExpiry(adopted.expired, INSTANCE_GONE_NOTE);
         await resumer.adopt(adopted.durable);

@@ -70,6 +70,9 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
         return result;
       },
       stop: (runId, ownerId) => turns.get(runId)?.ownerId === ownerId && turns.get(runId)?.stop("stopped by the person"),
+      withdraw: (questionId, requesterId) => {
+        if (registry.requesterOf(questionId) === requesterId) registry.end(questionId, "cancelled", "withdrawn", "aborted");
+      },
       adopted: async () => {},
     });
     const instance = { id, registry, review, turns, questions, coordination };
@@ -113,6 +116,27 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     await expect(settled).resolves.toMatchObject({ action: "accept", content: { reason: "ok" } });
     await until(() => !b.review.inbox(LOCAL_PRINCIPAL).some((item) => item.data.id === data.id), "it to leave B's inbox");
     expect(await b.review.lookup(data.id)).toMatchObject({ settled: { status: "accepted" } });
+  });
+
+  it("withdraws a request A holds when its requester cancels on B; anyone else's cancel does nothing", async () => {
+    const a = await startInstance("a-withdraw");
+    const b = await startInstance("b-withdraw");
+    const { data, settled } = a.registry.open({
+      threadId: "mcp:agent",
+      requesterId: "agent",
+      serverName: "people",
+      message: "Ship it?",
+      requestedSchema: { type: "object", properties: {} },
+      timeoutMs: 60_000,
+      onChange: () => {},
+    });
+    await until(() => b.coordination.remote?.get(data.id), "the question mirrored on B");
+    await b.coordination.withdraw(data.id, "mallory");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(a.registry.get(data.id)?.status).toBe("pending");
+    await b.coordination.withdraw(data.id, "agent");
+    await expect(settled).resolves.toMatchObject({ action: "cancel" });
+    expect(a.registry.lookup(data.id)).toMatchObject({ settled: { status: "cancelled", note: "withdrawn" } });
   });
 
   it("routes, escalates and counts four eyes once, on the instance holding the question", async () => {

@@ -35,6 +35,8 @@ export interface Coordination {
   follow(runId: string, mayRead: (ownerId: string) => boolean, signal: AbortSignal): Promise<ReadableStream<UIMessageChunk> | undefined>;
   /** Stop, for a turn running on another instance (only its owner's Stop counts there). */
   stop(runId: string, principal: Principal): Promise<void>;
+  /** cancel_request, for an agent's request another instance holds (only its requester's counts there). */
+  withdraw(id: string, requesterId: string): Promise<void>;
   /**
    * Whether this instance may decide a question it holds on a live request now: its heartbeat is current, so no
    * other instance is expiring it. Always true alone.
@@ -98,6 +100,10 @@ export function createCoordination(
       const turn = await turns.turn(runId);
       if (turn) await relay.stop(turn.owner, runId, principal.id);
     },
+    withdraw: async (id, requesterId) => {
+      const owner = mirror.get(id)?.owner;
+      if (owner) await relay.withdraw(owner, id, requesterId);
+    },
     holds: () => liveness.holds(),
     start: async (given) => {
       handlers = given;
@@ -142,6 +148,7 @@ function embedded(instanceId: string): Coordination {
     runningIn: async () => undefined,
     follow: async () => undefined,
     stop: async () => {},
+    withdraw: async () => {},
     start: async () => {},
     close: async () => {},
   };

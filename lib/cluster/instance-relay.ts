@@ -23,6 +23,7 @@ const messageSchema = z.discriminatedUnion("type", [
     principal: principalSchema,
   }),
   z.object({ type: z.literal("stop"), from: z.string(), runId: z.string(), ownerId: z.string() }),
+  z.object({ type: z.literal("withdraw"), from: z.string(), id: z.string(), requesterId: z.string() }),
   z.object({ type: z.literal("reply"), requestId: z.string(), result: z.unknown() }),
 ]);
 type Message = z.infer<typeof messageSchema>;
@@ -35,6 +36,8 @@ export interface RelayHandlers {
   answer(id: string, answer: ElicitationAnswer, principal: Principal): Promise<RelayedResult>;
   /** Stops a turn running here, if `ownerId` started it. */
   stop(runId: string, ownerId: string): void;
+  /** Withdraws an agent's request held here (cancel_request), if `requesterId` asked it. */
+  withdraw(id: string, requesterId: string): void;
 }
 
 /**
@@ -87,6 +90,11 @@ export class InstanceRelay {
     await this.send(owner, { type: "stop", from: this.instanceId, runId, ownerId });
   }
 
+  /** Throws 503 when Redis is away: the agent learns that its cancel did not reach the question. */
+  async withdraw(owner: string, id: string, requesterId: string): Promise<void> {
+    await this.send(owner, { type: "withdraw", from: this.instanceId, id, requesterId });
+  }
+
   private async send(to: string, message: Message): Promise<void> {
     const sent = await this.links.publish(channelOf(to), message).catch(() => false);
     if (!sent) throw new ApiError("unavailable", "Coordination between instances (Redis) is down; try again shortly.");
@@ -99,6 +107,7 @@ export class InstanceRelay {
     if (message.type === "reply") return this.waiting.get(message.requestId)?.(message.result as RelayedResult);
     if (!this.handlers) return;
     if (message.type === "stop") return this.handlers.stop(message.runId, message.ownerId);
+    if (message.type === "withdraw") return void this.handlers.withdraw(message.id, message.requesterId);
     const result = await this.handlers.answer(message.id, message.answer, message.principal).catch(errorResult);
     await this.send(message.from, { type: "reply", requestId: message.requestId, result }).catch(() => {});
   }

@@ -189,3 +189,39 @@ describe("after a restart", () => {
     expect(await after.requests.get(alice, settled.request.id)).toMatchObject({ status: "declined" });
   });
 });
+
+describe("with several instances", () => {
+  it("waits for a settlement another instance is writing instead of calling the request lost", async () => {
+    const { registry, store } = setup();
+    const here = new HumanRequests({
+      registry: new ElicitationRegistry(),
+      store,
+      // The question was answered on the instance that held it a moment ago; its write is on the way.
+      lookup: async (id) => ({ settled: { id, status: "accepted", answeredAt: Date.now() } }),
+    });
+    const holder = new HumanRequests({ registry, store });
+    const { request } = holder.ask(alice, { question: "Held elsewhere?" });
+    await store.save(request);
+    const read = here.get(alice, request.id);
+    setTimeout(() => registry.answer(request.id, { action: "accept", content: { answer: "yes" } }, "bob"), 200);
+    expect(await read).toMatchObject({ status: "answered", answer: "yes" });
+  });
+
+  it("asks the holding instance to withdraw a request it cannot end here", async () => {
+    const { registry, store } = setup();
+    const holder = new HumanRequests({ registry, store });
+    const { request } = holder.ask(alice, { question: "Withdraw me" });
+    const asked: string[] = [];
+    const here = new HumanRequests({
+      registry: new ElicitationRegistry(),
+      store,
+      lookup: async (id) => registry.lookup(id),
+      withdrawElsewhere: async (id, requesterId) => {
+        asked.push(`${id}:${requesterId}`);
+        holder.withdraw(id, requesterId);
+      },
+    });
+    expect(await here.cancel(alice, request.id)).toMatchObject({ status: "cancelled", note: CANCEL_NOTE });
+    expect(asked).toEqual([`${request.id}:alice-id`]);
+  });
+});

@@ -54,6 +54,8 @@ export type QuestionLookup = (id: string) => Promise<{ pending: ElicitationData 
 export const CANCEL_NOTE = "the agent withdrew the question";
 /** A request stored as pending whose question nobody holds any more (the server restarted before an answer). */
 export const LOST_NOTE = "the server restarted before anyone answered";
+/** How long a settlement made on another instance may take to reach storage before it counts as lost. */
+const SETTLING_ELSEWHERE_MS = 2_000;
 
 export class HumanRequests {
   private readonly registry: ElicitationRegistry;
@@ -61,6 +63,7 @@ export class HumanRequests {
   private readonly lookup: QuestionLookup;
   private readonly rolesOf: (names: string[]) => Promise<(string | undefined)[]>;
   private readonly nameOf: (userId: string) => Promise<string | undefined>;
+  private readonly withdrawElsewhere: (id: string, requesterId: string) => Promise<void>;
   /** Settlements being written: a read waits for its request's, so it never sees pending after the answer. */
   private readonly settling = new Map<string, Promise<void>>();
 
@@ -73,12 +76,15 @@ export class HumanRequests {
     rolesOf?: (names: string[]) => Promise<(string | undefined)[]>;
     /** A user's name by id: routing rules match requesters by name, also for questions shown again after a restart. */
     nameOf?: (userId: string) => Promise<string | undefined>;
+    /** With several instances: asks the instance holding a question to withdraw it (Coordination.withdraw). */
+    withdrawElsewhere?: (id: string, requesterId: string) => Promise<void>;
   }) {
     this.registry = deps.registry;
     this.store = deps.store;
     this.lookup = deps.lookup ?? (async (id) => this.registry.lookup(id));
     this.rolesOf = deps.rolesOf ?? (async (names) => names.map(() => undefined));
     this.nameOf = deps.nameOf ?? (async () => undefined);
+    this.withdrawElsewhere = deps.withdrawElsewhere ?? (async () => {});
   }
 
   /**
@@ -226,8 +232,14 @@ export class HumanRequests {
       await writing;
       return this.store.get(id, identity.id);
     }
+    const outcome = found && "settled" in found ? found.settled : undefined;
+    // Settled on another instance a moment ago: that instance is writing its settlement; it is not lost.
+    if (outcome && Date.now() - outcome.answeredAt < SETTLING_ELSEWHERE_MS) {
+      const written = await this.writtenSoon(identity, id);
+      return written ?? request;
+    }
     // Pending in storage, but no question waits: it was lost with a restart, or ended on an instance that is gone.
-    const settlement = lostSettlement(found && "settled" in found ? found.settled : undefined);
+    const settlement = lostSettlement(outcome);
     await this.store.settle(id, settlement);
     return (await this.store.get(id, identity.id)) ?? { ...request, ...settlement };
   }
@@ -243,8 +255,32 @@ export class HumanRequests {
   async cancel(identity: Identity, id: string): Promise<HumanRequest | undefined> {
     const request = await this.store.get(id, identity.id);
     if (!request) return undefined;
-    if (request.status === "pending") this.registry.end(id, "cancelled", CANCEL_NOTE, "aborted");
+    if (request.status === "pending" && !this.withdraw(id, identity.id)) {
+      const found = await this.lookup(id);
+      // Held by another instance: that one withdraws it (lib/cluster), and its settlement is written there.
+      if (found && "pending" in found) {
+        await this.withdrawElsewhere(id, identity.id);
+        return (await this.writtenSoon(identity, id)) ?? this.get(identity, id);
+      }
+    }
     return this.get(identity, id);
+  }
+
+  /** Ends the requester's question if this instance holds it; false when it does not (or it is someone else's). */
+  withdraw(id: string, requesterId: string): boolean {
+    if (this.registry.requesterOf(id) !== requesterId) return false;
+    this.registry.end(id, "cancelled", CANCEL_NOTE, "aborted");
+    return true;
+  }
+
+  /** The request once its settlement is in storage, read again for a little while; undefined if it is not yet. */
+  private async writtenSoon(identity: Identity, id: string): Promise<HumanRequest | undefined> {
+    for (let waited = 0; waited < SETTLING_ELSEWHERE_MS; waited += 50) {
+      const request = await this.store.get(id, identity.id);
+      if (request && request.status !== "pending") return request;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
   }
 
   private async settlementOf(
