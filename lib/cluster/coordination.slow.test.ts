@@ -273,12 +273,24 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     const a = await startInstance("a4");
     const b = await startInstance("b4");
     const { data, settled } = ask(a);
+    const kept = a.registry.open({
+      threadId: "mcp:agent",
+      requesterId: "agent",
+      serverName: "people",
+      message: "Ship it?",
+      requestedSchema: { type: "object", properties: {} },
+      timeoutMs: 60_000,
+      kept: {},
+      onChange: () => {},
+    });
     await redis.kill();
     await expect(settled).resolves.toMatchObject({ action: "cancel" });
     expect(a.registry.lookup(data.id)).toMatchObject({ settled: { status: "cancelled", note: COORDINATION_LOST_NOTE } });
     await until(() => a.coordination.status() === "redis-down", "A to say degraded");
     const whileDown = ask(a, "c2");
     await expect(whileDown.settled).resolves.toMatchObject({ action: "cancel" });
+    // An agent's kept request waits on: nothing runs on it, and nobody takes over while Redis is away.
+    expect(a.registry.get(kept.data.id)?.status).toBe("pending");
 
     await redis.start();
     await until(() => a.coordination.status() === "redis-up" && b.coordination.status() === "redis-up", "both to reconnect", 10_000);

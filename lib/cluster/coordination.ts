@@ -122,22 +122,29 @@ export function createCoordination(
 /**
  * While Redis is away an answer given on another instance cannot reach a question that waits on a live request
  * here: such questions are cancelled (their tool gets no yes), and new ones are cancelled as they are asked.
- * Durable ones wait on: they are in storage, and their answer goes through the storage claim.
+ * Durable ones wait on: they are in storage, and their answer goes through the storage claim. So do agents' kept
+ * requests (lib/experts): nothing waits on them but their agent, an answer elsewhere gets 503 meanwhile, and nobody
+ * takes over an instance while Redis is away.
  */
 function failClosedWhileDown(links: RedisLinks, registry: ElicitationRegistry): void {
   links.onChange((up) => {
-    if (!up) cancelLive(registry, COORDINATION_LOST_NOTE);
+    if (!up) cancelLive(registry, COORDINATION_LOST_NOTE, { spareKept: true });
   });
   registry.observe((event) => {
-    if (event.type === "asked" && !event.data.durable && !links.up) {
+    if (event.type === "asked" && !event.data.durable && !event.data.kept && !links.up) {
       queueMicrotask(() => registry.end(event.data.id, "cancelled", COORDINATION_LOST_NOTE, "aborted"));
     }
   });
 }
 
-/** Cancels every question held here on a live request (durable ones wait on in storage). */
-function cancelLive(registry: ElicitationRegistry, note: string): void {
-  for (const data of registry.listPending()) if (!data.durable) registry.end(data.id, "cancelled", note, "aborted");
+/**
+ * Cancels every question held here on a live request (durable ones wait on in storage). Kept ones too unless
+ * spared: an instance that missed its heartbeat may see them taken over by another.
+ */
+function cancelLive(registry: ElicitationRegistry, note: string, { spareKept = false } = {}): void {
+  for (const data of registry.listPending()) {
+    if (!data.durable && !(spareKept && data.kept)) registry.end(data.id, "cancelled", note, "aborted");
+  }
 }
 
 function embedded(instanceId: string): Coordination {
