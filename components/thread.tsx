@@ -1,12 +1,14 @@
 "use client";
 
 import { AuiIf, ComposerPrimitive, MessagePrimitive, ThreadPrimitive } from "@assistant-ui/react";
+import { AskExpertToolUI } from "./ask-expert-tool-ui";
 import { ElicitationCard } from "./elicitation-card";
 import { LazyMarkdownText } from "./lazy-markdown-text";
 import { LiveOutput } from "./live-output";
 import { RunCommandToolUI } from "./run-command-tool-ui";
 import { ServerNotice } from "./server-notice";
 import { ToolFallback } from "./tool-fallback";
+import { ASK_EXPERT_TOOL } from "@/lib/agent/ask-expert-contract";
 import { LIVE_OUTPUT_PART_NAME } from "@/lib/chat/live-output";
 import { SERVER_NOTICE_PART_NAME } from "@/lib/chat/server-notice";
 import { ELICITATION_PART_NAME } from "@/lib/elicitation/contract";
@@ -15,7 +17,8 @@ import { RUN_COMMAND_TOOL_KEY } from "@/lib/mcp/tool-names";
 // Module scope: the parts renderer memoizes on this object.
 const ASSISTANT_PARTS = {
   Text: LazyMarkdownText,
-  tools: { by_name: { [RUN_COMMAND_TOOL_KEY]: RunCommandToolUI }, Fallback: ToolFallback },
+  tools: { by_name: { [RUN_COMMAND_TOOL_KEY]: RunCommandToolUI, [ASK_EXPERT_TOOL]: AskExpertToolUI }, Fallback: ToolFallback },
+  // data-expert-status parts are not drawn on their own: the ask_expert card reads them (ask-expert-tool-ui.tsx).
   data: {
     by_name: { [ELICITATION_PART_NAME]: ElicitationCard, [LIVE_OUTPUT_PART_NAME]: LiveOutput, [SERVER_NOTICE_PART_NAME]: ServerNotice },
   },
