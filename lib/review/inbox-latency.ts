@@ -2,7 +2,8 @@
  * For the bench: how long a question takes to reach a reviewer's open inbox, read as a server-sent event. It
  * reads GET /api/inbox/stream as a browser's EventSource would, calls `ask` (the bench makes the app ask, e.g.
  * by a chat turn that runs `rm -rf`), and for the question that arrives measures `read time - data.createdAt`:
- * createdAt is the moment the server opened the question, on the same clock when both run on one machine.
+ * createdAt is the moment the server opened the question, on the same clock when both run on one machine (or,
+ * with `from: "asked"`, from the moment `ask` was called).
  * Browser-safe (fetch and streams only), so it runs under plain tsx.
  */
 import { inboxPaths } from "@/lib/review/contract";
@@ -17,6 +18,11 @@ export interface InboxLatencyOptions {
   ask: (sample: number) => Promise<unknown>;
   /** Per sample; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Where a sample starts: "opened" (default) is the question's createdAt, the server's moment of opening it;
+   * "asked" is this process's clock just before `ask` is called, so the asking itself counts (e.g. an MCP call).
+   */
+  from?: "opened" | "asked";
 }
 
 /** One latency (ms) per sample, in order. */
@@ -31,8 +37,10 @@ export async function measureInboxLatency(options: InboxLatencyOptions): Promise
     const seen = new Set(first.value.event.items.map((item) => item.data.id));
     const latencies: number[] = [];
     for (let sample = 0; sample < options.samples; sample++) {
+      const askedAt = Date.now();
       const asking = options.ask(sample);
-      latencies.push(await nextArrival(events, seen, options.timeoutMs ?? 10_000));
+      const arrival = await nextArrival(events, seen, options.timeoutMs ?? 10_000);
+      latencies.push(arrival.readAt - (options.from === "asked" ? askedAt : arrival.createdAt));
       await asking;
     }
     return latencies;
@@ -45,7 +53,7 @@ async function nextArrival(
   events: AsyncGenerator<{ event: InboxEvent; readAt: number }>,
   seen: Set<string>,
   timeoutMs: number,
-): Promise<number> {
+): Promise<{ readAt: number; createdAt: number }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no question reached the inbox within ${timeoutMs} ms`)), timeoutMs);
@@ -57,7 +65,7 @@ async function nextArrival(
       const { event, readAt } = next.value;
       if (event.type !== "upsert" || seen.has(event.item.data.id)) continue;
       seen.add(event.item.data.id);
-      return readAt - event.item.data.createdAt;
+      return { readAt, createdAt: event.item.data.createdAt };
     }
   } finally {
     clearTimeout(timer);
