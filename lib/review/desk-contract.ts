@@ -73,6 +73,8 @@ export interface Access {
   requesterId: string;
   users: ReadonlySet<string>;
   requesterMayAnswer: boolean;
+  /** An agent's request to the team (the people server) that no rule routes: any reviewer or admin may answer it. */
+  anyReviewer?: boolean;
 }
 
 export interface StoredAccess {

@@ -81,6 +81,29 @@ describe("routing a question", () => {
     await expect(settled).resolves.toMatchObject({ action: "accept" });
   });
 
+  it("gives an agent's request no rule routes to every reviewer and admin, and never to its asker", async () => {
+    const { data } = ask({ serverName: "people", command: undefined, risk: undefined, requesterId: "alice" });
+    expect(data.review).toBeUndefined();
+    expect(desk.inbox(bob).map((item) => [item.data.id, item.mayAnswer])).toEqual([[data.id, true]]);
+    expect(desk.inbox(mallory)).toEqual([]);
+    expect((await desk.answer(data.id, { action: "accept" }, alice)).kind).toBe("forbidden");
+    expect((await desk.answer(data.id, { action: "accept" }, mallory)).kind).toBe("not_found");
+    expect(await desk.answer(data.id, { action: "decline" }, dana)).toMatchObject({ kind: "answered" });
+    // Who answered may still look it up once it ended.
+    expect(await desk.visible(data.id, bob)).toBeDefined();
+  });
+
+  it("never lets an agent answer its own request, even when its rule would let a requester answer", async () => {
+    rules = parseRoutingFile(
+      JSON.stringify({ groups: { ops: ["bob"] }, rules: [{ match: { server: "people" }, routeTo: ["ops"], requesterMayAnswer: true }] }),
+      "routing.json",
+    );
+    const { data } = ask({ serverName: "people", command: undefined, risk: undefined });
+    expect((await desk.answer(data.id, { action: "accept" }, alice)).kind).toBe("forbidden");
+    expect((await desk.answer(data.id, { action: "accept" }, carol)).kind).toBe("not_found");
+    expect(await desk.answer(data.id, { action: "accept" }, bob)).toMatchObject({ kind: "answered" });
+  });
+
   it("tells listeners whom a question was routed to, with its deep link", () => {
     const events: ReviewEvent[] = [];
     desk.onEvent((event) => events.push(event));

@@ -10,6 +10,7 @@ import type { Principal } from "@/lib/auth/principal";
 import type { ElicitationAnswer, ElicitationData, ElicitationOutcome } from "@/lib/elicitation/contract";
 import { LOCAL_USER_ID, type AnswerResult, type ElicitationRegistry } from "@/lib/elicitation/registry";
 import { canonicalJson, settlementOf } from "@/lib/elicitation/settlement";
+import { PEOPLE_SERVER_NAME } from "@/lib/experts/contract";
 import { inboxPaths, type Approval, type ReviewState } from "./contract";
 import {
   outcomeOf,
@@ -115,12 +116,14 @@ export class ReviewDesk {
   // --- who may do what ---
 
   canSee(principal: Principal, access: Access): boolean {
-    return principal.role === "admin" || principal.id === access.requesterId || isIn(principal, access.users);
+    return (
+      principal.role === "admin" || principal.id === access.requesterId || isIn(principal, access.users) || isReviewerFor(principal, access)
+    );
   }
 
   mayAnswer(principal: Principal, access: Access): boolean {
     if (principal.id === access.requesterId) return access.requesterMayAnswer;
-    return isIn(principal, access.users);
+    return isIn(principal, access.users) || isReviewerFor(principal, access);
   }
 
   /** What `principal`'s inbox shows of this question, if anything: what they may answer; admins see everything. */
@@ -329,11 +332,7 @@ export class ReviewDesk {
     const review = this.reviews.get(data.id);
     clearTimeout(review?.timer);
     this.reviews.delete(data.id);
-    this.recent.set(data.id, {
-      requesterId,
-      users: review?.users ?? new Set(),
-      requesterMayAnswer: data.review?.requesterMayAnswer ?? true,
-    });
+    this.recent.set(data.id, { requesterId, users: review?.users ?? new Set(), ...agentRequestAccess(data, requesterId) });
     for (const old of this.recent.keys()) {
       if (this.recent.size <= MAX_RECENT) break;
       this.recent.delete(old);
@@ -342,12 +341,13 @@ export class ReviewDesk {
 
   private pendingAccess(data: ElicitationData, requesterId?: string): Access {
     const review = this.reviews.get(data.id);
+    const asker = requesterId ?? review?.requesterId ?? this.registry.requesterOf(data.id) ?? LOCAL_USER_ID;
     return {
       data,
-      requesterId: requesterId ?? review?.requesterId ?? this.registry.requesterOf(data.id) ?? LOCAL_USER_ID,
+      requesterId: asker,
       // Asked on another instance: who it went to, as its card says (escalations included).
       users: review?.users ?? expandNames(data.review?.routedTo ?? [], this.rules.current().groups),
-      requesterMayAnswer: data.review?.requesterMayAnswer ?? true,
+      ...agentRequestAccess(data, asker),
     };
   }
 
@@ -363,7 +363,7 @@ export class ReviewDesk {
     return {
       requesterId: stored.requesterId,
       users: expandNames(stored.data.review?.routedTo ?? [], this.rules.current().groups),
-      requesterMayAnswer: stored.data.review?.requesterMayAnswer ?? true,
+      ...agentRequestAccess(stored.data, stored.requesterId),
     };
   }
 
@@ -396,6 +396,23 @@ export class ReviewDesk {
       }
     }
   }
+}
+
+/**
+ * Who may answer beyond the routing: an agent asking the team (the people server, or the chat's ask_expert) wants
+ * someone else's answer, so its asker never answers it, whatever a rule says; and one no rule routes goes to every
+ * reviewer and admin rather than nobody. Single-user mode has one person, who answers everything.
+ */
+function agentRequestAccess(data: ElicitationData, requesterId: string): Pick<Access, "requesterMayAnswer" | "anyReviewer"> {
+  const fromAgent = data.serverName === PEOPLE_SERVER_NAME && requesterId !== LOCAL_USER_ID;
+  return {
+    requesterMayAnswer: fromAgent ? false : (data.review?.requesterMayAnswer ?? true),
+    ...(fromAgent && !data.review && { anyReviewer: true }),
+  };
+}
+
+function isReviewerFor(principal: Principal, access: Access): boolean {
+  return access.anyReviewer === true && (principal.role === "reviewer" || principal.role === "admin");
 }
 
 /** Routing files name users by id or by name. */
