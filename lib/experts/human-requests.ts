@@ -9,17 +9,19 @@ import type { Identity } from "@/lib/auth/authenticate";
 import type { ElicitationData, ElicitationOutcome, RequestedSchema, Submission } from "@/lib/elicitation/contract";
 import type { StoredQuestion } from "@/lib/db/question-store";
 import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
-import { answerOf, requestedSchemaOf, reviewedOf, reviewSchemaOf } from "./answer-format";
+import { requestedSchemaOf, reviewSchemaOf } from "./answer-format";
 import {
   PEOPLE_SERVER_NAME,
   type AnswerFormat,
   type HumanRequest,
-  type HumanRequestSettlement,
   type RequestStatus,
   type Urgency,
 } from "./contract";
 import { deadlineOf } from "./deadline";
+import { LOST_NOTE, lostSettlement, settledAs, type RolesOf } from "./request-settlement";
 import type { HumanRequestStore } from "./request-store";
+
+export { LOST_NOTE } from "./request-settlement";
 
 interface Routing {
   specialty?: string;
@@ -52,8 +54,6 @@ export interface Asked {
 export type QuestionLookup = (id: string) => Promise<{ pending: ElicitationData } | { settled: ElicitationOutcome } | undefined>;
 
 export const CANCEL_NOTE = "the agent withdrew the question";
-/** A request stored as pending whose question nobody holds any more (the server restarted before an answer). */
-export const LOST_NOTE = "the server restarted before anyone answered";
 /** How long a settlement made on another instance may take to reach storage before it counts as lost. */
 const SETTLING_ELSEWHERE_MS = 2_000;
 
@@ -61,7 +61,7 @@ export class HumanRequests {
   private readonly registry: ElicitationRegistry;
   private readonly store: HumanRequestStore;
   private readonly lookup: QuestionLookup;
-  private readonly rolesOf: (names: string[]) => Promise<(string | undefined)[]>;
+  private readonly rolesOf: RolesOf;
   private readonly nameOf: (userId: string) => Promise<string | undefined>;
   private readonly withdrawElsewhere: (id: string, requesterId: string) => Promise<void>;
   /** Settlements being written: a read waits for its request's, so it never sees pending after the answer. */
@@ -73,7 +73,7 @@ export class HumanRequests {
     /** Defaults to this process's registry. */
     lookup?: QuestionLookup;
     /** Each person's role ("reviewer"), by name; undefined for a name that is no user. */
-    rolesOf?: (names: string[]) => Promise<(string | undefined)[]>;
+    rolesOf?: RolesOf;
     /** A user's name by id: routing rules match requesters by name, also for questions shown again after a restart. */
     nameOf?: (userId: string) => Promise<string | undefined>;
     /** With several instances: asks the instance holding a question to withdraw it (Coordination.withdraw). */
@@ -205,9 +205,9 @@ export class HumanRequests {
   /** Writes how `request` settled once it does; reads wait for the write (see `settling`). */
   private track(request: HumanRequest, settled: Promise<Settlement>, latest: () => ElicitationData | undefined): Promise<HumanRequest> {
     const written = settled.then(async (settlement) => {
-      const settledAs = await this.settlementOf(request, settlement, latest());
-      await this.store.settle(request.id, settledAs);
-      return { ...request, ...settledAs };
+      const outcome = await settledAs(request, settlement, latest(), this.rolesOf);
+      await this.store.settle(request.id, outcome);
+      return { ...request, ...outcome };
     });
     const done = written.finally(() => this.settling.delete(request.id));
     this.settling.set(
@@ -282,45 +282,6 @@ export class HumanRequests {
     }
     return undefined;
   }
-
-  private async settlementOf(
-    request: HumanRequest,
-    settlement: Settlement,
-    data: ElicitationData | undefined,
-  ): Promise<HumanRequestSettlement> {
-    const answeredAt = Date.now();
-    const answeredBy = data?.answeredBy ? await this.personOf(data.answeredBy) : undefined;
-    const by = answeredBy && { answeredBy };
-    const { submission } = request;
-    if (settlement.action === "accept") {
-      const content = settlement.content ?? {};
-      const answered = submission ? reviewedOf(submission, content) : answerOf(request.answerFormat, content);
-      return { status: "answered", ...answered, ...by, answeredAt };
-    }
-    if (settlement.action === "decline") {
-      const reasons = settlement.reason && { reasons: settlement.reason };
-      return { status: "declined", ...(submission && { verdict: "rejected" }), ...reasons, ...by, answeredAt };
-    }
-    const status = data?.status === "expired" ? "expired" : "cancelled";
-    return { status, ...(data?.note && { note: data.note }) };
-  }
-
-  /** "bob" → bob's role; "bob and carol" (four eyes) → each one's role, once each. */
-  private async personOf(name: string): Promise<{ name: string; role: string }> {
-    const names = name.split(/, | and /);
-    const roles = await this.rolesOf(names).catch(() => names.map(() => undefined));
-    const known = [...new Set(roles.filter((role): role is string => role !== undefined))];
-    return { name, role: known.join(", ") || "unknown" };
-  }
-}
-
-function lostSettlement(outcome: ElicitationOutcome | undefined): HumanRequestSettlement {
-  if (outcome?.status === "expired" || outcome?.status === "cancelled") {
-    return { status: outcome.status, ...(outcome.note && { note: outcome.note }) };
-  }
-  // Answered where its content was not kept (its instance stopped first): said so, never guessed.
-  if (outcome) return { status: "expired", note: `it was ${outcome.status} but the answer was lost with its server; ask again` };
-  return { status: "expired", note: LOST_NOTE };
 }
 
 /** What the card shows: the question, then what it needs and how soon, then the context. */
