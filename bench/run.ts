@@ -23,6 +23,7 @@ import { storageAtScale, storageOverhead } from "./suites/storage.ts";
 import { auditTrailScale } from "./suites/audit.ts";
 import { inboxLatency } from "./suites/inbox.ts";
 import { cluster } from "./suites/cluster.ts";
+import { peopleAsATool } from "./suites/people.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES) || 500;
 const WARMUP = Math.max(20, Math.round(SAMPLES / 10));
@@ -32,6 +33,8 @@ const STORAGE_SAMPLES = Math.min(SAMPLES, 100);
 const HELD = { pending: 1000, conversations: 100 };
 /** Figure 8a pairs a cross-instance answer with a same-instance one; 100 pairs keep section 8 near 2 minutes. */
 const CLUSTER = { pairs: Math.min(SAMPLES, 100), warmup: Math.min(WARMUP, 20), held: HELD, kills: 5 };
+/** Section 9 (people as a tool): 100 asks after 10, 1,000 requests held, 50 lists of each kind; about 30-50 s. */
+const PEOPLE = { asks: Math.min(SAMPLES, 100), warmup: 10, open: 1000, lists: 50 };
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -79,6 +82,8 @@ async function main(): Promise<void> {
   figures.push(...(await storageAtScale({ samples: 200 })));
   log("7: the audit trail with 100,000 entries …");
   figures.push(...(await auditTrailScale()));
+  log(`9: people as a tool: ask_human to an open inbox, then ${PEOPLE.open} open requests listed …`);
+  figures.push(...(await peopleAsATool(PEOPLE)));
   log("8: several instances on Postgres and Redis …");
   figures.push(...(await cluster(CLUSTER)));
 
