@@ -10,13 +10,7 @@ import type { ElicitationData, ElicitationOutcome, RequestedSchema, Submission }
 import type { StoredQuestion } from "@/lib/db/question-store";
 import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
 import { requestedSchemaOf, reviewSchemaOf } from "./answer-format";
-import {
-  PEOPLE_SERVER_NAME,
-  type AnswerFormat,
-  type HumanRequest,
-  type RequestStatus,
-  type Urgency,
-} from "./contract";
+import { PEOPLE_SERVER_NAME, type AnswerFormat, type HumanRequest, type RequestStatus, type Urgency } from "./contract";
 import { deadlineOf } from "./deadline";
 import { LOST_NOTE, lostSettlement, settledAs, type RolesOf } from "./request-settlement";
 import type { HumanRequestStore } from "./request-store";
@@ -223,14 +217,20 @@ export class HumanRequests {
   /** The requester's request, answered or not; undefined for an id they did not ask (another's included). */
   async get(identity: Identity, id: string): Promise<HumanRequest | undefined> {
     const request = await this.store.get(id, identity.id);
-    if (request?.status !== "pending") return request;
+    return request && this.current(identity, request);
+  }
+
+  /** A stored request as it stands now: a pending one is checked against its question, which may have ended. */
+  private async current(identity: Identity, request: HumanRequest): Promise<HumanRequest> {
+    if (request.status !== "pending") return request;
+    const { id } = request;
     const found = await this.lookup(id);
     if (found && "pending" in found) return request;
     // Settled just now: its settlement is being written.
     const writing = this.settling.get(id);
     if (writing) {
       await writing;
-      return this.store.get(id, identity.id);
+      return (await this.store.get(id, identity.id)) ?? request;
     }
     const outcome = found && "settled" in found ? found.settled : undefined;
     // Settled on another instance a moment ago: that instance is writing its settlement; it is not lost.
@@ -247,8 +247,8 @@ export class HumanRequests {
   async list(identity: Identity, status?: RequestStatus): Promise<HumanRequest[]> {
     const requests = await this.store.list(identity.id, status);
     // Pending ones are checked as get() does (a restart may have ended them); the others are final.
-    const checked = await Promise.all(requests.map((r) => (r.status === "pending" ? this.get(identity, r.id) : r)));
-    return checked.filter((r): r is HumanRequest => r !== undefined && (status === undefined || r.status === status));
+    const checked = await Promise.all(requests.map((request) => this.current(identity, request)));
+    return checked.filter((request) => status === undefined || request.status === status);
   }
 
   /** Withdraws a pending request; one already settled stays as it ended. Undefined for an id they did not ask. */
