@@ -1,10 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
-import { InboxPage } from "./pages/inbox-page";
-import { addAgentUser, connectAgent, type PeopleAgent } from "./support/people-agent";
-import { bearerFetch, startTeamServer, type TeamMember, type TeamServer } from "./support/team";
+import { expect, test } from "@playwright/test";
+import { usePeopleTeam } from "./support/people-team";
+import { bearerFetch } from "./support/team";
 
 /**
  * People as a tool, end to end: an MCP agent (the official SDK client in this process, over Streamable HTTP with
@@ -21,45 +17,11 @@ const ROUTING = {
 const AGENT = "release_bot";
 
 test.describe("people as a tool: an MCP agent asks, a reviewer answers in /inbox", () => {
-  let team: TeamServer;
-  let agentKey: string;
-  const agents: PeopleAgent[] = [];
-  const contexts: BrowserContext[] = [];
-
-  test.beforeAll(async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), "elicit-chat-people-"));
-    const routingFile = path.join(folder, "routing.json");
-    writeFileSync(routingFile, JSON.stringify(ROUTING));
-    team = await startTeamServer({ env: { ROUTING_FILE: routingFile } });
-    agentKey = await addAgentUser(team.databaseUrl, AGENT);
-  });
-  test.afterEach(async () => {
-    await Promise.all(agents.splice(0).map((agent) => agent.close().catch(() => {})));
-    // Closed pages end their inbox streams, so the server stops at once afterwards.
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-  test.afterAll(async () => {
-    await team?.stop();
-  });
-
-  async function agent(mode?: "legacy" | "auto"): Promise<PeopleAgent> {
-    const connected = await connectAgent(team.baseURL, AGENT, agentKey, mode);
-    agents.push(connected);
-    return connected;
-  }
-
-  async function inboxOf(browser: Browser, name: TeamMember): Promise<InboxPage> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    await team.signIn(context, name);
-    const inbox = new InboxPage(await context.newPage());
-    await inbox.open(team.baseURL);
-    return inbox;
-  }
+  const people = usePeopleTeam(ROUTING, AGENT);
 
   test("ask_human waits while bob picks an option in /inbox, then returns it with who answered", async ({ browser }) => {
-    const bob = await inboxOf(browser, "bob");
-    const { client } = await agent();
+    const bob = await people.inboxOf(browser, "bob");
+    const { client } = await people.agent();
     const question = "May the release ship with the new session cookie settings?";
     let returned = false;
     const progress: string[] = [];
@@ -90,7 +52,9 @@ test.describe("people as a tool: an MCP agent asks, a reviewer answers in /inbox
     await expect(bob.card).toContainText(question);
     await expect(bob.card).toContainText("Specialty: security");
     // Routed to security only: carol's inbox does not have it.
-    const carols = (await (await bearerFetch(team.baseURL, team.users.carol.apiKey, "/api/inbox")).json()) as { items: unknown[] };
+    const carols = (await (await bearerFetch(people.team.baseURL, people.team.users.carol.apiKey, "/api/inbox")).json()) as {
+      items: unknown[];
+    };
     expect(JSON.stringify(carols.items)).not.toContain(question);
     expect(returned).toBe(false);
 
@@ -113,9 +77,9 @@ test.describe("people as a tool: an MCP agent asks, a reviewer answers in /inbox
   });
 
   test("ask_human with wait: false, then get_request until carol's free-text answer arrives", async ({ browser }) => {
-    const carol = await inboxOf(browser, "carol");
+    const carol = await people.inboxOf(browser, "carol");
     // A client that probes for the newest protocol (2026-07-28 here), unlike the first test's 2025 handshake.
-    const asker = await agent("auto");
+    const asker = await people.agent("auto");
     expect(asker.client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
     const question = "Is keeping invoices for 12 years compliant?";
     const asked = await asker.call("ask_human", { question, specialty: "legal", wait: false });
@@ -138,10 +102,10 @@ test.describe("people as a tool: an MCP agent asks, a reviewer answers in /inbox
   });
 
   test("cancel_request takes the question out of bob's open inbox, without a reload", async ({ browser }) => {
-    const bob = await inboxOf(browser, "bob");
+    const bob = await people.inboxOf(browser, "bob");
     // Set on this page only: a reload or a navigation would lose it.
     await bob.page.evaluate(() => Object.assign(window, { sameDocument: true }));
-    const asker = await agent();
+    const asker = await people.agent();
     const question = "Should the staging token be rotated tonight?";
     const { id } = await asker.call("ask_human", { question, specialty: "security", wait: false });
     const row = bob.item(question);

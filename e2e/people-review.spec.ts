@@ -1,11 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
-import { InboxPage } from "./pages/inbox-page";
+import { expect, test } from "@playwright/test";
 import { saveScreenshot } from "./screenshots";
-import { addAgentUser, connectAgent, type PeopleAgent } from "./support/people-agent";
-import { startTeamServer, type TeamMember, type TeamServer } from "./support/team";
+import { usePeopleTeam } from "./support/people-team";
 
 /**
  * Reviews and restarts for people as a tool: an MCP agent (the official SDK client, its own API key) sends content
@@ -20,45 +15,11 @@ const AGENT = "docs_bot";
 const NOTES = "# Release 2.3\n\n- Faster sync\n- Fixed the login bug\n";
 
 test.describe("people as a tool: reviews, and requests that outlive a restart", () => {
-  let team: TeamServer;
-  let agentKey: string;
-  const agents: PeopleAgent[] = [];
-  const contexts: BrowserContext[] = [];
-
-  test.beforeAll(async () => {
-    const folder = mkdtempSync(path.join(os.tmpdir(), "elicit-chat-reviews-"));
-    const routingFile = path.join(folder, "routing.json");
-    writeFileSync(routingFile, JSON.stringify(ROUTING));
-    team = await startTeamServer({ env: { ROUTING_FILE: routingFile } });
-    agentKey = await addAgentUser(team.databaseUrl, AGENT);
-  });
-  test.afterEach(async () => {
-    await Promise.all(agents.splice(0).map((agent) => agent.close().catch(() => {})));
-    // An open inbox keeps its stream open, and the app waits for open streams when it is stopped.
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-  test.afterAll(async () => {
-    await team?.stop();
-  });
-
-  async function agent(): Promise<PeopleAgent> {
-    const connected = await connectAgent(team.baseURL, AGENT, agentKey);
-    agents.push(connected);
-    return connected;
-  }
-
-  async function inboxOf(browser: Browser, name: TeamMember): Promise<InboxPage> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    await team.signIn(context, name);
-    const inbox = new InboxPage(await context.newPage());
-    await inbox.open(team.baseURL);
-    return inbox;
-  }
+  const people = usePeopleTeam(ROUTING, AGENT);
 
   test("bob edits a review in /inbox: the agent gets the edited content and a diff", async ({ browser }) => {
-    const bob = await inboxOf(browser, "bob");
-    const reviewer = await agent();
+    const bob = await people.inboxOf(browser, "bob");
+    const reviewer = await people.agent();
     const waiting = reviewer.call("request_review", {
       content: NOTES,
       format: "markdown",
@@ -98,8 +59,8 @@ test.describe("people as a tool: reviews, and requests that outlive a restart", 
   });
 
   test("bob rejects a review: the reasons are required, and the agent gets them with no content to use", async ({ browser }) => {
-    const bob = await inboxOf(browser, "bob");
-    const reviewer = await agent();
+    const bob = await people.inboxOf(browser, "bob");
+    const reviewer = await people.agent();
     const asked = await reviewer.call("request_review", { content: "We beat ACME Corp on price.", title: "Tweet", wait: false });
     const id = String(asked.id);
     await bob.item("Review: Tweet").click();
@@ -118,17 +79,17 @@ test.describe("people as a tool: reviews, and requests that outlive a restart", 
     browser,
   }) => {
     test.setTimeout(180_000);
-    const asker = await agent();
+    const asker = await people.agent();
     const question = "Can we rotate the signing key on Friday?";
     const asked = await asker.call("ask_human", { question, specialty: "security", wait: false, deadline: 3_600 });
     const id = String(asked.id);
     await asker.close();
 
-    await team.restart();
+    await people.team.restart();
 
-    const polling = await agent();
+    const polling = await people.agent();
     expect(await polling.call("get_request", { id })).toEqual({ id, status: "pending" });
-    const bob = await inboxOf(browser, "bob");
+    const bob = await people.inboxOf(browser, "bob");
     await bob.item(question).click();
     await bob.card.getByRole("textbox", { name: "Answer", exact: true }).fill("Yes, after the freeze lifts.");
     await bob.card.getByRole("button", { name: "Accept", exact: true }).click();

@@ -2,9 +2,13 @@
  * Test support for /api/mcp: the official SDK client over Streamable HTTP whose fetch calls the route handlers in
  * process (what `next start` would run for the path), and a reviewer's answer through the real answer route.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { POST as answerRoute } from "@/app/api/elicitations/[id]/route";
 import { DELETE, GET, POST } from "@/app/api/mcp/route";
+import { Users } from "@/lib/auth/users";
 import type { RequestOutcome } from "@/lib/experts/contract";
 import { serverState } from "@/lib/server-state";
 
@@ -58,4 +62,28 @@ export async function pendingPeopleQuestion(question: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`no pending question "${question}"`);
+}
+
+/**
+ * The team both /api/mcp suites use, in this process's app: a routing file sending every "people" question to
+ * carol (who may answer; the asker may not), and API keys for alice (an agent), carol and mallory (another
+ * requester). Call once, in a beforeAll.
+ */
+export async function setUpPeopleTeam(): Promise<Record<"alice" | "carol" | "mallory", string>> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), "mcp-people-"));
+  process.env.ROUTING_FILE = path.join(folder, "routing.json");
+  writeFileSync(
+    process.env.ROUTING_FILE,
+    JSON.stringify({
+      groups: { experts: ["carol"] },
+      rules: [{ match: { server: "people" }, routeTo: ["experts"], requesterMayAnswer: false }],
+    }),
+  );
+  const state = serverState();
+  await state.started;
+  const users = new Users(state.auth);
+  await users.add("alice", "requester");
+  await users.add("carol", "reviewer");
+  await users.add("mallory", "requester");
+  return { alice: await users.token("alice"), carol: await users.token("carol"), mallory: await users.token("mallory") };
 }

@@ -3,9 +3,6 @@
  * handler, with real API keys. alice is an agent's key, carol the reviewer the routing file sends "people"
  * questions to, mallory another requester. Answers go through the real answer route, as the inbox sends them.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,29 +10,14 @@ import { Users } from "@/lib/auth/users";
 import { requestOutcomeSchema } from "@/lib/experts/contract";
 import { serverState } from "@/lib/server-state";
 import { proxy } from "@/proxy";
-import { answerAs, BASE, callTool, connectPeople, pendingPeopleQuestion, type Era } from "@/testing/people-mcp-client";
+import { answerAs, BASE, callTool, connectPeople, pendingPeopleQuestion, type Era, setUpPeopleTeam } from "@/testing/people-mcp-client";
 import { POST } from "./route";
 
 const keys = { alice: "", carol: "", mallory: "" };
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  const folder = mkdtempSync(path.join(os.tmpdir(), "mcp-route-"));
-  process.env.ROUTING_FILE = path.join(folder, "routing.json");
-  writeFileSync(
-    process.env.ROUTING_FILE,
-    JSON.stringify({
-      groups: { experts: ["carol"] },
-      rules: [{ match: { server: "people" }, routeTo: ["experts"], requesterMayAnswer: false }],
-    }),
-  );
-  const state = serverState();
-  await state.started;
-  const users = new Users(state.auth);
-  await users.add("alice", "requester");
-  await users.add("carol", "reviewer");
-  await users.add("mallory", "requester");
-  for (const name of ["alice", "carol", "mallory"] as const) keys[name] = await users.token(name);
+  Object.assign(keys, await setUpPeopleTeam());
 });
 
 afterAll(async () => {

@@ -3,16 +3,13 @@
  * API keys, answers through the real answer route. alice's key is an agent's, carol the reviewer the routing file
  * sends "people" questions to, mallory another requester. Tasks exist on the 2025-11-25 wire only.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Users } from "@/lib/auth/users";
 import { requestOutcomeSchema } from "@/lib/experts/contract";
 import { TASK_POLL_INTERVAL_MS, TASK_TOOL_NAMES } from "@/lib/experts/mcp-tasks";
 import { serverState } from "@/lib/server-state";
-import { answerAs, callTool, connectPeople, pendingPeopleQuestion, type Era } from "@/testing/people-mcp-client";
+import { answerAs, callTool, connectPeople, pendingPeopleQuestion, type Era, setUpPeopleTeam } from "@/testing/people-mcp-client";
 import { callAsTask, cancelTask, connectTaskAwareClient, getTask, listTasks, refusal, taskResult } from "@/testing/people-task-client";
 
 const keys = { alice: "", carol: "", mallory: "" };
@@ -20,22 +17,7 @@ const clients: Array<{ close(): Promise<void> }> = [];
 const INVALID_PARAMS = -32602;
 
 beforeAll(async () => {
-  const folder = mkdtempSync(path.join(os.tmpdir(), "mcp-tasks-"));
-  process.env.ROUTING_FILE = path.join(folder, "routing.json");
-  writeFileSync(
-    process.env.ROUTING_FILE,
-    JSON.stringify({
-      groups: { experts: ["carol"] },
-      rules: [{ match: { server: "people" }, routeTo: ["experts"], requesterMayAnswer: false }],
-    }),
-  );
-  const state = serverState();
-  await state.started;
-  const users = new Users(state.auth);
-  await users.add("alice", "requester");
-  await users.add("carol", "reviewer");
-  await users.add("mallory", "requester");
-  for (const name of ["alice", "carol", "mallory"] as const) keys[name] = await users.token(name);
+  Object.assign(keys, await setUpPeopleTeam());
 });
 
 afterAll(async () => {
