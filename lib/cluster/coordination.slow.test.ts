@@ -92,6 +92,20 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     });
   }
 
+  /** An agent's request to the team (/api/mcp), kept in storage as HumanRequests asks it. */
+  function askAsAgent(instance: Instance) {
+    return instance.registry.open({
+      threadId: "mcp:agent",
+      requesterId: "agent",
+      serverName: "people",
+      message: "Ship it?",
+      requestedSchema: { type: "object", properties: {} },
+      timeoutMs: 60_000,
+      kept: {},
+      onChange: () => {},
+    });
+  }
+
   async function until<T>(read: () => T | undefined | false, what: string, timeoutMs = 5_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -121,15 +135,7 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
   it("withdraws a request A holds when its requester cancels on B; anyone else's cancel does nothing", async () => {
     const a = await startInstance("a-withdraw");
     const b = await startInstance("b-withdraw");
-    const { data, settled } = a.registry.open({
-      threadId: "mcp:agent",
-      requesterId: "agent",
-      serverName: "people",
-      message: "Ship it?",
-      requestedSchema: { type: "object", properties: {} },
-      timeoutMs: 60_000,
-      onChange: () => {},
-    });
+    const { data, settled } = askAsAgent(a);
     await until(() => b.coordination.remote?.get(data.id), "the question mirrored on B");
     await b.coordination.withdraw(data.id, "mallory");
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -273,16 +279,7 @@ describe.skipIf(!haveRedis())("several instances on Redis", () => {
     const a = await startInstance("a4");
     const b = await startInstance("b4");
     const { data, settled } = ask(a);
-    const kept = a.registry.open({
-      threadId: "mcp:agent",
-      requesterId: "agent",
-      serverName: "people",
-      message: "Ship it?",
-      requestedSchema: { type: "object", properties: {} },
-      timeoutMs: 60_000,
-      kept: {},
-      onChange: () => {},
-    });
+    const kept = askAsAgent(a);
     await redis.kill();
     await expect(settled).resolves.toMatchObject({ action: "cancel" });
     expect(a.registry.lookup(data.id)).toMatchObject({ settled: { status: "cancelled", note: COORDINATION_LOST_NOTE } });
