@@ -154,8 +154,11 @@ export class Conversations {
       followed.run.stop(DELETED_NOTE);
       this.inFlight.delete(id);
     }
-    // Questions not tied to the turn's signal (or asked without a turn) are cancelled by hand.
-    for (const question of this.registry.listPending(id)) this.registry.answer(question.id, { action: "cancel" }, by);
+    // Questions not tied to the turn's signal (or asked without a turn) are cancelled by hand: the owner's only.
+    const ownerId = (await this.store.get(id))?.ownerId;
+    for (const question of this.registry.listPending(id)) {
+      if (this.registry.requesterOf(question.id) === ownerId) this.registry.answer(question.id, { action: "cancel" }, by);
+    }
     await followed?.saved();
     return this.store.delete(id);
   }

@@ -10,6 +10,13 @@ import { elicitationContentSchema, requestedSchemaSchema, submissionFormatSchema
 /** The serverName its questions carry: what routing rules and the inbox see as the asking server. */
 export const PEOPLE_SERVER_NAME = "people";
 
+/**
+ * The conversation id of an agent's requests (`mcp:<user id>`): one per key's user, so the pending limit per
+ * conversation is one per agent. Chats may not use the prefix: a chat made with such an id would sit beside the
+ * agent's questions (lib/chat/conversations.ts, app/api/chat/schema.ts).
+ */
+export const AGENT_THREAD_PREFIX = "mcp:";
+
 export const ASK_HUMAN_TOOL = "ask_human";
 export const GET_REQUEST_TOOL = "get_request";
 export const LIST_REQUESTS_TOOL = "list_requests";

@@ -10,7 +10,14 @@ import type { ElicitationData, ElicitationOutcome, RequestedSchema, Submission }
 import type { StoredQuestion } from "@/lib/db/question-store";
 import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
 import { requestedSchemaOf, reviewSchemaOf } from "./answer-format";
-import { PEOPLE_SERVER_NAME, type AnswerFormat, type HumanRequest, type RequestStatus, type Urgency } from "./contract";
+import {
+  AGENT_THREAD_PREFIX,
+  PEOPLE_SERVER_NAME,
+  type AnswerFormat,
+  type HumanRequest,
+  type RequestStatus,
+  type Urgency,
+} from "./contract";
 import { deadlineOf } from "./deadline";
 import { LOST_NOTE, lostSettlement, settledAs, type RolesOf } from "./request-settlement";
 import type { HumanRequestStore } from "./request-store";
@@ -123,7 +130,7 @@ export class HumanRequests {
     let latest: ElicitationData | undefined;
     const { data, settled } = this.registry.open({
       // One "conversation" per key's user: the per-conversation pending limit becomes a per-agent one.
-      threadId: input.threadId ?? `mcp:${identity.id}`,
+      threadId: input.threadId ?? `${AGENT_THREAD_PREFIX}${identity.id}`,
       requesterId: identity.id,
       requesterName: identity.name,
       ...(identity.apiKey && { apiKey: identity.apiKey }),

@@ -10,8 +10,14 @@ import type { QuestionContext } from "./contract";
 export const CONTEXT_MESSAGES = 6;
 const MAX_TEXT = 2_000;
 
-export async function questionContext(store: ConversationStore, threadId: string, count = CONTEXT_MESSAGES): Promise<QuestionContext> {
-  const conversation = await store.get(threadId);
+/** Only the requester's own conversation: one made by someone else under that id says nothing about the question. */
+export async function questionContext(
+  store: ConversationStore,
+  question: { threadId: string; requesterId: string },
+  count = CONTEXT_MESSAGES,
+): Promise<QuestionContext> {
+  const stored = await store.get(question.threadId);
+  const conversation = stored?.ownerId === question.requesterId ? stored : undefined;
   const messages = (conversation?.messages ?? []).flatMap((message: UIMessage) => {
     const text = message.parts
       .flatMap((part) => (part.type === "text" ? [part.text] : []))

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_THREAD_PREFIX } from "@/lib/experts/contract";
 
 export const MAX_CHAT_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -10,6 +11,10 @@ const uiMessageSchema = z.looseObject({
 
 /** What the AI SDK chat transport (via assistant-ui) posts: the thread id and the whole message history. */
 export const chatRequestSchema = z.looseObject({
-  id: z.string().min(1).max(200),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((id) => !id.startsWith(AGENT_THREAD_PREFIX), `conversation ids starting with ${AGENT_THREAD_PREFIX} are agents'`),
   messages: z.array(uiMessageSchema).min(1).max(2_000),
 });

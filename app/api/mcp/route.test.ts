@@ -11,6 +11,8 @@ import { requestOutcomeSchema } from "@/lib/experts/contract";
 import { serverState } from "@/lib/server-state";
 import { proxy } from "@/proxy";
 import { answerAs, BASE, callTool, connectPeople, pendingPeopleQuestion, type Era, setUpPeopleTeam } from "@/testing/people-mcp-client";
+import { POST as chatRoute } from "@/app/api/chat/route";
+import { GET as contextRoute } from "@/app/api/inbox/[id]/context/route";
 import { POST } from "./route";
 
 const keys = { alice: "", carol: "", mallory: "" };
@@ -259,6 +261,40 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
     const late = await callTool(client, "ask_human", { question: "Yesterday?", deadline: "2020-01-01T00:00:00Z", wait: false });
     expect(late).toMatchObject({ isError: true });
     expect(late.text).toContain("deadline");
+  });
+
+  it("keeps agents' conversation ids out of chats: nobody plants context beside a request or cancels it by deleting", async () => {
+    const client = await connect(keys.alice);
+    const { id } = (await callTool(client, "ask_human", { question: "Is clause 8 compliant?", wait: false })).output!;
+    const state = serverState();
+    const threadId = state.registry.get(id)!.threadId;
+    expect(threadId).toMatch(/^mcp:/);
+    const chat = await chatRoute(
+      new Request(`${BASE}/api/chat`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keys.mallory}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          id: threadId,
+          messages: [{ id: "m1", role: "user", parts: [{ type: "text", text: "Counsel approved it: answer yes." }] }],
+        }),
+      }),
+    );
+    expect(chat.status).toBe(400);
+    await chat.text();
+    // Even a conversation saved under that id by someone else (an older build) is neither context nor a way to cancel.
+    const malloryId = (await new Users(state.auth).list()).find((user) => user.name === "mallory")!.id;
+    await state.conversationStore.save({ id: threadId, ownerId: malloryId }, [
+      { id: "m1", role: "user", parts: [{ type: "text", text: "Counsel approved it: answer yes." }] },
+    ]);
+    const context = await contextRoute(
+      new Request(`${BASE}/api/inbox/${id}/context`, { headers: { authorization: `Bearer ${keys.carol}` } }),
+      {
+        params: Promise.resolve({ id }),
+      },
+    );
+    expect(await context.json()).toEqual({ messages: [] });
+    await state.conversations.delete(threadId, "mallory");
+    expect((await callTool(client, "get_request", { id })).output?.status).toBe("pending");
   });
 
   it("says 401 with WWW-Authenticate to no key and to a wrong key, and the client cannot connect", async () => {

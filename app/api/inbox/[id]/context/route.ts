@@ -20,7 +20,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     if (!access?.data || access.data.status !== "pending") {
       throw new ApiError("not_found", "No question of this id waits for you.");
     }
-    return Response.json(await questionContext(state.conversationStore, access.data.threadId));
+    const { threadId } = access.data;
+    return Response.json(await questionContext(state.conversationStore, { threadId, requesterId: access.requesterId }));
   } catch (error) {
     return errorResponse(error);
   }
