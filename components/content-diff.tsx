@@ -1,11 +1,23 @@
 "use client";
 
 import { diffLines } from "diff";
-import { useMemo } from "react";
+import { useDeferredValue, useMemo } from "react";
+
+/** A diff that takes longer is not shown line by line: typing must stay responsive on any content. */
+const DIFF_TIMEOUT_MS = 50;
 
 /** Line by line, what an edit changes: removed lines struck in red, added ones in green, the rest as context. */
 export function ContentDiff({ before, after }: { before: string; after: string }) {
-  const changes = useMemo(() => diffLines(before, after), [before, after]);
+  // Diffed after the keystroke is shown, not in its way.
+  const shown = useDeferredValue(after);
+  const changes = useMemo(() => diffLines(before, shown, { timeout: DIFF_TIMEOUT_MS }), [before, shown]);
+  if (!changes) {
+    return (
+      <p data-testid="submission-diff" className="text-sm text-zinc-700 dark:text-zinc-300">
+        Too many changes to show line by line; the agent gets the whole edited content.
+      </p>
+    );
+  }
   return (
     <pre
       data-testid="submission-diff"

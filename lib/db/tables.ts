@@ -129,6 +129,8 @@ export interface HumanRequestsTable {
   verdict: string | null;
   /** Why a person declined (rejected a review, or declined a question), when they said. */
   reasons: string | null;
+  /** request_review edited: the unified diff from the submission to the approved content. */
+  diff: string | null;
 }
 
 export interface Tables {

@@ -58,7 +58,8 @@ export function requestedSchemaOf(format: AnswerFormat): RequestedSchema {
  * with the content unchanged approves it; with changes, approves the edited version. Rejecting is a decline.
  */
 export function reviewSchemaOf(submission: Submission): RequestedSchema {
-  if (Buffer.byteLength(submission.content) > MAX_SUBMISSION_BYTES) {
+  // As it travels back in an answer's body (JSON-escaped): approving it unchanged must fit there.
+  if (Buffer.byteLength(JSON.stringify(submission.content)) > MAX_SUBMISSION_BYTES) {
     throw new InvalidAskError(`content: at most ${MAX_SUBMISSION_BYTES / 1024} KiB.`);
   }
   if (submission.format === "json") {

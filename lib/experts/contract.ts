@@ -138,10 +138,12 @@ export interface HumanRequest {
   /** request_review only: what was submitted. Its approved content is kept in `answer`. */
   submission?: Submission;
   verdict?: Verdict;
+  /** verdict edited: the unified diff from the submission to `answer`. */
+  diff?: string;
 }
 
 /** How a request settled, as the store records it. */
 export type HumanRequestSettlement = Pick<
   HumanRequest,
-  "status" | "answer" | "answeredBy" | "answeredAt" | "comment" | "note" | "reasons" | "verdict"
+  "status" | "answer" | "answeredBy" | "answeredAt" | "comment" | "note" | "reasons" | "verdict" | "diff"
 >;

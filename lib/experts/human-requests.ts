@@ -103,7 +103,8 @@ export class HumanRequests {
    */
   review(identity: Identity, input: ReviewInput, onChange: (data: ElicitationData) => void = () => {}): Asked {
     const submission: Submission = {
-      content: input.content,
+      // A browser's text area gives back \n line ends: an untouched CRLF text must still read as approved, not edited.
+      content: input.content.replace(/\r\n/g, "\n"),
       format: input.format ?? "text",
       ...(input.criteria !== undefined && { criteria: input.criteria }),
     };

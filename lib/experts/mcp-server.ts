@@ -25,7 +25,6 @@ import {
   type HumanRequest,
   type RequestOutcome,
 } from "./contract";
-import { unifiedDiff } from "./diff";
 import type { Asked, HumanRequests } from "./human-requests";
 
 /** How often a waiting ask_human reports that it still waits (when the caller gave a progressToken). */
@@ -175,7 +174,7 @@ function reviewOutcome(request: HumanRequest): Pick<RequestOutcome, "verdict" | 
   const { submission, verdict, answer } = request;
   if (!submission || !verdict) return {};
   if (verdict === "rejected" || typeof answer !== "string") return { verdict };
-  return { verdict, content: answer, ...(verdict === "edited" && { diff: unifiedDiff(submission.content, answer) }) };
+  return { verdict, content: answer, ...(verdict === "edited" && request.diff !== undefined && { diff: request.diff }) };
 }
 
 function outcome(request: HumanRequest) {

@@ -7,6 +7,7 @@ import type { ElicitationData, ElicitationOutcome } from "@/lib/elicitation/cont
 import type { Settlement } from "@/lib/elicitation/registry";
 import { answerOf, reviewedOf } from "./answer-format";
 import type { HumanRequest, HumanRequestSettlement } from "./contract";
+import { unifiedDiff } from "./diff";
 
 /** A request stored as pending whose question nobody holds any more (the server restarted before an answer). */
 export const LOST_NOTE = "the server restarted before anyone answered";
@@ -26,8 +27,10 @@ export async function settledAs(
   const { submission } = request;
   if (settlement.action === "accept") {
     const content = settlement.content ?? {};
-    const answered = submission ? reviewedOf(submission, content) : answerOf(request.answerFormat, content);
-    return { status: "answered", ...answered, ...by, answeredAt };
+    if (!submission) return { status: "answered", ...answerOf(request.answerFormat, content), ...by, answeredAt };
+    const reviewed = reviewedOf(submission, content);
+    const diff = reviewed.verdict === "edited" ? { diff: unifiedDiff(submission.content, reviewed.answer) } : undefined;
+    return { status: "answered", ...reviewed, ...diff, ...by, answeredAt };
   }
   if (settlement.action === "decline") {
     const reasons = settlement.reason && { reasons: settlement.reason };

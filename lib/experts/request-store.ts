@@ -130,6 +130,7 @@ function settledColumns(settlement: HumanRequestSettlement) {
     note: settlement.note ?? null,
     verdict: settlement.verdict ?? null,
     reasons: settlement.reasons ?? null,
+    diff: settlement.diff ?? null,
   };
 }
 
@@ -159,5 +160,6 @@ function requestOf(row: HumanRequestRow): HumanRequest {
   if (row.submission !== null) request.submission = submissionSchema.parse(JSON.parse(row.submission));
   if (row.verdict !== null) request.verdict = verdictSchema.parse(row.verdict);
   if (row.reasons !== null) request.reasons = row.reasons;
+  if (row.diff !== null) request.diff = row.diff;
   return request;
 }

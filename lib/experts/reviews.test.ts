@@ -4,12 +4,14 @@
  * content nobody could review is refused before anyone is asked.
  */
 import { describe, expect, it } from "vitest";
+import { applyPatch } from "diff";
 import { checkAccept } from "@/lib/elicitation/check-accept";
 import { ElicitationRegistry } from "@/lib/elicitation/registry";
 import { ReviewDesk } from "@/lib/review/review-desk";
 import { parseRoutingFile } from "@/lib/review/routing-file";
 import { InvalidAskError } from "./answer-format";
 import { MAX_SUBMISSION_BYTES } from "./contract";
+import { replacement, unifiedDiff } from "./diff";
 import { HumanRequests } from "./human-requests";
 import { outcomeOf } from "./mcp-server";
 import { MemoryHumanRequestStore } from "./request-store";
@@ -94,6 +96,19 @@ describe("request_review", () => {
     expect(outcomeOf(settled)).toMatchObject({ verdict: "approved", content: NOTES, answeredBy: { name: "carol and bob" } });
   });
 
+  it("takes CRLF content as the reviewer's text area gives it back: approved unchanged, not edited", async () => {
+    const { desk, requests } = setup();
+    const { request, done } = requests.review(agent, { content: "line one\r\nline two\r\n" });
+    await desk.answer(request.id, { action: "accept", content: { content: "line one\nline two\n" } }, bob);
+    expect(await done).toMatchObject({ verdict: "approved" });
+  });
+
+  it("refuses content whose approval would not fit an answer's body, escapes counted", () => {
+    const { requests } = setup();
+    // 30,000 characters, but each an escape of six in JSON: approving it unchanged would be 180 KB.
+    expect(() => requests.review(agent, { content: "\u001b".repeat(30_000) })).toThrow(/at most 48 KiB/);
+  });
+
   it("refuses JSON that does not parse and content over the limit before anyone sees it", () => {
     const { registry, requests } = setup();
     expect(() => requests.review(agent, { content: "{not json", format: "json" })).toThrow(InvalidAskError);
@@ -108,5 +123,34 @@ describe("request_review", () => {
     expect(() => checkAccept(pending, { action: "accept", content: { content: '{"replicas": 3' } })).toThrow(/not valid JSON/);
     expect(() => checkAccept(pending, { action: "accept", content: { content: '{"replicas": 3}' } })).not.toThrow();
     expect(() => checkAccept(pending, { action: "accept", content: {} })).toThrow(/content/);
+  });
+});
+
+describe("diffs of large edits", () => {
+  it("keeps the diff computed when the review settled, and it applies to the submission to give the edit", async () => {
+    const { desk, requests } = setup();
+    // A reviewer who sorts a long list: an edit whose line diff is slow to find (given up after a moment for a
+    // replacement patch, which applies all the same).
+    const lines = Array.from({ length: 4_000 }, (_, i) => `item ${(i * 7_919) % 4_000}`);
+    const submitted = `${lines.join("\n")}\n`;
+    const sorted = `${[...lines].sort().join("\n")}\n`;
+    const { request, done } = requests.review(agent, { content: submitted });
+    await desk.answer(request.id, { action: "accept", content: { content: sorted } }, bob);
+    const settled = await done;
+    expect(settled.verdict).toBe("edited");
+    expect(applyPatch(submitted, settled.diff!)).toBe(sorted);
+    // What the agent reads is the kept diff, not one computed again per read.
+    expect(outcomeOf({ ...settled, diff: "kept" }).diff).toBe("kept");
+  });
+
+  it("gives a patch that applies for small edits and for whole replacements", () => {
+    for (const [before, after] of [
+      ["a\nb\nc\n", "a\nB\nc\n"],
+      ["one line", "another line"],
+      ["", "new\n"],
+    ]) {
+      expect(applyPatch(before!, unifiedDiff(before!, after!))).toBe(after);
+      expect(applyPatch(before!, replacement(before!, after!))).toBe(after);
+    }
   });
 });
