@@ -35,7 +35,7 @@ import { INSTANCE_GONE_NOTE } from "@/lib/cluster/liveness";
 import { checkAccept } from "@/lib/elicitation/check-accept";
 import type { ElicitationData } from "@/lib/elicitation/contract";
 import { notifyReviewEvents } from "@/lib/notify/review-notifications";
-import { HumanRequests } from "@/lib/experts/human-requests";
+import { HumanRequests, lookupOrStored } from "@/lib/experts/human-requests";
 import { MemoryHumanRequestStore, SqlHumanRequestStore } from "@/lib/experts/request-store";
 
 /** What a question that was waiting when the server stopped says after it starts again. */
@@ -165,7 +165,10 @@ export function createServerState(env: Record<string, string | undefined> = proc
     // Used while starting (restore), after auth's migration: awaiting `started` here would wait for itself.
     nameOf: async (id) => (await new Users(auth).byId(id))?.name,
     store: inMemory ? new MemoryHumanRequestStore() : new SqlHumanRequestStore(database, writes),
-    lookup: (id) => review.lookup(id),
+    lookup: lookupOrStored(
+      (id) => review.lookup(id),
+      (id) => questions.get(id),
+    ),
     // Who answered, with their role ("reviewer"); users exist once started (auth migrated).
     rolesOf: async (names) => {
       const users = await started.then(() => new Users(auth).list());

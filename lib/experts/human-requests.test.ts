@@ -9,7 +9,8 @@ import { parseRoutingFile } from "@/lib/review/routing-file";
 import { validateContent } from "@/lib/elicitation/validate";
 import { InvalidAskError, requestedSchemaOf } from "./answer-format";
 import { deadlineOf } from "./deadline";
-import { CANCEL_NOTE, HumanRequests, LOST_NOTE } from "./human-requests";
+import { MemoryQuestionStore } from "@/lib/db/memory-stores";
+import { CANCEL_NOTE, HumanRequests, LOST_NOTE, lookupOrStored } from "./human-requests";
 import { MemoryHumanRequestStore } from "./request-store";
 
 const alice = { id: "alice-id", name: "alice", role: "requester" as const };
@@ -205,6 +206,27 @@ describe("with several instances", () => {
     const read = here.get(alice, request.id);
     setTimeout(() => registry.answer(request.id, { action: "accept", content: { answer: "yes" } }, "bob"), 200);
     expect(await read).toMatchObject({ status: "answered", answer: "yes" });
+  });
+
+  it("keeps a request pending that another instance holds and this one has not heard of, and delivers its answer", async () => {
+    const { registry, store } = setup();
+    const questions = new MemoryQuestionStore();
+    registry.observe((event) => void questions.record(event.data, event.requesterId));
+    const holder = new HumanRequests({ registry, store });
+    const { request, done } = holder.ask(alice, { question: "Held on the other instance" });
+    // This instance knows nothing of it (Redis away, or the news on its way): storage says it is pending.
+    const here = new HumanRequests({
+      registry: new ElicitationRegistry(),
+      store,
+      lookup: lookupOrStored(
+        async () => undefined,
+        (id) => questions.get(id),
+      ),
+    });
+    expect(await here.get(alice, request.id)).toMatchObject({ status: "pending" });
+    registry.answer(request.id, { action: "accept", content: { answer: "yes, ship" } }, "bob");
+    await done;
+    expect(await here.get(alice, request.id)).toMatchObject({ status: "answered", answer: "yes, ship" });
   });
 
   it("asks the holding instance to withdraw a request it cannot end here", async () => {

@@ -21,6 +21,7 @@ import {
 import { deadlineOf } from "./deadline";
 import { LOST_NOTE, lostSettlement, settledAs, type RolesOf } from "./request-settlement";
 import type { HumanRequestStore } from "./request-store";
+import { stateOfStored } from "@/lib/review/desk-contract";
 
 export { LOST_NOTE } from "./request-settlement";
 
@@ -53,6 +54,20 @@ export interface Asked {
 
 /** Where a question stands anywhere (here, or held by another instance): ReviewDesk.lookup. */
 export type QuestionLookup = (id: string) => Promise<{ pending: ElicitationData } | { settled: ElicitationOutcome } | undefined>;
+
+/**
+ * Where a question stands: as `known` says (this instance, or what it heard of the others), else as storage says.
+ * A question held by an instance whose news has not arrived yet, or while Redis is away, is then still pending,
+ * never taken for lost.
+ */
+export function lookupOrStored(known: QuestionLookup, stored: (id: string) => Promise<StoredQuestion | undefined>): QuestionLookup {
+  return async (id) => {
+    const found = await known(id);
+    if (found) return found;
+    const question = await stored(id);
+    return question && stateOfStored(question.data);
+  };
+}
 
 export const CANCEL_NOTE = "the agent withdrew the question";
 /** How long a settlement made on another instance may take to reach storage before it counts as lost. */

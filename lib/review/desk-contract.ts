@@ -87,3 +87,8 @@ export function outcomeOf(data: ElicitationData & { status: ElicitationOutcome["
   const { id, status, note, answeredBy, result } = data;
   return { id, status, answeredAt: Date.now(), ...(note && { note }), ...(answeredBy && { answeredBy }), ...(result && { result }) };
 }
+
+/** A stored question as a lookup reports it: pending (held here or by another instance), or how it ended. */
+export function stateOfStored(data: ElicitationData): { pending: ElicitationData } | { settled: ElicitationOutcome } {
+  return data.status === "pending" ? { pending: data } : { settled: outcomeOf({ ...data, status: data.status }) };
+}
