@@ -11,9 +11,7 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   if (!/^application\/json\b/i.test(type)) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await readText(request, maxBytes);
+  const text = await readLimitedText(request, maxBytes);
 
   let json: unknown;
   try {
@@ -32,8 +30,13 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   return parsed.data;
 }
 
-/** The body as text, read with a running count: a chunked body without Content-Length cannot run past the limit. */
-async function readText(request: Request, maxBytes: number): Promise<string> {
+/**
+ * The body as text, at most `maxBytes` (413 beyond): a declared length is refused before reading, and a chunked
+ * body without one is read with a running count, so it cannot run past the limit either.
+ */
+export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];

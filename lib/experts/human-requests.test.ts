@@ -67,13 +67,12 @@ describe("HumanRequests", () => {
   });
 
   it("counts an agent's waiting questions against the per-conversation limit", async () => {
-    const { requests } = setup({ perConversation: 2 });
+    const { requests, store } = setup({ perConversation: 2 });
     requests.ask(alice, { question: "one" });
     requests.ask(alice, { question: "two" });
-    expect(await requests.ask(alice, { question: "three" }).done).toMatchObject({
-      status: "cancelled",
-      note: expect.stringContaining("2 questions"),
-    });
+    // Refused as it is asked, and nothing kept of it.
+    expect(() => requests.ask(alice, { question: "three" })).toThrow(/Not asked: .*2 questions/);
+    expect((await store.list(alice.id)).map((r) => r.question).sort()).toEqual(["one", "two"]);
     expect(requests.ask(mallory, { question: "mine" }).request.status).toBe("pending");
   });
 

@@ -9,7 +9,7 @@ import type { Identity } from "@/lib/auth/authenticate";
 import type { ElicitationData, ElicitationOutcome, RequestedSchema, Submission } from "@/lib/elicitation/contract";
 import type { StoredQuestion } from "@/lib/db/question-store";
 import type { ElicitationRegistry, Settlement } from "@/lib/elicitation/registry";
-import { requestedSchemaOf, reviewSchemaOf } from "./answer-format";
+import { InvalidAskError, requestedSchemaOf, reviewSchemaOf } from "./answer-format";
 import {
   AGENT_THREAD_PREFIX,
   PEOPLE_SERVER_NAME,
@@ -164,6 +164,11 @@ export class HumanRequests {
         onChange(changed);
       },
     });
+    // Ended as it opened (too many waiting, Redis away, no route): nothing is kept, and the caller is told why.
+    if (!this.registry.get(data.id)) {
+      const ended = this.registry.lookup(data.id);
+      throw new InvalidAskError(`Not asked: ${(ended && "settled" in ended && ended.settled.note) || "it could not be opened"}.`);
+    }
     const request: HumanRequest = {
       id: data.id,
       requesterId: identity.id,

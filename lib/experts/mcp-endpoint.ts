@@ -9,11 +9,14 @@ import { apiErrorBody } from "@/lib/api-contract";
 import { authenticate, type Identity } from "@/lib/auth/authenticate";
 import { isSingleUserMode, LOCAL_PRINCIPAL } from "@/lib/auth/principal";
 import { errorResponse } from "@/lib/errors";
+import { readLimitedText } from "@/lib/http";
 import { serverState } from "@/lib/server-state";
 import { createPeopleServer } from "./mcp-server";
 import { servePeopleTasks } from "./mcp-tasks";
 
 const REALM = 'Bearer realm="elicit-chat"';
+
+export const MAX_MCP_BODY_BYTES = 256 * 1024;
 
 let handler: McpHttpHandler | undefined;
 
@@ -44,7 +47,7 @@ export async function serveMcp(request: Request): Promise<Response> {
     if (who === "no key") return unauthorized(REALM, "Send Authorization: Bearer <api key> (npm run users -- token <name>).");
     if (who === "bad key") return unauthorized(`${REALM}, error="invalid_token"`, "This API key is not valid.");
     const authInfo: AuthInfo = { token: "", clientId: who.id, scopes: [], extra: { identity: who } };
-    return await mcpHandler().fetch(request, { authInfo });
+    return await mcpHandler().fetch(await withBoundedBody(request), { authInfo });
   } catch (error) {
     return errorResponse(error);
   }
@@ -57,6 +60,15 @@ export async function serveMcp(request: Request): Promise<Response> {
 async function caller(headers: Headers): Promise<Identity | "no key" | "bad key"> {
   if (headers.get("authorization") === null) return (await isSingleUserMode()) ? LOCAL_PRINCIPAL : "no key";
   return (await authenticate(serverState().auth, headers)) ?? "bad key";
+}
+
+/**
+ * The request with its body read up to MAX_MCP_BODY_BYTES (413 beyond), before the SDK parses it: one call's
+ * arguments are small (a review is at most 48 KiB), and a client must not make the server hold megabytes.
+ */
+async function withBoundedBody(request: Request): Promise<Request> {
+  if (request.method !== "POST") return request;
+  return new Request(request, { body: await readLimitedText(request, MAX_MCP_BODY_BYTES) });
 }
 
 function unauthorized(challenge: string, message: string): Response {

@@ -297,6 +297,32 @@ describe.each(Object.entries(ERAS))("/api/mcp, %s", (_name, mode) => {
     expect((await callTool(client, "get_request", { id })).output?.status).toBe("pending");
   });
 
+  it("refuses a body over 256 KiB with 413 before parsing it, declared or not", async () => {
+    const huge = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "ask_human", arguments: { question: "x".repeat(300_000) } },
+    });
+    const headers = {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      authorization: `Bearer ${keys.alice}`,
+    };
+    const declared = await POST(
+      new Request(`${BASE}/api/mcp`, { method: "POST", headers: { ...headers, "content-length": String(huge.length) }, body: huge }),
+    );
+    expect(declared.status).toBe(413);
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i += 1) controller.enqueue(new TextEncoder().encode(huge.slice(i * 30_001, (i + 1) * 30_001)));
+        controller.close();
+      },
+    });
+    const streamed = await POST(new Request(`${BASE}/api/mcp`, { method: "POST", headers, body: chunked, duplex: "half" } as RequestInit));
+    expect(streamed.status).toBe(413);
+  });
+
   it("says 401 with WWW-Authenticate to no key and to a wrong key, and the client cannot connect", async () => {
     const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
