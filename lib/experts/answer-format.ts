@@ -94,8 +94,69 @@ export function reviewedOf(
   };
 }
 
+/**
+ * What an agent's form may say, field by field: the elicitation primitives' keywords only. Anything else (a
+ * `pattern`, `const`, `not`, a `$ref`) would be a rule the card never shows, checked on every keystroke and again
+ * on the server: a hidden constraint, or a regular expression that takes seconds.
+ */
+const FIELD_KEYWORDS = new Set([
+  "type",
+  "title",
+  "description",
+  "default",
+  "minLength",
+  "maxLength",
+  "format",
+  "minimum",
+  "maximum",
+  "enum",
+  "enumNames",
+  "oneOf",
+  "items",
+  "minItems",
+  "maxItems",
+]);
+const OPTION_KEYWORDS = new Set(["const", "title"]);
+const ITEMS_KEYWORDS = new Set(["type", "enum", "anyOf", "oneOf"]);
+
+function unknownKeywords(name: string, field: Record<string, unknown>): string[] {
+  const found = Object.keys(field)
+    .filter((key) => !FIELD_KEYWORDS.has(key))
+    .map((key) => `${name}.${key}`);
+  const options = [
+    field.oneOf,
+    (field.items as Record<string, unknown> | undefined)?.anyOf,
+    (field.items as Record<string, unknown> | undefined)?.oneOf,
+  ];
+  for (const list of options) {
+    if (!Array.isArray(list)) continue;
+    for (const option of list as Record<string, unknown>[]) {
+      found.push(
+        ...Object.keys(option ?? {})
+          .filter((key) => !OPTION_KEYWORDS.has(key))
+          .map((key) => `${name}.<option>.${key}`),
+      );
+    }
+  }
+  const items = field.items;
+  if (items && typeof items === "object") {
+    found.push(
+      ...Object.keys(items)
+        .filter((key) => !ITEMS_KEYWORDS.has(key))
+        .map((key) => `${name}.items.${key}`),
+    );
+  }
+  return found;
+}
+
 function checkedForm(schema: RequestedSchema): RequestedSchema {
   const names = Object.keys(schema.properties);
+  const unknown = Object.entries(schema.properties).flatMap(([name, field]) => unknownKeywords(name, field));
+  if (unknown.length > 0) {
+    throw new InvalidAskError(
+      `answer.schema: ${unknown.join(", ")}: not an elicitation keyword (a form field takes ${[...FIELD_KEYWORDS].join(", ")}).`,
+    );
+  }
   if (names.length === 0) throw new InvalidAskError("answer.schema: a form needs at least one field.");
   if (names.length > MAX_FORM_FIELDS) throw new InvalidAskError(`answer.schema: at most ${MAX_FORM_FIELDS} fields.`);
   const { unsupported } = formFromSchema(schema);

@@ -112,6 +112,26 @@ describe("answer formats", () => {
     expect(() => form({ where: { type: "object" } })).toThrow(/where: not a field/);
     expect(() => form({ ok: { type: "boolean" } }, ["ok", "why"])).toThrow(/required names no field: why/);
     expect(form({ ok: { type: "boolean" } }, ["ok"])).toMatchObject({ required: ["ok"] });
+    // Rules the card would never show: a regular expression, a fixed value, a negation, options with extra rules.
+    expect(() => form({ why: { type: "string", pattern: "^(\\w+\\s?)*$" } as never })).toThrow(/why\.pattern: not an elicitation keyword/);
+    expect(() => form({ ok: { type: "string", const: "approve" } as never })).toThrow(/ok\.const/);
+    expect(() => form({ ok: { type: "string", not: { enum: ["no"] } } as never })).toThrow(/ok\.not/);
+    expect(() => form({ pick: { type: "string", oneOf: [{ const: "a", title: "A", pattern: "x" }] } as never })).toThrow(
+      /pick\.<option>\.pattern/,
+    );
+    expect(
+      form({
+        tags: { type: "array", items: { type: "string", enum: ["a", "b"] }, minItems: 1 },
+        level: {
+          type: "string",
+          oneOf: [
+            { const: "lo", title: "Low" },
+            { const: "hi", title: "High" },
+          ],
+          default: "lo",
+        },
+      } as never),
+    ).toMatchObject({ type: "object" });
   });
 });
 
