@@ -8,10 +8,11 @@ import "server-only";
 import { SUBMISSION_CONTENT_FIELD, type ElicitationContent, type RequestedSchema, type Submission } from "@/lib/elicitation/contract";
 import { formFromSchema } from "@/lib/elicitation/form";
 import { validateContent } from "@/lib/elicitation/validate";
-import { MAX_SUBMISSION_BYTES, type AnswerFormat, type Verdict } from "./contract";
+import { COMMENT_FIELD, MAX_SUBMISSION_BYTES, type AnswerFormat, type Verdict } from "./contract";
+
+export { COMMENT_FIELD } from "./contract";
 
 export const ANSWER_FIELD = "answer";
-export const COMMENT_FIELD = "comment";
 
 const MAX_FORM_FIELDS = 20;
 

@@ -17,6 +17,9 @@ export const PEOPLE_SERVER_NAME = "people";
  */
 export const AGENT_THREAD_PREFIX = "mcp:";
 
+/** The optional comment every people-server form carries beside the answer: each approver's own, not the answer. */
+export const COMMENT_FIELD = "comment";
+
 export const ASK_HUMAN_TOOL = "ask_human";
 export const GET_REQUEST_TOOL = "get_request";
 export const LIST_REQUESTS_TOOL = "list_requests";

@@ -109,6 +109,16 @@ describe("request_review", () => {
     expect(() => requests.review(agent, { content: "\u001b".repeat(30_000) })).toThrow(/at most 48 KiB/);
   });
 
+  it("with approvals: 2, counts two approvals of the same content whatever each approver comments", async () => {
+    const { desk, requests } = setup({ approvals: 2 });
+    const { request, done } = requests.review(agent, { content: NOTES });
+    expect((await desk.answer(request.id, { action: "accept", content: { content: NOTES, comment: "fine" } }, bob)).kind).toBe("partial");
+    expect((await desk.answer(request.id, { action: "accept", content: { content: NOTES, comment: "ok by me" } }, carol)).kind).toBe(
+      "answered",
+    );
+    expect(await done).toMatchObject({ verdict: "approved", answeredBy: { name: "bob and carol" } });
+  });
+
   it("refuses JSON that does not parse and content over the limit before anyone sees it", () => {
     const { registry, requests } = setup();
     expect(() => requests.review(agent, { content: "{not json", format: "json" })).toThrow(InvalidAskError);

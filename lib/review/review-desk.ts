@@ -10,7 +10,7 @@ import type { Principal } from "@/lib/auth/principal";
 import type { ElicitationAnswer, ElicitationData, ElicitationOutcome } from "@/lib/elicitation/contract";
 import { LOCAL_USER_ID, type AnswerResult, type ElicitationRegistry } from "@/lib/elicitation/registry";
 import { canonicalJson, settlementOf } from "@/lib/elicitation/settlement";
-import { PEOPLE_SERVER_NAME } from "@/lib/experts/contract";
+import { COMMENT_FIELD, PEOPLE_SERVER_NAME } from "@/lib/experts/contract";
 import { inboxPaths, type Approval, type ReviewState } from "./contract";
 import {
   outcomeOf,
@@ -253,7 +253,7 @@ export class ReviewDesk {
     principal: Principal,
   ): Promise<DeskAnswer> {
     // Everyone must approve exactly the same thing: a different answer (an edit) starts the count again.
-    const key = canonicalJson(settlementOf(pending, answer));
+    const key = canonicalJson(approvalKeyOf(pending, answer));
     let approvals: Approval[] = state.approvals;
     if (review.answerKey !== key) {
       review.answerKey = key;
@@ -413,6 +413,17 @@ function agentRequestAccess(data: ElicitationData, requesterId: string): Pick<Ac
 
 function isReviewerFor(principal: Principal, access: Access): boolean {
   return access.anyReviewer === true && (principal.role === "reviewer" || principal.role === "admin");
+}
+
+/**
+ * What approvers must agree on: the answer as it would be sent. An agent's form carries each approver's own comment
+ * beside the answer, which is not part of what they approve.
+ */
+function approvalKeyOf(pending: ElicitationData, answer: ElicitationAnswer): unknown {
+  const settlement = settlementOf(pending, answer);
+  if (pending.serverName !== PEOPLE_SERVER_NAME || !settlement.content) return settlement;
+  const { [COMMENT_FIELD]: _comment, ...content } = settlement.content;
+  return { ...settlement, content };
 }
 
 /** Routing files name users by id or by name. */
