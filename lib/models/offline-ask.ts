@@ -6,24 +6,31 @@ import "server-only";
 import type { LanguageModelV4ToolResultOutput } from "@ai-sdk/provider";
 import { askExpertOutputSchema, type AskExpertInput, type AskExpertOutput } from "@/lib/agent/ask-expert-contract";
 
-/** A line starting with `ask <one word>:`; the specialty is that word. */
-const ASK_LINE = /^[ \t]*ask[ \t]+([A-Za-z0-9_-]+)[ \t]*:(.*)$/im;
+/** A first line `ask <one word>:`; the specialty is that word. */
+const ASK_LINE = /^[ \t]*ask[ \t]+([A-Za-z0-9_-]+)[ \t]*:(.*)$/i;
+/** A first line that starts with "ask": meant as one, even when it does not parse. */
+const ASK_WORD = /^[ \t]*ask\b/i;
+
+export const ASK_USAGE =
+  "To ask an expert, start the message with `ask <specialty>:` and the question, e.g. `ask security: is this clause " +
+  "compliant?` (the specialty is one word; lines below go along as context). Nothing was run.";
 
 /**
- * The question a message asks an expert, if a line starts with `ask <specialty>:`: the rest of that line is the
- * question, and the message's other lines are its context (a clause pasted below it, say). Such a line wins over
- * commands in backticks: `ask security: is \`rm -rf x\` safe?` asks, it runs nothing.
+ * The question a message asks an expert, if its first line is `ask <specialty>: …`: the rest of that line is the
+ * question (or, when empty, the lines below), and the lines below are its context (a clause pasted there, say).
+ * Only the first line counts: "Ask Alice: she knows" inside a pasted email asks nobody. Such a message never runs
+ * commands in backticks: `ask security: is \`rm -rf x\` safe?` asks, and runs nothing.
  */
-export function extractAsk(text: string): Pick<AskExpertInput, "specialty" | "question" | "context"> | undefined {
-  const match = ASK_LINE.exec(text);
-  if (!match?.[1]) return undefined;
-  const lines = text.split("\n");
-  const at = text.slice(0, match.index).split("\n").length - 1;
-  const rest = [...lines.slice(0, at), ...lines.slice(at + 1)].join("\n").trim();
+export function extractAsk(text: string): Pick<AskExpertInput, "specialty" | "question" | "context"> | "usage" | undefined {
+  const lines = text.trim().split("\n");
+  const first = lines[0] ?? "";
+  const match = ASK_LINE.exec(first);
+  if (!match?.[1]) return ASK_WORD.test(first) ? "usage" : undefined;
+  const rest = lines.slice(1).join("\n").trim();
   const onLine = (match[2] ?? "").trim();
   // "ask legal:" with the question on the lines below.
   const question = onLine || rest;
-  if (!question) return undefined;
+  if (!question) return "usage";
   const context = onLine ? rest : "";
   return { specialty: match[1], question, ...(context && { context }) };
 }

@@ -178,8 +178,24 @@ describe("asking an expert", () => {
     expect(extractAsk(text)).toEqual(expected);
   });
 
-  it.each(["ask security:", "ask the security team: ok?", "please ask security: ok?", "run `ls`", "task x: y"])("%j is no ask", (text) => {
-    expect(extractAsk(text)).toBeUndefined();
+  it.each(["please ask security: ok?", "run `ls`", "task x: y", "Hi team,\nAsk Alice: she knows the figures.\nrun `ls`"])(
+    "%j is no ask",
+    (text) => {
+      expect(extractAsk(text)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    "ask security:",
+    "ask the security team: ok?",
+    "ask data science: is `rm -rf build` safe?",
+    "ask sécurité: ok?",
+    "ask security - ok?",
+  ])("%j is meant as an ask but is not one: usage, and nothing runs", async (text) => {
+    expect(extractAsk(text)).toBe("usage");
+    const parts = await collect(ask(text));
+    expect(parts.some((part) => part.type === "tool-call")).toBe(false);
+    expect(JSON.stringify(parts)).toContain("start the message with `ask <specialty>:`");
   });
 
   it("calls ask_expert with the specialty and question; the ask line wins over commands in it", async () => {

@@ -15,7 +15,7 @@ import type {
 import { RUN_COMMAND_TOOL, runCommandOutputSchema, type RunCommandOutput } from "@/mcp-server/contract";
 import { ASK_EXPERT_TOOL } from "@/lib/agent/ask-expert-contract";
 import { mcpText } from "@/lib/mcp/tool-result";
-import { describeExpertAnswer, extractAsk } from "./offline-ask";
+import { ASK_USAGE, describeExpertAnswer, extractAsk } from "./offline-ask";
 
 export const OFFLINE_HELP =
   "I am the offline demo model, so I only run shell commands and ask the team. Put a command in backticks, for " +
@@ -139,6 +139,7 @@ export class OfflineModel implements LanguageModelV4 {
     }
     const text = lastUserText(options.prompt);
     const ask = extractAsk(text);
+    if (ask === "usage") return textParts(ASK_USAGE);
     if (ask) {
       if (!options.tools?.some((t) => t.name === ASK_EXPERT_TOOL)) return textParts("Asking an expert is not available right now.");
       return this.toolCalls([{ toolName: ASK_EXPERT_TOOL, input: JSON.stringify(ask) }]);
