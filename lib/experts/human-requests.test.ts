@@ -50,6 +50,10 @@ describe("HumanRequests", () => {
     expect(outcome).toMatchObject({ status: "declined", answeredBy: { name: "bob", role: "reviewer" } });
     expect(outcome.answer).toBeUndefined();
 
+    const dismissed = requests.ask(alice, { question: "Spam?" });
+    registry.answer(dismissed.request.id, { action: "cancel" }, "bob");
+    expect(await dismissed.done).toMatchObject({ status: "cancelled", note: "bob dismissed it without an answer" });
+
     const withdrawn = requests.ask(alice, { question: "Never mind" });
     expect(await requests.cancel(mallory, withdrawn.request.id)).toBeUndefined();
     expect(await requests.cancel(alice, withdrawn.request.id)).toMatchObject({ status: "cancelled", note: CANCEL_NOTE });

@@ -37,7 +37,9 @@ export async function settledAs(
     return { status: "declined", ...(submission && { verdict: "rejected" }), ...reasons, ...by, answeredAt };
   }
   const status = data?.status === "expired" ? "expired" : "cancelled";
-  return { status, ...(data?.note && { note: data.note }) };
+  // A reviewer's Cancel: dismissed without an answer, by them (not withdrawn by the agent).
+  const note = data?.note ?? (data?.answeredBy && `${data.answeredBy} dismissed it without an answer`);
+  return { status, ...(note && { note }) };
 }
 
 /** "bob" → bob's role; "bob and carol" (four eyes) → each one's role, once each. */
